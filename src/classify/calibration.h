@@ -1,0 +1,27 @@
+// Calibration on held-out data: the softmax temperature that makes confidences honest, and the per-label
+// confidence thresholds that keep a target precision. Pure functions, thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace ticketwise::classify {
+
+// Finds the temperature t that minimizes the negative log-likelihood of softmax(margins * t) for the true labels.
+// `margins` is row-major, n x n_labels.
+float FitTemperature(const std::vector<float>& margins, const std::vector<std::uint32_t>& truth,
+                     std::size_t n_labels);
+
+struct ScoredPrediction {
+  std::uint32_t predicted = 0;
+  std::uint32_t truth = 0;
+  float confidence = 0.0f;
+};
+
+// For every target on the grid (Model::kMinTarget + step / 100) and label, the lowest confidence at which the
+// held-out predictions of that label, taken from most to least confident, still keep the target precision (as a
+// Wilson lower bound, so small samples are not trusted blindly). Labels with few held-out predictions use the
+// threshold pooled over all labels. Returns [step * n_labels + label].
+std::vector<float> ChooseThresholds(const std::vector<ScoredPrediction>& points, std::size_t n_labels);
+
+}  // namespace ticketwise::classify

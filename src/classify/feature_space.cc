@@ -1,0 +1,73 @@
+#include "classify/feature_space.h"
+
+#include <cmath>
+
+namespace ticketwise::classify {
+namespace {
+
+inline std::uint32_t SlotOf(std::uint32_t id, std::uint32_t mask) { return (id * 0x9e3779b1u) & mask; }
+
+}  // namespace
+
+FeatureSpace::FeatureSpace(std::vector<std::uint32_t> feature_ids, std::vector<float> idf,
+                           std::uint32_t group_split)
+    : ids_(std::move(feature_ids)), idf_(std::move(idf)), group_split_(group_split) {
+  std::uint32_t cap = 16;
+  while (cap < ids_.size() * 2 + 1) cap <<= 1;
+  mask_ = cap - 1;
+  slots_.assign(cap, Slot{0, 0});
+  for (std::uint32_t r = 0; r < ids_.size(); ++r) {
+    std::uint32_t s = SlotOf(ids_[r], mask_);
+    while (slots_[s].key != 0) s = (s + 1) & mask_;
+    slots_[s] = Slot{ids_[r] + 1, r};
+  }
+}
+
+FeatureSpace FeatureSpace::FromDocumentFrequencies(
+    const std::vector<std::pair<std::uint32_t, std::uint32_t>>& id_df, std::uint64_t n_docs,
+    std::uint32_t min_df, std::uint32_t group_split) {
+  std::vector<std::uint32_t> ids;
+  std::vector<float> idf;
+  for (const auto& [id, df] : id_df) {
+    if (df < min_df) continue;
+    ids.push_back(id);
+    idf.push_back(static_cast<float>(std::log((1.0 + double(n_docs)) / (1.0 + double(df))) + 1.0));
+  }
+  return FeatureSpace(std::move(ids), std::move(idf), group_split);
+}
+
+std::int64_t FeatureSpace::Find(std::uint32_t feature_id) const {
+  if (slots_.empty()) return -1;
+  std::uint32_t s = SlotOf(feature_id, mask_);
+  while (true) {
+    const std::uint32_t k = slots_[s].key;
+    if (k == feature_id + 1) return slots_[s].row;
+    if (k == 0) return -1;
+    s = (s + 1) & mask_;
+  }
+}
+
+void FeatureSpace::Transform(const text::SparseVector& x, std::vector<std::uint32_t>* rows,
+                             std::vector<float>* values) const {
+  rows->clear();
+  values->clear();
+  double norm[2] = {0.0, 0.0};
+  std::size_t split_at = 0;  // entries before this index are in the word group
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const std::int64_t r = Find(x.ids[i]);
+    if (r < 0) continue;
+    const float v = x.values[i] * idf_[r];
+    const int g = x.ids[i] >= group_split_ ? 1 : 0;
+    norm[g] += double(v) * v;
+    rows->push_back(static_cast<std::uint32_t>(r));
+    values->push_back(v);
+    if (g == 0) split_at = rows->size();
+  }
+  // Extraction lists the word group first, so the first split_at entries are words.
+  const double kHalf = std::sqrt(0.5);
+  const float scale[2] = {norm[0] > 0 ? static_cast<float>(kHalf / std::sqrt(norm[0])) : 0.0f,
+                          norm[1] > 0 ? static_cast<float>(kHalf / std::sqrt(norm[1])) : 0.0f};
+  for (std::size_t i = 0; i < values->size(); ++i) (*values)[i] *= scale[i < split_at ? 0 : 1];
+}
+
+}  // namespace ticketwise::classify

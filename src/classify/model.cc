@@ -1,0 +1,107 @@
+#include "classify/model.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ticketwise::classify {
+
+void Margins(const std::vector<float>& weights, const std::vector<float>& bias, std::size_t n_labels,
+             const std::vector<std::uint32_t>& rows, const std::vector<float>& values, float* margins) {
+  std::copy(bias.begin(), bias.end(), margins);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const float v = values[i];
+    const float* w = weights.data() + std::size_t(rows[i]) * n_labels;
+    for (std::size_t c = 0; c < n_labels; ++c) margins[c] += v * w[c];
+  }
+}
+
+void Softmax(float temperature, float* margins, std::size_t n) {
+  if (n == 0) return;
+  float max = margins[0];
+  for (std::size_t c = 1; c < n; ++c) max = std::max(max, margins[c]);
+  float sum = 0.0f;
+  for (std::size_t c = 0; c < n; ++c) {
+    margins[c] = std::exp((margins[c] - max) * temperature);
+    sum += margins[c];
+  }
+  for (std::size_t c = 0; c < n; ++c) margins[c] /= sum;
+}
+
+Model ModelBuilder::Build(LabelSet labels, TrainOptions options, TrainingInfo info, FeatureSpace space,
+                          std::vector<float> weights, std::vector<float> bias, std::vector<float> thresholds) {
+  Model m;
+  m.labels_ = std::move(labels);
+  m.options_ = options;
+  m.info_ = info;
+  m.extractor_ = text::FeatureExtractor(options.features);
+  m.space_ = std::move(space);
+  m.weights_ = std::move(weights);
+  m.bias_ = std::move(bias);
+  m.thresholds_ = std::move(thresholds);
+  const std::size_t n_labels = m.labels_.size();
+  m.packed_.resize(m.space_.size() * (n_labels + 1));
+  for (std::size_t r = 0; r < m.space_.size(); ++r) {
+    float* dst = m.packed_.data() + r * (n_labels + 1);
+    dst[0] = m.space_.idf()[r];
+    std::copy_n(m.weights_.data() + r * n_labels, n_labels, dst + 1);
+  }
+  return m;
+}
+
+void Model::Probabilities(std::string_view text, PredictScratch* scratch, std::vector<float>* probs) const {
+  extractor_.Extract(text, &scratch->features, &scratch->x);
+  // The same arithmetic as FeatureSpace::Transform followed by Margins, fused into one pass: each group's margins
+  // are summed unnormalized and scaled by the group's norm at the end.
+  const std::size_t n = labels_.size();
+  const text::SparseVector& x = scratch->x;
+  scratch->group_scores.assign(2 * n, 0.0f);
+  float* acc[2] = {scratch->group_scores.data(), scratch->group_scores.data() + n};
+  double norm[2] = {0.0, 0.0};
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const std::int64_t r = space_.Find(x.ids[i]);
+    if (r < 0) continue;
+    const float* row = packed_.data() + std::size_t(r) * (n + 1);
+    const float v = x.values[i] * row[0];
+    const int g = i < x.word_count ? 0 : 1;
+    norm[g] += double(v) * v;
+    float* a = acc[g];
+    for (std::size_t c = 0; c < n; ++c) a[c] += v * row[1 + c];
+  }
+  const double kHalf = std::sqrt(0.5);
+  const float scale0 = norm[0] > 0 ? static_cast<float>(kHalf / std::sqrt(norm[0])) : 0.0f;
+  const float scale1 = norm[1] > 0 ? static_cast<float>(kHalf / std::sqrt(norm[1])) : 0.0f;
+  probs->resize(n);
+  for (std::size_t c = 0; c < n; ++c) (*probs)[c] = bias_[c] + acc[0][c] * scale0 + acc[1][c] * scale1;
+  Softmax(info_.temperature, probs->data(), n);
+}
+
+float Model::Threshold(std::uint32_t label, double target_precision) const {
+  if (target_precision <= kMinTarget) return 0.0f;
+  // Round up to the grid; a small epsilon keeps 0.95 on 0.95 despite binary fractions.
+  const double step = std::ceil((target_precision - kMinTarget) * 100.0 - 1e-6);
+  if (step >= kTargetSteps) return std::nextafter(1.0f, 2.0f);
+  return thresholds_[std::size_t(step) * labels_.size() + label];
+}
+
+Prediction Model::Predict(std::string_view text, double target_precision, std::size_t top_k,
+                          PredictScratch* scratch) const {
+  Prediction out;
+  std::vector<float>& probs = scratch->probs;
+  Probabilities(text, scratch, &probs);
+  if (probs.empty()) return out;
+  const auto best = static_cast<std::uint32_t>(std::max_element(probs.begin(), probs.end()) - probs.begin());
+  out.label = best;
+  out.confidence = probs[best];
+  out.abstained = out.confidence < Threshold(best, target_precision);
+  const std::size_t k = std::min(top_k, probs.size());
+  out.top.reserve(k);
+  for (std::uint32_t c = 0; c < probs.size(); ++c) out.top.push_back({c, probs[c]});
+  std::partial_sort(out.top.begin(), out.top.begin() + k, out.top.end(),
+                    [](const LabelProbability& a, const LabelProbability& b) {
+                      return a.p != b.p ? a.p > b.p : a.label < b.label;
+                    });
+  out.top.resize(k);
+  return out;
+}
+
+}  // namespace ticketwise::classify

@@ -1,0 +1,208 @@
+// The model file format, version 1. All integers and floats little-endian.
+//
+//   magic "TWMODEL\0" | u32 format version | string producer
+//   options: u32 hash_bits, word_ngrams, char_min, char_max | f64 c | u32 min_df | f64 calibration_fraction |
+//            u32 max_epochs | u64 seed
+//   info:    u64 n_train, n_calibration, n_features | f32 temperature, calibration_accuracy
+//   labels:  u32 count, then per label u32 length + bytes
+//   space:   u32 group_split | u64 n | u32 ids[n] | f32 idf[n]
+//   weights: f32[n * labels] | bias: f32[labels] | thresholds: f32[kTargetSteps * labels]
+//   u64 FNV-1a checksum of every byte before it
+//
+// A reader refuses other magic numbers, versions it does not know, sizes that do not add up and checksum
+// mismatches, each with its own message.
+#include <bit>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "classify/model.h"
+#include "text/utf8.h"
+
+namespace ticketwise::classify {
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "model files are little-endian");
+
+constexpr char kMagic[8] = {'T', 'W', 'M', 'O', 'D', 'E', 'L', '\0'};
+constexpr std::uint32_t kFormatVersion = 1;
+constexpr char kProducer[] = "ticketwise 0.1.0";
+
+std::uint64_t Fnv1a(std::string_view bytes) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+class Writer {
+ public:
+  template <class T>
+  void Put(T v) {
+    out_.append(reinterpret_cast<const char*>(&v), sizeof(T));
+  }
+  template <class T>
+  void PutArray(const std::vector<T>& v) {
+    out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+  }
+  void PutString(std::string_view s) {
+    Put<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
+    out_.append(s);
+  }
+  std::string& bytes() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  template <class T>
+  bool Get(T* v) {
+    if (in_.size() - pos_ < sizeof(T)) return false;
+    std::memcpy(v, in_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return true;
+  }
+  template <class T>
+  bool GetArray(std::uint64_t n, std::vector<T>* v) {
+    if (n > (in_.size() - pos_) / sizeof(T)) return false;
+    v->resize(n);
+    std::memcpy(v->data(), in_.data() + pos_, n * sizeof(T));
+    pos_ += n * sizeof(T);
+    return true;
+  }
+  bool GetString(std::string* s) {
+    std::uint32_t n = 0;
+    if (!Get(&n) || n > in_.size() - pos_) return false;
+    s->assign(in_.data() + pos_, n);
+    pos_ += n;
+    return true;
+  }
+  std::size_t pos() const { return pos_; }
+
+ private:
+  std::string_view in_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::string Model::Serialize() const {
+  Writer w;
+  w.bytes().append(kMagic, sizeof(kMagic));
+  w.Put(kFormatVersion);
+  w.PutString(kProducer);
+  w.Put(options_.features.hash_bits);
+  w.Put(options_.features.word_ngrams);
+  w.Put(options_.features.char_min);
+  w.Put(options_.features.char_max);
+  w.Put(options_.c);
+  w.Put(options_.min_df);
+  w.Put(options_.calibration_fraction);
+  w.Put(options_.max_epochs);
+  w.Put(options_.seed);
+  w.Put(info_.n_train);
+  w.Put(info_.n_calibration);
+  w.Put(info_.n_features);
+  w.Put(info_.temperature);
+  w.Put(info_.calibration_accuracy);
+  w.Put(labels_.size());
+  for (const std::string& name : labels_.names()) w.PutString(name);
+  w.Put(space_.group_split());
+  w.Put<std::uint64_t>(space_.size());
+  w.PutArray(space_.ids());
+  w.PutArray(space_.idf());
+  w.PutArray(weights_);
+  w.PutArray(bias_);
+  w.PutArray(thresholds_);
+  w.Put(Fnv1a(w.bytes()));
+  return std::move(w.bytes());
+}
+
+Result<Model> Model::Deserialize(std::string_view bytes) {
+  if (bytes.size() < sizeof(kMagic) + 4 || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
+    return Fail(Status::InvalidArgument("not a ticketwise model file (bad magic number)"));
+  Reader r(bytes.substr(sizeof(kMagic)));
+  std::uint32_t version = 0;
+  (void)r.Get(&version);
+  if (version != kFormatVersion)
+    return Fail(Status::Unsupported("model format version " + std::to_string(version) +
+                                    " is not supported (this build reads version " +
+                                    std::to_string(kFormatVersion) + ")"));
+  if (bytes.size() < sizeof(kMagic) + 12) return Fail(Status::Corruption("model file is truncated"));
+  const std::string_view body = bytes.substr(0, bytes.size() - 8);
+  std::uint64_t stored = 0;
+  std::memcpy(&stored, bytes.data() + body.size(), 8);
+  if (stored != Fnv1a(body)) return Fail(Status::Corruption("model file checksum mismatch (damaged or truncated)"));
+
+  auto truncated = [] { return Fail(Status::Corruption("model file is truncated or inconsistent")); };
+  std::string producer;
+  TrainOptions o;
+  TrainingInfo info;
+  if (!r.GetString(&producer) || !r.Get(&o.features.hash_bits) || !r.Get(&o.features.word_ngrams) ||
+      !r.Get(&o.features.char_min) || !r.Get(&o.features.char_max) || !r.Get(&o.c) || !r.Get(&o.min_df) ||
+      !r.Get(&o.calibration_fraction) || !r.Get(&o.max_epochs) || !r.Get(&o.seed) || !r.Get(&info.n_train) ||
+      !r.Get(&info.n_calibration) || !r.Get(&info.n_features) || !r.Get(&info.temperature) ||
+      !r.Get(&info.calibration_accuracy))
+    return truncated();
+  if (o.features.hash_bits < 10 || o.features.hash_bits > 26 || o.features.word_ngrams < 1 ||
+      o.features.word_ngrams > 3 || o.features.char_max > 8 || o.features.char_min > o.features.char_max + 1)
+    return Fail(Status::Corruption("model file holds invalid feature options"));
+  std::uint32_t n_labels = 0;
+  if (!r.Get(&n_labels) || n_labels < 2 || n_labels > (1u << 20)) return truncated();
+  LabelSet labels;
+  for (std::uint32_t i = 0; i < n_labels; ++i) {
+    std::string name;
+    if (!r.GetString(&name)) return truncated();
+    if (!text::IsValidUtf8(name) || labels.Find(name)) return Fail(Status::Corruption("model file label set is invalid"));
+    labels.Add(name);
+  }
+  std::uint32_t group_split = 0;
+  std::uint64_t n = 0;
+  std::vector<std::uint32_t> ids;
+  std::vector<float> idf, weights, bias, thresholds;
+  if (!r.Get(&group_split) || group_split != (1u << o.features.hash_bits) || !r.Get(&n) ||
+      n > (std::uint64_t(1) << 32) || !r.GetArray(n, &ids) || !r.GetArray(n, &idf) ||
+      !r.GetArray(n * n_labels, &weights) || !r.GetArray(n_labels, &bias) ||
+      !r.GetArray(std::uint64_t(kTargetSteps) * n_labels, &thresholds))
+    return truncated();
+  if (r.pos() + sizeof(kMagic) != body.size()) return truncated();
+  for (std::size_t i = 1; i < ids.size(); ++i)
+    if (ids[i] <= ids[i - 1]) return Fail(Status::Corruption("model file feature ids are not ascending"));
+  if (!ids.empty() && ids.back() >= (2u << o.features.hash_bits))
+    return Fail(Status::Corruption("model file feature id out of range"));
+  return ModelBuilder::Build(std::move(labels), o, info, FeatureSpace(std::move(ids), std::move(idf), group_split),
+                             std::move(weights), std::move(bias), std::move(thresholds));
+}
+
+Status Model::Save(const std::string& path) const {
+  const std::string bytes = Serialize();
+  // Write next to the target and rename, so a crash never leaves a half-written model under the final name.
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Status::IoError("cannot write " + tmp);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) return Status::IoError("write failed: " + tmp);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::IoError("cannot rename " + tmp + " to " + path);
+  return Status::Ok();
+}
+
+Result<Model> Model::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(Status::NotFound("cannot open model file " + path));
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return Fail(Status::IoError("cannot read model file " + path));
+  auto model = Deserialize(buf.str());
+  if (!model) return Fail(model.error().WithContext(path));
+  return model;
+}
+
+}  // namespace ticketwise::classify

@@ -1,0 +1,43 @@
+// ticketwise: the command-line front door to the engine.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: ticketwise <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  train     train a classifier on labelled tickets (CSV or JSONL) and write a model file\n"
+    "  predict   classify tickets with a model; one JSON object per input row\n"
+    "  eval      train on one file, evaluate on another, print the figures\n"
+    "  version   print the version\n"
+    "\n"
+    "Run 'ticketwise <command> --help' for the options of a command.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> rest(argv + 2, argv + argc);
+  if (command == "train") return ticketwise::cli::RunTrain(rest);
+  if (command == "predict") return ticketwise::cli::RunPredict(rest);
+  if (command == "eval") return ticketwise::cli::RunEval(rest);
+  if (command == "version" || command == "--version") {
+    std::puts("ticketwise 0.1.0");
+    return 0;
+  }
+  if (command == "help" || command == "--help" || command == "-h") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  std::fprintf(stderr, "ticketwise: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+  return 2;
+}

@@ -1,0 +1,135 @@
+#include "classify/model.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "classify/trainer.h"
+
+namespace ticketwise::classify {
+namespace {
+
+// A small labelled set with a clear signal per label and some shared noise words.
+struct Corpus {
+  std::vector<std::string> texts;
+  std::vector<std::string> labels;
+  std::vector<std::string_view> TextViews() const { return {texts.begin(), texts.end()}; }
+  std::vector<std::string_view> LabelViews() const { return {labels.begin(), labels.end()}; }
+};
+
+Corpus MakeCorpus() {
+  const char* kTopics[][4] = {{"printer", "toner", "paper jam", "Hardware"},
+                              {"password", "locked account", "login", "Access"},
+                              {"invoice", "purchase order", "quote", "Purchase"}};
+  const char* kNoise[] = {"please", "help", "urgent", "thanks", "today", "colleague"};
+  Corpus c;
+  for (int i = 0; i < 300; ++i) {
+    const auto& t = kTopics[i % 3];
+    c.texts.push_back(std::string(kNoise[i % 6]) + " " + t[i % 3] + " issue " + kNoise[(i / 3) % 6] + " " +
+                      t[(i / 7) % 3]);
+    c.labels.push_back(t[3]);
+  }
+  return c;
+}
+
+TrainOptions SmallOptions() {
+  TrainOptions o;
+  o.features.hash_bits = 16;
+  o.min_df = 1;
+  return o;
+}
+
+TEST(ModelTest, LearnsSeparableTopics) {
+  Corpus c = MakeCorpus();
+  auto model = Train(c.TextViews(), c.LabelViews(), SmallOptions());
+  ASSERT_TRUE(model.has_value()) << model.error().ToString();
+  PredictScratch scratch;
+  Prediction p = model->Predict("the printer has a paper jam again", 0.5, 3, &scratch);
+  EXPECT_EQ(model->labels().Name(p.label), "Hardware");
+  EXPECT_GT(p.confidence, 0.5f);
+  ASSERT_EQ(p.top.size(), 3u);
+  EXPECT_GE(p.top[0].p, p.top[1].p);
+  float sum = 0;
+  for (const auto& lp : p.top) sum += lp.p;
+  EXPECT_NEAR(sum, 1.0f, 1e-4);
+}
+
+TEST(ModelTest, RefusesFewerThanTwoLabels) {
+  std::vector<std::string_view> texts = {"a", "b"}, labels = {"x", "x"};
+  auto model = Train(texts, labels, SmallOptions());
+  ASSERT_FALSE(model.has_value());
+  EXPECT_EQ(model.error().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(ModelTest, SaveLoadRoundTripGivesIdenticalPredictions) {
+  Corpus c = MakeCorpus();
+  auto model = Train(c.TextViews(), c.LabelViews(), SmallOptions());
+  ASSERT_TRUE(model.has_value());
+  const std::string path = testing::TempDir() + "/roundtrip.twm";
+  ASSERT_TRUE(model->Save(path).ok());
+  auto loaded = Model::Load(path);
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_EQ(loaded->labels().names(), model->labels().names());
+  EXPECT_EQ(loaded->Serialize(), model->Serialize());
+  PredictScratch s1, s2;
+  for (const std::string& t : c.texts) {
+    Prediction a = model->Predict(t, 0.9, 2, &s1), b = loaded->Predict(t, 0.9, 2, &s2);
+    EXPECT_EQ(a.label, b.label);
+    EXPECT_EQ(a.confidence, b.confidence);
+    EXPECT_EQ(a.abstained, b.abstained);
+  }
+  std::remove(path.c_str());
+}
+
+TEST(ModelTest, RefusesUnknownFormatVersion) {
+  Corpus c = MakeCorpus();
+  auto model = Train(c.TextViews(), c.LabelViews(), SmallOptions());
+  ASSERT_TRUE(model.has_value());
+  std::string bytes = model->Serialize();
+  bytes[8] = 99;  // the version follows the 8-byte magic number
+  auto loaded = Model::Deserialize(bytes);
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().code(), StatusCode::kUnsupported);
+  EXPECT_NE(loaded.error().message().find("version 99"), std::string::npos);
+}
+
+TEST(ModelTest, RefusesDamagedAndForeignFiles) {
+  Corpus c = MakeCorpus();
+  auto model = Train(c.TextViews(), c.LabelViews(), SmallOptions());
+  ASSERT_TRUE(model.has_value());
+  std::string bytes = model->Serialize();
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] ^= 0x40;
+  EXPECT_EQ(Model::Deserialize(flipped).error().code(), StatusCode::kCorruption);
+  EXPECT_EQ(Model::Deserialize(bytes.substr(0, bytes.size() - 100)).error().code(), StatusCode::kCorruption);
+  EXPECT_EQ(Model::Deserialize("not a model at all").error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Model::Load(testing::TempDir() + "/does-not-exist.twm").error().code(), StatusCode::kNotFound);
+}
+
+TEST(ModelTest, SameSeedGivesSameModelWhateverTheThreadCount) {
+  Corpus c = MakeCorpus();
+  TrainOptions one = SmallOptions(), two = SmallOptions();
+  one.threads = 1;
+  two.threads = 2;
+  auto a = Train(c.TextViews(), c.LabelViews(), one);
+  auto b = Train(c.TextViews(), c.LabelViews(), two);
+  auto again = Train(c.TextViews(), c.LabelViews(), two);
+  ASSERT_TRUE(a && b && again);
+  EXPECT_EQ(a->Serialize(), b->Serialize());
+  EXPECT_EQ(b->Serialize(), again->Serialize());
+}
+
+TEST(ModelTest, AbstainsMoreAtHigherTargetPrecision) {
+  Corpus c = MakeCorpus();
+  auto model = Train(c.TextViews(), c.LabelViews(), SmallOptions());
+  ASSERT_TRUE(model.has_value());
+  for (std::uint32_t label = 0; label < model->labels().size(); ++label) {
+    EXPECT_LE(model->Threshold(label, 0.80), model->Threshold(label, 0.95));
+    EXPECT_EQ(model->Threshold(label, 0.5), 0.0f);
+    EXPECT_GT(model->Threshold(label, 0.999), 1.0f);  // beyond the grid: always abstain
+  }
+}
+
+}  // namespace
+}  // namespace ticketwise::classify

@@ -33,7 +33,7 @@ test-sanitize:
 FUZZ_SECONDS ?= 30
 fuzz-smoke:
 	@scripts/bootstrap test
-	@CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTW_FUZZ=ON \
+	@CC=clang-16 CXX=clang++-16 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTW_FUZZ=ON \
 	  -DTW_BUILD_BENCH=OFF >/dev/null
 	@ninja -C build-fuzz -j $(JOBS) csv_import_fuzz jsonl_import_fuzz normalize_fuzz markup_fuzz
 	@scripts/fuzz-smoke build-fuzz/tests/fuzz $(FUZZ_SECONDS)

@@ -187,16 +187,18 @@ TEST(ImportTest, JsonlConvertsNumbersAndBooleansAndSkipsNullLabels) {
   ExpectCountsAddUp(data->report);
 }
 
-TEST(ImportTest, JsonlRowMissingTextColumnOrHoldingArrayIsSkipped) {
+TEST(ImportTest, JsonlRowMissingOneTextColumnReadsItAsEmptyButArrayIsSkipped) {
   auto data = ImportJsonlText(
-      "{\"text\":\"ok\",\"body\":\"b\"}\n{\"text\":\"ok\"}\n{\"text\":\"ok\",\"body\":[\"b\"]}\n",
+      "{\"text\":\"ok\",\"body\":\"b\"}\n{\"text\":\"ok\"}\n{\"text\":\"ok\",\"body\":[\"b\"]}\n"
+      "{\"body\":null}\n",
       Options({"text", "body"}));
   ASSERT_TRUE(data.has_value()) << data.error().ToString();
-  ASSERT_EQ(data->rows.size(), 1u);
+  ASSERT_EQ(data->rows.size(), 2u);
   EXPECT_EQ(data->rows[0].text, "ok\nb");
+  EXPECT_EQ(data->rows[1].text, "ok");
   ASSERT_EQ(data->report.skipped.size(), 2u);
-  EXPECT_EQ(data->report.skipped[0].reason, "missing column 'body'");
-  EXPECT_EQ(data->report.skipped[1].reason, "column 'body' holds an array, not text");
+  EXPECT_EQ(data->report.skipped[0].reason, "column 'body' holds an array, not text");
+  EXPECT_EQ(data->report.skipped[1].reason, "empty text");
 }
 
 TEST(ImportTest, MalformedJsonLineIsSkippedWithLineNumber) {

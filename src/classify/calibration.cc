@@ -78,6 +78,104 @@ float FitTemperature(const std::vector<float>& margins, const std::vector<std::u
   return static_cast<float>(std::exp((lo + hi) / 2));
 }
 
+namespace {
+
+constexpr double kAffinePenalty = 1e-3;
+
+// Mean NLL plus penalty, and its gradient (scale then shift) when `grad` is not null.
+double AffineObjective(const std::vector<float>& margins, const std::vector<std::uint32_t>& truth, std::size_t k,
+                       double temperature, const std::vector<double>& theta, std::vector<double>* grad) {
+  const std::size_t n = truth.size();
+  if (grad) grad->assign(2 * k, 0.0);
+  std::vector<double> z(k);
+  double nll = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* m = margins.data() + i * k;
+    double max = -1e300;
+    for (std::size_t c = 0; c < k; ++c) {
+      z[c] = theta[c] * m[c] + theta[k + c];
+      max = std::max(max, z[c]);
+    }
+    double sum = 0.0;
+    for (std::size_t c = 0; c < k; ++c) sum += std::exp(z[c] - max);
+    nll += std::log(sum) + max - z[truth[i]];
+    if (grad) {
+      for (std::size_t c = 0; c < k; ++c) {
+        const double d = std::exp(z[c] - max) / sum - (c == truth[i] ? 1.0 : 0.0);
+        (*grad)[c] += d * m[c];
+        (*grad)[k + c] += d;
+      }
+    }
+  }
+  double penalty = 0.0;
+  for (std::size_t c = 0; c < k; ++c) {
+    const double ds = theta[c] - temperature, db = theta[k + c];
+    penalty += kAffinePenalty * (ds * ds + db * db);
+  }
+  if (grad) {
+    for (std::size_t c = 0; c < 2 * k; ++c) (*grad)[c] /= double(n);
+    for (std::size_t c = 0; c < k; ++c) {
+      (*grad)[c] += 2 * kAffinePenalty * (theta[c] - temperature);
+      (*grad)[k + c] += 2 * kAffinePenalty * theta[k + c];
+    }
+  }
+  return nll / double(n) + penalty;
+}
+
+}  // namespace
+
+AffineCalibration FitAffine(const std::vector<float>& margins, const std::vector<std::uint32_t>& truth,
+                            std::size_t n_labels, float temperature) {
+  const std::size_t k = n_labels;
+  std::vector<double> theta(2 * k, 0.0), grad, trial(2 * k);
+  for (std::size_t c = 0; c < k; ++c) theta[c] = temperature;
+  if (!truth.empty()) {
+    // Gradient descent with backtracking: the objective is convex and smooth, and 2k parameters are few.
+    double f = AffineObjective(margins, truth, k, temperature, theta, &grad);
+    double step = 1.0;
+    for (int it = 0; it < 300; ++it) {
+      double g2 = 0.0;
+      for (double g : grad) g2 += g * g;
+      if (g2 < 1e-12) break;
+      bool moved = false;
+      for (int ls = 0; ls < 30; ++ls) {
+        for (std::size_t j = 0; j < 2 * k; ++j) trial[j] = theta[j] - step * grad[j];
+        const double ft = AffineObjective(margins, truth, k, temperature, trial, nullptr);
+        if (ft <= f - 0.5 * step * g2) {
+          theta = trial;
+          f = AffineObjective(margins, truth, k, temperature, theta, &grad);
+          step *= 2.0;
+          moved = true;
+          break;
+        }
+        step *= 0.5;
+      }
+      if (!moved) break;
+    }
+  }
+  AffineCalibration out;
+  for (std::size_t c = 0; c < k; ++c) {
+    out.scale.push_back(static_cast<float>(theta[c]));
+    out.shift.push_back(static_cast<float>(theta[k + c]));
+  }
+  return out;
+}
+
+void ApplyAffine(const AffineCalibration& cal, float* margins, std::size_t n_labels) {
+  if (n_labels == 0) return;
+  float max = -3.4e38f;
+  for (std::size_t c = 0; c < n_labels; ++c) {
+    margins[c] = cal.scale[c] * margins[c] + cal.shift[c];
+    max = std::max(max, margins[c]);
+  }
+  float sum = 0.0f;
+  for (std::size_t c = 0; c < n_labels; ++c) {
+    margins[c] = std::exp(margins[c] - max);
+    sum += margins[c];
+  }
+  for (std::size_t c = 0; c < n_labels; ++c) margins[c] /= sum;
+}
+
 std::vector<float> ChooseThresholds(const std::vector<ScoredPrediction>& points, std::size_t n_labels) {
   std::vector<ScoredPrediction> pooled = points;
   auto by_confidence = [](const ScoredPrediction& a, const ScoredPrediction& b) {

@@ -12,6 +12,20 @@ namespace ticketwise::classify {
 float FitTemperature(const std::vector<float>& margins, const std::vector<std::uint32_t>& truth,
                      std::size_t n_labels);
 
+// Per-label affine calibration: p = softmax(scale[c] * margin[c] + shift[c]). Fitted by minimizing the held-out
+// negative log-likelihood, with a small penalty pulling scales towards `temperature` and shifts towards 0 so that
+// labels with few held-out tickets stay close to the shared temperature.
+struct AffineCalibration {
+  std::vector<float> scale;
+  std::vector<float> shift;
+};
+
+AffineCalibration FitAffine(const std::vector<float>& margins, const std::vector<std::uint32_t>& truth,
+                            std::size_t n_labels, float temperature);
+
+// Applies `cal` to one row of margins in place, turning them into probabilities.
+void ApplyAffine(const AffineCalibration& cal, float* margins, std::size_t n_labels);
+
 struct ScoredPrediction {
   std::uint32_t predicted = 0;
   std::uint32_t truth = 0;

@@ -1,5 +1,6 @@
 #include "classify/feature_space.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ticketwise::classify {
@@ -12,6 +13,7 @@ inline std::uint32_t SlotOf(std::uint32_t id, std::uint32_t mask) { return (id *
 FeatureSpace::FeatureSpace(std::vector<std::uint32_t> feature_ids, std::vector<float> idf,
                            std::uint32_t group_split)
     : ids_(std::move(feature_ids)), idf_(std::move(idf)), group_split_(group_split) {
+  for (float v : idf_) unknown_idf_ = std::max(unknown_idf_, v);
   std::uint32_t cap = 16;
   while (cap < ids_.size() * 2 + 1) cap <<= 1;
   mask_ = cap - 1;
@@ -47,27 +49,41 @@ std::int64_t FeatureSpace::Find(std::uint32_t feature_id) const {
   }
 }
 
-void FeatureSpace::Transform(const text::SparseVector& x, std::vector<std::uint32_t>* rows,
-                             std::vector<float>* values) const {
+void FeatureSpace::TransformWords(const text::SparseVector& x, std::vector<std::uint32_t>* rows,
+                                  std::vector<float>* values) const {
   rows->clear();
   values->clear();
-  double norm[2] = {0.0, 0.0};
-  std::size_t split_at = 0;  // entries before this index are in the word group
+  double norm = 0.0;
   for (std::size_t i = 0; i < x.size(); ++i) {
     const std::int64_t r = Find(x.ids[i]);
     if (r < 0) continue;
     const float v = x.values[i] * idf_[r];
-    const int g = x.ids[i] >= group_split_ ? 1 : 0;
-    norm[g] += double(v) * v;
+    norm += double(v) * v;
     rows->push_back(static_cast<std::uint32_t>(r));
     values->push_back(v);
-    if (g == 0) split_at = rows->size();
   }
-  // Extraction lists the word group first, so the first split_at entries are words.
-  const double kHalf = std::sqrt(0.5);
-  const float scale[2] = {norm[0] > 0 ? static_cast<float>(kHalf / std::sqrt(norm[0])) : 0.0f,
-                          norm[1] > 0 ? static_cast<float>(kHalf / std::sqrt(norm[1])) : 0.0f};
-  for (std::size_t i = 0; i < values->size(); ++i) (*values)[i] *= scale[i < split_at ? 0 : 1];
+  if (norm <= 0) return;
+  const float scale = static_cast<float>(std::sqrt(0.5) / std::sqrt(norm));
+  for (float& v : *values) v *= scale;
+}
+
+void FeatureSpace::WordCharVector(const text::FeatureExtractor& extractor, std::string_view token,
+                                  std::vector<std::uint32_t>* ngrams, std::vector<std::uint32_t>* rows,
+                                  std::vector<float>* values) const {
+  rows->clear();
+  values->clear();
+  extractor.CharNgrams(token, ngrams);
+  double norm = 0.0;
+  for (std::uint32_t id : *ngrams) {
+    const std::int64_t r = Find(id);
+    if (r < 0) continue;
+    rows->push_back(static_cast<std::uint32_t>(r));
+    values->push_back(idf_[r]);
+    norm += double(idf_[r]) * idf_[r];
+  }
+  if (norm <= 0) return;
+  const float scale = static_cast<float>(1.0 / std::sqrt(norm));
+  for (float& v : *values) v *= scale;
 }
 
 }  // namespace ticketwise::classify

@@ -1,8 +1,13 @@
 // FeatureSpace: the vocabulary a model keeps (hashed feature ids seen in at least min_df training tickets), their
-// idf weights, and the transform from extracted features to the model's normalized input vector.
+// idf weights, and how extracted features become the model's input vector.
 //
-// Training and prediction both go through Transform, so a ticket is weighted the same way in both. Immutable
-// after construction; Transform is const and thread-safe.
+// The input vector has two halves, each L2-normalized to 1/sqrt(2):
+//   - words: the word group (words and word n-grams) weighted tf * idf;
+//   - characters: the sum over distinct words w of a_w * u_w, where u_w is the unit-length idf-weighted vector of
+//     w's character n-grams and a_w = tf(w) * idf(w), divided by sqrt(sum a_w^2). Treating the u_w as orthogonal
+//     in that norm makes each word's contribution to a linear score independent of the other words, so a model
+//     can precompute it once per vocabulary word.
+// Immutable after construction; all methods are const and thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -28,10 +33,22 @@ class FeatureSpace {
   // Row of `feature_id`, or -1 when the space does not hold it.
   std::int64_t Find(std::uint32_t feature_id) const;
 
-  // Maps `x` to rows with tf-idf values, each group (words, characters) L2-normalized to 1/sqrt(2) so that the
-  // whole vector has unit length. Unknown features are dropped. Outputs are cleared first.
-  void Transform(const text::SparseVector& x, std::vector<std::uint32_t>* rows,
-                 std::vector<float>* values) const;
+  // The word half: rows with tf-idf values scaled to length 1/sqrt(2). Unknown features are dropped. Outputs are
+  // cleared first.
+  void TransformWords(const text::SparseVector& x, std::vector<std::uint32_t>* rows,
+                      std::vector<float>* values) const;
+
+  // u_w of one normalized word: rows of its known character n-grams with unit-length idf weights. Empty when
+  // none is known. `ngrams` is scratch space.
+  void WordCharVector(const text::FeatureExtractor& extractor, std::string_view token,
+                      std::vector<std::uint32_t>* ngrams, std::vector<std::uint32_t>* rows,
+                      std::vector<float>* values) const;
+
+  // a_w: the word's weight in the text times its idf (the largest idf when the word is not in the vocabulary).
+  float WordWeight(const text::WordRef& word) const {
+    const std::int64_t r = Find(word.id);
+    return word.weight * (r >= 0 ? idf_[r] : unknown_idf_);
+  }
 
   std::size_t size() const { return ids_.size(); }
   const std::vector<std::uint32_t>& ids() const { return ids_; }
@@ -42,6 +59,7 @@ class FeatureSpace {
   std::vector<std::uint32_t> ids_;
   std::vector<float> idf_;
   std::uint32_t group_split_ = 0;
+  float unknown_idf_ = 1.0f;
   // Open addressing, key and row side by side so a lookup touches one cache line. key = id + 1, 0 = empty.
   struct Slot {
     std::uint32_t key;

@@ -28,7 +28,8 @@ void Softmax(float temperature, float* margins, std::size_t n) {
 }
 
 Model ModelBuilder::Build(LabelSet labels, TrainOptions options, TrainingInfo info, FeatureSpace space,
-                          std::vector<float> weights, std::vector<float> bias, std::vector<float> thresholds) {
+                          std::vector<float> weights, std::vector<float> bias, std::vector<float> thresholds,
+                          WordCache cache, AffineCalibration calibration) {
   Model m;
   m.labels_ = std::move(labels);
   m.options_ = options;
@@ -38,6 +39,8 @@ Model ModelBuilder::Build(LabelSet labels, TrainOptions options, TrainingInfo in
   m.weights_ = std::move(weights);
   m.bias_ = std::move(bias);
   m.thresholds_ = std::move(thresholds);
+  m.cache_ = std::move(cache);
+  m.calibration_ = std::move(calibration);
   const std::size_t n_labels = m.labels_.size();
   m.packed_.resize(m.space_.size() * (n_labels + 1));
   for (std::size_t r = 0; r < m.space_.size(); ++r) {
@@ -50,29 +53,45 @@ Model ModelBuilder::Build(LabelSet labels, TrainOptions options, TrainingInfo in
 
 void Model::Probabilities(std::string_view text, PredictScratch* scratch, std::vector<float>* probs) const {
   extractor_.Extract(text, &scratch->features, &scratch->x);
-  // The same arithmetic as FeatureSpace::Transform followed by Margins, fused into one pass: each group's margins
-  // are summed unnormalized and scaled by the group's norm at the end.
+  // The same arithmetic as the trainer's input vector (feature_space.h), summed unnormalized per half and scaled
+  // by each half's norm at the end. Known words take their character half from the cache.
   const std::size_t n = labels_.size();
   const text::SparseVector& x = scratch->x;
   scratch->group_scores.assign(2 * n, 0.0f);
-  float* acc[2] = {scratch->group_scores.data(), scratch->group_scores.data() + n};
-  double norm[2] = {0.0, 0.0};
+  float* words = scratch->group_scores.data();
+  float* chars = words + n;
+  double norm_words = 0.0, norm_chars = 0.0;
   for (std::size_t i = 0; i < x.size(); ++i) {
     const std::int64_t r = space_.Find(x.ids[i]);
     if (r < 0) continue;
     const float* row = packed_.data() + std::size_t(r) * (n + 1);
     const float v = x.values[i] * row[0];
-    const int g = i < x.word_count ? 0 : 1;
-    norm[g] += double(v) * v;
-    float* a = acc[g];
-    for (std::size_t c = 0; c < n; ++c) a[c] += v * row[1 + c];
+    norm_words += double(v) * v;
+    for (std::size_t c = 0; c < n; ++c) words[c] += v * row[1 + c];
+  }
+  for (const text::WordRef& w : x.words) {
+    if (const float* entry = cache_.Find(w.hash)) {
+      const float a = w.weight * entry[0];
+      norm_chars += double(a) * a;
+      for (std::size_t c = 0; c < n; ++c) chars[c] += a * entry[1 + c];
+      continue;
+    }
+    space_.WordCharVector(extractor_, w.token, &scratch->ngrams, &scratch->rows, &scratch->values);
+    if (scratch->rows.empty()) continue;
+    const float a = space_.WordWeight(w);
+    norm_chars += double(a) * a;
+    for (std::size_t k = 0; k < scratch->rows.size(); ++k) {
+      const float* row = packed_.data() + std::size_t(scratch->rows[k]) * (n + 1);
+      const float v = a * scratch->values[k];
+      for (std::size_t c = 0; c < n; ++c) chars[c] += v * row[1 + c];
+    }
   }
   const double kHalf = std::sqrt(0.5);
-  const float scale0 = norm[0] > 0 ? static_cast<float>(kHalf / std::sqrt(norm[0])) : 0.0f;
-  const float scale1 = norm[1] > 0 ? static_cast<float>(kHalf / std::sqrt(norm[1])) : 0.0f;
+  const float scale_words = norm_words > 0 ? static_cast<float>(kHalf / std::sqrt(norm_words)) : 0.0f;
+  const float scale_chars = norm_chars > 0 ? static_cast<float>(kHalf / std::sqrt(norm_chars)) : 0.0f;
   probs->resize(n);
-  for (std::size_t c = 0; c < n; ++c) (*probs)[c] = bias_[c] + acc[0][c] * scale0 + acc[1][c] * scale1;
-  Softmax(info_.temperature, probs->data(), n);
+  for (std::size_t c = 0; c < n; ++c) (*probs)[c] = bias_[c] + words[c] * scale_words + chars[c] * scale_chars;
+  ApplyAffine(calibration_, probs->data(), n);
 }
 
 float Model::Threshold(std::uint32_t label, double target_precision) const {

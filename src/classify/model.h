@@ -1,8 +1,8 @@
 // Model: a trained text classifier over hashed n-gram features, with calibrated probabilities and per-class
 // abstention thresholds.
 //
-// Scores are one-vs-rest linear SVM margins over tf-idf weighted word and character n-grams (each group L2
-// normalized). Probabilities are a softmax of the margins at a temperature fitted on held-out calibration data.
+// Scores are one-vs-rest linear SVM margins over the input vector of feature_space.h: tf-idf weighted words and
+// word n-grams, and a character n-gram view of each word. Probabilities are a softmax of the margins at a temperature fitted on held-out calibration data.
 // For every target precision on a 1% grid (0.50 to 0.99) and every label, the model holds the lowest confidence
 // at which its held-out predictions of that label kept the target precision; a prediction below it abstains.
 //
@@ -15,7 +15,9 @@
 #include <string_view>
 #include <vector>
 
+#include "classify/calibration.h"
 #include "classify/feature_space.h"
+#include "classify/word_cache.h"
 #include "text/features.h"
 #include "ticketwise/label_set.h"
 #include "ticketwise/status.h"
@@ -38,7 +40,7 @@ struct TrainingInfo {
   std::uint64_t n_train = 0;        // tickets used
   std::uint64_t n_calibration = 0;  // of which held out for calibration first
   std::uint64_t n_features = 0;     // distinct features kept after min_df
-  float temperature = 1.0f;         // softmax scale fitted on calibration data
+  float temperature = 1.0f;         // shared softmax scale fitted on calibration data (before per-label affine)
   float calibration_accuracy = 0.0f;
 };
 
@@ -58,6 +60,8 @@ struct PredictScratch {
   text::FeatureScratch features;
   text::SparseVector x;
   std::vector<float> group_scores;  // 2 x labels: unnormalized word and character margins
+  std::vector<std::uint32_t> ngrams, rows;
+  std::vector<float> values;
   std::vector<float> probs;
 };
 
@@ -76,6 +80,8 @@ class Model {
   const std::vector<float>& weights() const { return weights_; }
   const std::vector<float>& bias() const { return bias_; }
   const std::vector<float>& thresholds() const { return thresholds_; }
+  const WordCache& word_cache() const { return cache_; }
+  const AffineCalibration& calibration() const { return calibration_; }
 
   // Calibrated probabilities of every label for `text`, in label order, into `*probs`.
   void Probabilities(std::string_view text, PredictScratch* scratch, std::vector<float>* probs) const;
@@ -108,6 +114,8 @@ class Model {
   std::vector<float> packed_;
   std::vector<float> bias_;        // per label
   std::vector<float> thresholds_;  // [step * n_labels + label]
+  WordCache cache_;
+  AffineCalibration calibration_;
 };
 
 // Margins of every label for a transformed input (see FeatureSpace::Transform) into `*margins`.
@@ -123,7 +131,8 @@ class ModelBuilder {
   // REQUIRES: weights.size() == space.size() * labels.size(), bias.size() == labels.size(),
   // thresholds.size() == Model::kTargetSteps * labels.size().
   static Model Build(LabelSet labels, TrainOptions options, TrainingInfo info, FeatureSpace space,
-                     std::vector<float> weights, std::vector<float> bias, std::vector<float> thresholds);
+                     std::vector<float> weights, std::vector<float> bias, std::vector<float> thresholds,
+                     WordCache cache, AffineCalibration calibration);
 };
 
 }  // namespace ticketwise::classify

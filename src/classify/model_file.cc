@@ -7,6 +7,8 @@
 //   labels:  u32 count, then per label u32 length + bytes
 //   space:   u32 group_split | u64 n | u32 ids[n] | f32 idf[n]
 //   weights: f32[n * labels] | bias: f32[labels] | thresholds: f32[kTargetSteps * labels]
+//   calibration: f32 scale[labels] | f32 shift[labels]
+//   word cache: u64 m | u64 hashes[m] | f32 entries[m * (labels + 1)]
 //   u64 FNV-1a checksum of every byte before it
 //
 // A reader refuses other magic numbers, versions it does not know, sizes that do not add up and checksum
@@ -119,6 +121,11 @@ std::string Model::Serialize() const {
   w.PutArray(weights_);
   w.PutArray(bias_);
   w.PutArray(thresholds_);
+  w.PutArray(calibration_.scale);
+  w.PutArray(calibration_.shift);
+  w.Put<std::uint64_t>(cache_.size());
+  w.PutArray(cache_.hashes());
+  w.PutArray(cache_.entries());
   w.Put(Fnv1a(w.bytes()));
   return std::move(w.bytes());
 }
@@ -170,13 +177,22 @@ Result<Model> Model::Deserialize(std::string_view bytes) {
       !r.GetArray(n * n_labels, &weights) || !r.GetArray(n_labels, &bias) ||
       !r.GetArray(std::uint64_t(kTargetSteps) * n_labels, &thresholds))
     return truncated();
+  AffineCalibration calibration;
+  if (!r.GetArray(n_labels, &calibration.scale) || !r.GetArray(n_labels, &calibration.shift)) return truncated();
+  std::uint64_t m = 0;
+  std::vector<std::uint64_t> hashes;
+  std::vector<float> entries;
+  if (!r.Get(&m) || m > (std::uint64_t(1) << 32) || !r.GetArray(m, &hashes) ||
+      !r.GetArray(m * (n_labels + 1), &entries))
+    return truncated();
   if (r.pos() + sizeof(kMagic) != body.size()) return truncated();
   for (std::size_t i = 1; i < ids.size(); ++i)
     if (ids[i] <= ids[i - 1]) return Fail(Status::Corruption("model file feature ids are not ascending"));
   if (!ids.empty() && ids.back() >= (2u << o.features.hash_bits))
     return Fail(Status::Corruption("model file feature id out of range"));
   return ModelBuilder::Build(std::move(labels), o, info, FeatureSpace(std::move(ids), std::move(idf), group_split),
-                             std::move(weights), std::move(bias), std::move(thresholds));
+                             std::move(weights), std::move(bias), std::move(thresholds),
+                             WordCache(std::move(hashes), std::move(entries), n_labels + 1), std::move(calibration));
 }
 
 Status Model::Save(const std::string& path) const {

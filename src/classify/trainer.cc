@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <string>
+#include <unordered_map>
 
 #include "classify/calibration.h"
 #include "classify/csr.h"
@@ -16,6 +18,11 @@ namespace {
 struct Encoded {
   FeatureSpace space;
   CsrMatrix x;
+  // Every distinct training word: hash, text, and the rows of its character vector u_w.
+  std::vector<std::uint64_t> word_hashes;  // ascending
+  std::vector<std::string> word_tokens;
+  std::vector<std::vector<std::uint32_t>> word_rows;
+  std::vector<std::vector<float>> word_values;
 };
 
 // Extracts, counts document frequencies, builds the feature space and the normalized CSR matrix.
@@ -25,37 +32,186 @@ Encoded Encode(const std::vector<std::string_view>& texts, const TrainOptions& o
   const unsigned threads = ResolveThreads(options.threads);
   std::vector<text::SparseVector> xs(texts.size());
   std::vector<text::FeatureScratch> scratch(threads);
+  std::vector<std::unordered_map<std::uint64_t, std::string>> seen(threads);
   constexpr std::size_t kChunk = 256;
   const std::size_t n_chunks = (texts.size() + kChunk - 1) / kChunk;
   std::atomic<std::size_t> done{0};
   ParallelFor(n_chunks, threads, [&](std::size_t chunk, unsigned worker) {
     const std::size_t end = std::min(texts.size(), (chunk + 1) * kChunk);
-    for (std::size_t i = chunk * kChunk; i < end; ++i) extractor.Extract(texts[i], &scratch[worker], &xs[i]);
-    if (progress && worker == 0) progress("features", double(done.fetch_add(1) + 1) / double(n_chunks));
-    else done.fetch_add(1);
+    for (std::size_t i = chunk * kChunk; i < end; ++i) {
+      extractor.Extract(texts[i], &scratch[worker], &xs[i]);
+      for (text::WordRef& w : xs[i].words) {
+        seen[worker].try_emplace(w.hash, w.token);
+        w.token = {};  // the scratch it points into is reused
+      }
+    }
+    const std::size_t d = done.fetch_add(1) + 1;
+    if (progress && worker == 0) progress("features", double(d) / double(n_chunks));
   });
 
-  std::vector<std::uint32_t> df(extractor.dimension(), 0);
-  for (const text::SparseVector& x : xs)
-    for (std::uint32_t id : x.ids) ++df[id];
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> id_df;
-  for (std::uint32_t id = 0; id < df.size(); ++id)
-    if (df[id] > 0) id_df.emplace_back(id, df[id]);
-  df = {};
+  if (progress) progress("encode", 0.0);
+  // The vocabulary in hash order, so that nothing below depends on which thread saw a word first.
   Encoded out;
+  {
+    std::vector<std::pair<std::uint64_t, std::string>> words;
+    for (auto& m : seen)
+      for (auto& [h, t] : m) words.emplace_back(h, std::move(t));
+    seen = {};
+    std::sort(words.begin(), words.end());
+    words.erase(std::unique(words.begin(), words.end(),
+                            [](const auto& a, const auto& b) { return a.first == b.first; }),
+                words.end());
+    for (auto& [h, t] : words) {
+      out.word_hashes.push_back(h);
+      out.word_tokens.push_back(std::move(t));
+    }
+  }
+  const std::size_t n_words = out.word_hashes.size();
+  // Each ticket's distinct words as vocabulary indices.
+  std::vector<std::vector<std::uint32_t>> doc_words(xs.size());
+  ParallelFor(n_chunks, threads, [&](std::size_t chunk, unsigned) {
+    const std::size_t end = std::min(texts.size(), (chunk + 1) * kChunk);
+    for (std::size_t i = chunk * kChunk; i < end; ++i) {
+      for (const text::WordRef& w : xs[i].words) {
+        doc_words[i].push_back(static_cast<std::uint32_t>(
+            std::lower_bound(out.word_hashes.begin(), out.word_hashes.end(), w.hash) - out.word_hashes.begin()));
+      }
+    }
+  });
+  std::vector<std::vector<std::uint32_t>> ngrams(n_words);
+  ParallelFor(n_words, threads, [&](std::size_t i, unsigned) { extractor.CharNgrams(out.word_tokens[i], &ngrams[i]); });
+
+  // Document frequencies of words, word n-grams and character n-grams; one counter array per thread.
+  std::vector<std::vector<std::uint32_t>> df(threads);
+  std::vector<std::vector<std::uint32_t>> doc_ngrams(threads);
+  ParallelFor(n_chunks, threads, [&](std::size_t chunk, unsigned worker) {
+    std::vector<std::uint32_t>& counts = df[worker];
+    if (counts.empty()) counts.assign(extractor.dimension(), 0);
+    std::vector<std::uint32_t>& g = doc_ngrams[worker];
+    const std::size_t end = std::min(texts.size(), (chunk + 1) * kChunk);
+    for (std::size_t i = chunk * kChunk; i < end; ++i) {
+      for (std::uint32_t id : xs[i].ids) ++counts[id];
+      // Count each character n-gram once per ticket: the last ticket that counted it is remembered per id.
+      std::vector<std::uint32_t>& last = g;
+      if (last.empty()) last.assign(extractor.dimension(), 0);
+      const auto stamp = static_cast<std::uint32_t>(i + 1);
+      for (std::uint32_t wi : doc_words[i]) {
+        for (std::uint32_t id : ngrams[wi]) {
+          if (last[id] == stamp) continue;
+          last[id] = stamp;
+          ++counts[id];
+        }
+      }
+    }
+  });
+  ngrams = {};
+  doc_ngrams = {};
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> id_df;
+  for (std::uint32_t id = 0; id < extractor.dimension(); ++id) {
+    std::uint32_t total = 0;
+    for (const auto& counts : df)
+      if (!counts.empty()) total += counts[id];
+    if (total > 0) id_df.emplace_back(id, total);
+  }
+  df = {};
   out.space = FeatureSpace::FromDocumentFrequencies(id_df, texts.size(), options.min_df,
                                                     1u << options.features.hash_bits);
   id_df = {};
 
+  out.word_rows.resize(n_words);
+  out.word_values.resize(n_words);
+  std::vector<std::vector<std::uint32_t>> ngram_scratch(threads);
+  ParallelFor(n_words, threads, [&](std::size_t i, unsigned worker) {
+    out.space.WordCharVector(extractor, out.word_tokens[i], &ngram_scratch[worker], &out.word_rows[i],
+                             &out.word_values[i]);
+  });
+
+  // Rows in chunks, one CSR piece per chunk, joined in order so the matrix does not depend on the threads.
+  std::vector<CsrMatrix> pieces(n_chunks);
+  struct RowScratch {
+    std::vector<std::uint32_t> rows, touched;
+    std::vector<float> values, acc;
+    std::vector<std::uint8_t> mark;
+  };
+  std::vector<RowScratch> row_scratch(threads);
+  ParallelFor(n_chunks, threads, [&](std::size_t chunk, unsigned worker) {
+    RowScratch& rs = row_scratch[worker];
+    if (rs.acc.empty()) {
+      rs.acc.assign(out.space.size(), 0.0f);
+      rs.mark.assign(out.space.size(), 0);
+    }
+    CsrMatrix& piece = pieces[chunk];
+    const std::size_t end = std::min(texts.size(), (chunk + 1) * kChunk);
+    for (std::size_t i = chunk * kChunk; i < end; ++i) {
+      const text::SparseVector& x = xs[i];
+      out.space.TransformWords(x, &rs.rows, &rs.values);
+      double sum_a2 = 0.0;
+      rs.touched.clear();
+      for (std::size_t j = 0; j < x.words.size(); ++j) {
+        const std::uint32_t wi = doc_words[i][j];
+        const auto& ur = out.word_rows[wi];
+        if (ur.empty()) continue;
+        const auto& uv = out.word_values[wi];
+        const float a = out.space.WordWeight(x.words[j]);
+        sum_a2 += double(a) * a;
+        for (std::size_t k = 0; k < ur.size(); ++k) {
+          if (!rs.mark[ur[k]]) {
+            rs.mark[ur[k]] = 1;
+            rs.touched.push_back(ur[k]);
+          }
+          rs.acc[ur[k]] += a * uv[k];
+        }
+      }
+      if (sum_a2 > 0) {
+        const float scale = static_cast<float>(std::sqrt(0.5) / std::sqrt(sum_a2));
+        for (std::uint32_t r : rs.touched) {
+          rs.rows.push_back(r);
+          rs.values.push_back(rs.acc[r] * scale);
+          rs.acc[r] = 0.0f;
+          rs.mark[r] = 0;
+        }
+      }
+      piece.AddRow(rs.rows.data(), rs.values.data(), rs.rows.size());
+    }
+  });
+  xs = {};
+  doc_words = {};
   out.x.n_cols = static_cast<std::uint32_t>(out.space.size());
-  std::vector<std::uint32_t> rows;
-  std::vector<float> values;
-  for (text::SparseVector& x : xs) {
-    out.space.Transform(x, &rows, &values);
-    out.x.AddRow(rows.data(), values.data(), rows.size());
-    x = {};
+  std::size_t nnz = 0;
+  for (const CsrMatrix& p : pieces) nnz += p.cols.size();
+  out.x.cols.reserve(nnz);
+  out.x.values.reserve(nnz);
+  out.x.row_start.reserve(texts.size() + 1);
+  for (CsrMatrix& p : pieces) {
+    const std::uint64_t base = out.x.cols.size();
+    out.x.cols.insert(out.x.cols.end(), p.cols.begin(), p.cols.end());
+    out.x.values.insert(out.x.values.end(), p.values.begin(), p.values.end());
+    for (std::size_t r = 1; r < p.row_start.size(); ++r) out.x.row_start.push_back(base + p.row_start[r]);
+    p = {};
   }
   return out;
+}
+
+// The character-half contribution of every vocabulary word whose word feature the model keeps.
+WordCache BuildWordCache(const Encoded& enc, const std::vector<float>& weights, std::size_t n_labels,
+                         std::uint32_t hash_bits) {
+  const std::uint32_t mask = (1u << hash_bits) - 1;
+  std::vector<std::uint64_t> hashes;
+  std::vector<float> entries;
+  for (std::size_t i = 0; i < enc.word_hashes.size(); ++i) {
+    const std::int64_t row = enc.space.Find(static_cast<std::uint32_t>(enc.word_hashes[i]) & mask);
+    if (row < 0 || enc.word_rows[i].empty()) continue;
+    hashes.push_back(enc.word_hashes[i]);
+    entries.push_back(enc.space.idf()[row]);
+    const std::size_t base = entries.size();
+    entries.resize(base + n_labels, 0.0f);
+    for (std::size_t k = 0; k < enc.word_rows[i].size(); ++k) {
+      const float* w = weights.data() + std::size_t(enc.word_rows[i][k]) * n_labels;
+      const float v = enc.word_values[i][k];
+      for (std::size_t c = 0; c < n_labels; ++c) entries[base + c] += v * w[c];
+    }
+  }
+  return WordCache(std::move(hashes), std::move(entries), n_labels + 1);
 }
 
 // Trains one binary SVM per label over `rows`, one label per task. Fills weights (row-major) and bias.
@@ -140,10 +296,13 @@ Result<Model> Train(const std::vector<std::string_view>& texts, const std::vecto
 
   std::vector<std::vector<double>> alphas;
   std::vector<float> weights, bias;
+  AffineCalibration calibration{std::vector<float>(n_labels, 1.0f), std::vector<float>(n_labels, 0.0f)};
   // Without held-out data there is nothing to trust a confidence on: every target abstains.
   std::vector<float> thresholds(std::size_t(Model::kTargetSteps) * n_labels, std::nextafter(1.0f, 2.0f));
   if (!calib_rows.empty()) {
+    if (progress) progress("train", 0.0);
     TrainOneVsRest(enc.x, fit_rows, y, n_labels, options, &alphas, &weights, &bias, progress, "train");
+    if (progress) progress("calibrate", 0.0);
     std::vector<float> margins(calib_rows.size() * n_labels);
     std::vector<std::uint32_t> truth(calib_rows.size());
     std::vector<std::uint32_t> rows;
@@ -156,11 +315,12 @@ Result<Model> Train(const std::vector<std::string_view>& texts, const std::vecto
       truth[i] = y[r];
     }
     info.temperature = FitTemperature(margins, truth, n_labels);
+    calibration = FitAffine(margins, truth, n_labels, info.temperature);
     std::vector<ScoredPrediction> points(calib_rows.size());
     std::size_t correct = 0;
     for (std::size_t i = 0; i < calib_rows.size(); ++i) {
       float* m = margins.data() + i * n_labels;
-      Softmax(info.temperature, m, n_labels);
+      ApplyAffine(calibration, m, n_labels);
       const auto best = static_cast<std::uint32_t>(std::max_element(m, m + n_labels) - m);
       points[i] = {best, truth[i], m[best]};
       correct += best == truth[i];
@@ -176,13 +336,16 @@ Result<Model> Train(const std::vector<std::string_view>& texts, const std::vecto
       for (std::size_t i = 0; i < fit_rows.size(); ++i) full[fit_rows[i]] = a[i];
       a = std::move(full);
     }
+    if (progress) progress("refit", 0.0);
     TrainOneVsRest(enc.x, all_rows, y, n_labels, options, &alphas, &weights, &bias, progress, "refit");
   } else {
     TrainOneVsRest(enc.x, fit_rows, y, n_labels, options, &alphas, &weights, &bias, progress, "train");
   }
 
+  if (progress) progress("cache", 0.0);
+  WordCache cache = BuildWordCache(enc, weights, n_labels, options.features.hash_bits);
   return ModelBuilder::Build(std::move(label_set), options, info, std::move(enc.space), std::move(weights),
-                             std::move(bias), std::move(thresholds));
+                             std::move(bias), std::move(thresholds), std::move(cache), std::move(calibration));
 }
 
 }  // namespace ticketwise::classify

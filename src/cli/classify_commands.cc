@@ -44,6 +44,7 @@ void AddTrainFlags(Args* args) {
   args->Flag("hash-bits", "N", "log2 of the hashed feature buckets per group", false,
              std::to_string(d.features.hash_bits));
   args->Switch("quiet", "no progress output");
+  args->Switch("verbose", "print how long each training stage took");
 }
 
 Result<classify::TrainOptions> TrainOptionsFrom(const Args& args) {
@@ -84,7 +85,8 @@ Result<ingest::Dataset> ImportWithReport(const std::string& path, const std::str
   return data;
 }
 
-Result<classify::Model> TrainOn(const ingest::Dataset& data, const classify::TrainOptions& options, bool quiet) {
+Result<classify::Model> TrainOn(const ingest::Dataset& data, const classify::TrainOptions& options, bool quiet,
+                                bool verbose) {
   std::vector<std::string_view> texts, labels;
   texts.reserve(data.rows.size());
   labels.reserve(data.rows.size());
@@ -94,10 +96,18 @@ Result<classify::Model> TrainOn(const ingest::Dataset& data, const classify::Tra
   }
   Progress progress(quiet);
   std::mutex mu;
+  std::string current;
+  auto stage_start = Clock::now();
   auto model = classify::Train(texts, labels, options, [&](std::string_view stage, double f) {
     std::lock_guard<std::mutex> lock(mu);
+    if (verbose && stage != current) {
+      if (!current.empty()) std::fprintf(stderr, "  %-10s %.2f s\n", current.c_str(), SecondsSince(stage_start));
+      current = stage;
+      stage_start = Clock::now();
+    }
     progress.Update("training", stage, f);
   });
+  if (verbose && !current.empty()) std::fprintf(stderr, "  %-10s %.2f s\n", current.c_str(), SecondsSince(stage_start));
   progress.Done();
   return model;
 }
@@ -135,7 +145,7 @@ int RunTrain(const std::vector<std::string>& argv) {
   auto data = ImportWithReport(args.Get("data"), args.Get("text"), args.Get("label"));
   if (!data) return Failed(data.error());
   const auto start = Clock::now();
-  auto model = TrainOn(*data, *options, args.On("quiet"));
+  auto model = TrainOn(*data, *options, args.On("quiet"), args.On("verbose"));
   if (!model) return Failed(model.error().WithContext(args.Get("data")));
   if (Status s = model->Save(args.Get("out")); !s.ok()) return Failed(s);
   std::fprintf(stderr, "trained on %zu tickets (%zu held out for calibration), %u labels, %zu features in %.2f s -> %s\n",
@@ -222,7 +232,7 @@ int RunEval(const std::vector<std::string>& argv) {
   if (test->rows.empty()) return Failed(Status::InvalidArgument(args.Get("test") + ": no usable test rows"));
 
   const auto train_start = Clock::now();
-  auto model = TrainOn(*train, *options, args.On("quiet"));
+  auto model = TrainOn(*train, *options, args.On("quiet"), args.On("verbose"));
   if (!model) return Failed(model.error().WithContext(args.Get("train")));
   const double train_seconds = SecondsSince(train_start);
 

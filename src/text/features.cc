@@ -14,8 +14,7 @@ constexpr std::uint64_t kFnvOffset = 1469598103934665603ull;
 constexpr std::uint64_t kFnvPrime = 1099511628211ull;
 constexpr std::uint64_t kWordSeed = 0x77a3c1e5d9b24f61ull;
 constexpr std::uint64_t kCharSeed = 0x3c6ef372fe94f82bull;
-// Character n-grams of very long tokens (base64 blobs, hashes) add noise and cost; only their start
-// counts.
+// Character n-grams of very long tokens (base64 blobs, hashes) add noise and cost; only their start counts.
 constexpr std::size_t kMaxCharNgramCodePoints = 40;
 
 // Final avalanche (splitmix64) so that the low bits used as bucket ids depend on every input byte.
@@ -34,7 +33,7 @@ inline std::uint64_t HashBytes(std::string_view s, std::uint64_t seed) {
     h ^= c;
     h *= kFnvPrime;
   }
-  return h;
+  return Mix(h);
 }
 
 inline std::size_t CodePointLength(unsigned char lead) {
@@ -45,113 +44,112 @@ inline std::size_t CodePointLength(unsigned char lead) {
   return 1;
 }
 
+// Counts duplicate ids with an open-addressing table sized to the input; the first occurrence fixes the order,
+// which keeps extraction deterministic without a sort. Appends (id, count) pairs to `ids`/`values`.
+void CountUnique(const std::vector<std::uint32_t>& raw, FeatureScratch* scratch, std::vector<std::uint32_t>* ids,
+                 std::vector<float>* values) {
+  std::size_t cap = 64;
+  while (cap < raw.size() * 2) cap <<= 1;
+  if (scratch->table.size() < cap) {
+    scratch->table.resize(cap);
+    scratch->slot_pos.resize(cap);
+  }
+  std::fill_n(scratch->table.begin(), cap, 0u);
+  const std::size_t slot_mask = cap - 1;
+  for (std::size_t r = 0; r < raw.size(); ++r) {
+    const std::uint32_t id = raw[r];
+    std::size_t slot = (id * 0x9e3779b1u) & slot_mask;
+    while (true) {
+      const std::uint32_t key = scratch->table[slot];
+      if (key == 0) {
+        scratch->table[slot] = id + 1;
+        scratch->slot_pos[slot] = static_cast<std::uint32_t>(ids->size());
+        ids->push_back(id);
+        values->push_back(1.0f);
+        break;
+      }
+      if (key == id + 1) {
+        (*values)[scratch->slot_pos[slot]] += 1.0f;
+        break;
+      }
+      slot = (slot + 1) & slot_mask;
+    }
+  }
+}
+
 }  // namespace
 
 FeatureExtractor::FeatureExtractor(FeatureOptions options)
     : options_(options), mask_((1u << options.hash_bits) - 1) {}
 
-void FeatureExtractor::HashWords(const std::vector<std::string_view>& tokens,
-                                 std::vector<std::uint32_t>* raw) const {
-  std::uint64_t prev = 0, prev2 = 0;
+void FeatureExtractor::Extract(std::string_view text, FeatureScratch* scratch, SparseVector* out) const {
+  out->clear();
+  NormalizeInto(text, &scratch->normalized);
+  Tokenize(scratch->normalized, &scratch->tokens);
+  const std::vector<std::string_view>& tokens = scratch->tokens;
+  std::vector<std::uint64_t>& h = scratch->word_hashes;
+  h.resize(tokens.size());
+  for (std::size_t i = 0; i < tokens.size(); ++i) h[i] = HashBytes(tokens[i], kWordSeed);
+
+  // Words first, then word n-grams: the first distinct ids are then exactly the distinct words, in order. An
+  // n-gram whose id collides with a word's merges with it, as hashing intends.
+  std::vector<std::uint32_t>& raw = scratch->raw;
+  raw.clear();
+  for (std::size_t i = 0; i < tokens.size(); ++i) raw.push_back(static_cast<std::uint32_t>(h[i]) & mask_);
+  if (options_.word_ngrams >= 2) {
+    for (std::size_t i = 1; i < tokens.size(); ++i)
+      raw.push_back(static_cast<std::uint32_t>(Mix(h[i - 1] * 0x9e3779b97f4a7c15ull + h[i])) & mask_);
+  }
+  if (options_.word_ngrams >= 3) {
+    for (std::size_t i = 2; i < tokens.size(); ++i)
+      raw.push_back(static_cast<std::uint32_t>(
+                        Mix((h[i - 2] * 0x9e3779b97f4a7c15ull + h[i - 1]) * 0xc2b2ae3d27d4eb4full + h[i])) &
+                    mask_);
+  }
+  CountUnique(raw, scratch, &out->ids, &out->values);
+  for (float& v : out->values) v = v > 1.0f ? 1.0f + std::log(v) : 1.0f;
+
+  // The distinct words, each with the first token that produced it.
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    std::uint64_t h = HashBytes(tokens[i], kWordSeed);
-    raw->push_back(static_cast<std::uint32_t>(Mix(h)) & mask_);
-    if (options_.word_ngrams >= 2 && i >= 1) {
-      raw->push_back(static_cast<std::uint32_t>(Mix(prev * 0x9e3779b97f4a7c15ull + h)) & mask_);
+    const std::size_t next = out->words.size();
+    if (next < out->ids.size() && (static_cast<std::uint32_t>(h[i]) & mask_) == out->ids[next]) {
+      out->words.push_back(WordRef{h[i], out->ids[next], out->values[next], tokens[i]});
     }
-    if (options_.word_ngrams >= 3 && i >= 2) {
-      raw->push_back(static_cast<std::uint32_t>(
-                         Mix((prev2 * 0x9e3779b97f4a7c15ull + prev) * 0xc2b2ae3d27d4eb4full + h)) &
-                     mask_);
-    }
-    prev2 = prev;
-    prev = h;
   }
 }
 
-void FeatureExtractor::HashCharNgrams(const std::vector<std::string_view>& tokens,
-                                      std::vector<std::uint32_t>* raw) const {
+void FeatureExtractor::CharNgrams(std::string_view token, std::vector<std::uint32_t>* ids) const {
+  ids->clear();
   if (options_.char_max == 0) return;
   const std::uint32_t offset = mask_ + 1;
   // Code point start offsets of "<token>" with its boundary marks.
   std::size_t starts[kMaxCharNgramCodePoints + 3];
   char bounded[kMaxCharNgramCodePoints * 4 + 2];
-  for (std::string_view token : tokens) {
-    std::size_t n_cp = 0, len = 0;
-    bounded[len] = '<';
-    starts[n_cp++] = len++;
-    for (std::size_t i = 0; i < token.size() && n_cp <= kMaxCharNgramCodePoints;) {
-      std::size_t cl =
-          std::min(CodePointLength(static_cast<unsigned char>(token[i])), token.size() - i);
-      starts[n_cp++] = len;
-      std::memcpy(bounded + len, token.data() + i, cl);
-      len += cl;
-      i += cl;
-    }
+  std::size_t n_cp = 0, len = 0;
+  bounded[len] = '<';
+  starts[n_cp++] = len++;
+  for (std::size_t i = 0; i < token.size() && n_cp <= kMaxCharNgramCodePoints;) {
+    const std::size_t cl = std::min(CodePointLength(static_cast<unsigned char>(token[i])), token.size() - i);
     starts[n_cp++] = len;
-    bounded[len++] = '>';
-    starts[n_cp] = len;  // sentinel: end of the last code point
-    for (std::size_t i = 0; i < n_cp; ++i) {
-      std::uint64_t h = kFnvOffset ^ kCharSeed;
-      for (std::size_t n = 1; n <= options_.char_max && i + n <= n_cp; ++n) {
-        for (std::size_t b = starts[i + n - 1]; b < starts[i + n]; ++b) {
-          h ^= static_cast<unsigned char>(bounded[b]);
-          h *= kFnvPrime;
-        }
-        if (n >= options_.char_min)
-          raw->push_back(offset + (static_cast<std::uint32_t>(Mix(h)) & mask_));
+    std::memcpy(bounded + len, token.data() + i, cl);
+    len += cl;
+    i += cl;
+  }
+  starts[n_cp++] = len;
+  bounded[len++] = '>';
+  starts[n_cp] = len;  // sentinel: end of the last code point
+  for (std::size_t i = 0; i < n_cp; ++i) {
+    std::uint64_t hv = kFnvOffset ^ kCharSeed;
+    for (std::size_t n = 1; n <= options_.char_max && i + n <= n_cp; ++n) {
+      for (std::size_t b = starts[i + n - 1]; b < starts[i + n]; ++b) {
+        hv ^= static_cast<unsigned char>(bounded[b]);
+        hv *= kFnvPrime;
       }
+      if (n >= options_.char_min) ids->push_back(offset + (static_cast<std::uint32_t>(Mix(hv)) & mask_));
     }
   }
-}
-
-void FeatureExtractor::Extract(std::string_view text, FeatureScratch* scratch,
-                               SparseVector* out) const {
-  out->clear();
-  NormalizeInto(text, &scratch->normalized);
-  Tokenize(scratch->normalized, &scratch->tokens);
-  std::vector<std::uint32_t>& raw = scratch->raw;
-  raw.clear();
-  HashWords(scratch->tokens, &raw);
-  const std::size_t n_word_raw = raw.size();
-  HashCharNgrams(scratch->tokens, &raw);
-  if (raw.empty()) return;
-
-  // Count duplicates with a small open-addressing table sized to the input; first occurrence fixes
-  // the order, which keeps extraction deterministic without a sort.
-  std::size_t cap = 64;
-  while (cap < raw.size() * 2) cap <<= 1;
-  if (scratch->table.size() < cap) {
-    scratch->table.resize(cap);
-    scratch->counts.resize(cap);
-  }
-  std::fill_n(scratch->table.begin(), cap, 0u);
-  const std::size_t slot_mask = cap - 1;
-  std::vector<std::uint32_t>& slot_pos = scratch->counts;  // slot -> index in out
-  out->ids.reserve(raw.size());
-  out->values.reserve(raw.size());
-  for (std::size_t r = 0; r < raw.size(); ++r) {
-    const std::uint32_t id = raw[r];
-    std::size_t slot = (id * 0x9e3779b1u) & slot_mask;
-    while (true) {
-      std::uint32_t key = scratch->table[slot];
-      if (key == 0) {
-        scratch->table[slot] = id + 1;
-        slot_pos[slot] = static_cast<std::uint32_t>(out->ids.size());
-        out->ids.push_back(id);
-        out->values.push_back(1.0f);
-        break;
-      }
-      if (key == id + 1) {
-        out->values[slot_pos[slot]] += 1.0f;
-        break;
-      }
-      slot = (slot + 1) & slot_mask;
-    }
-    if (r + 1 == n_word_raw) out->word_count = static_cast<std::uint32_t>(out->ids.size());
-  }
-  if (n_word_raw == raw.size()) out->word_count = static_cast<std::uint32_t>(out->ids.size());
-  for (float& v : out->values) v = v > 1.0f ? 1.0f + std::log(v) : 1.0f;
+  std::sort(ids->begin(), ids->end());
+  ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
 }
 
 }  // namespace ticketwise::text

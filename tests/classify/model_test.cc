@@ -133,3 +133,28 @@ TEST(ModelTest, AbstainsMoreAtHigherTargetPrecision) {
 
 }  // namespace
 }  // namespace ticketwise::classify
+
+namespace ticketwise::classify {
+namespace {
+
+TEST(ModelTest, WordCacheOnlySavesWorkAndNeverChangesProbabilities) {
+  Corpus c = MakeCorpus();
+  auto model = Train(c.TextViews(), c.LabelViews(), SmallOptions());
+  ASSERT_TRUE(model.has_value());
+  ASSERT_GT(model->word_cache().size(), 0u);
+  Model uncached = ModelBuilder::Build(model->labels(), model->options(), model->info(), model->space(),
+                                       model->weights(), model->bias(), model->thresholds(), WordCache(),
+                                       model->calibration());
+  PredictScratch s1, s2;
+  std::vector<float> p1, p2;
+  for (const char* text : {"printer toner paper jam", "locked account login please", "quote for invoice today",
+                           "unseen words everywhere"}) {
+    model->Probabilities(text, &s1, &p1);
+    uncached.Probabilities(text, &s2, &p2);
+    ASSERT_EQ(p1.size(), p2.size());
+    for (std::size_t i = 0; i < p1.size(); ++i) EXPECT_NEAR(p1[i], p2[i], 1e-5) << text;
+  }
+}
+
+}  // namespace
+}  // namespace ticketwise::classify

@@ -1,6 +1,11 @@
-// Binary linear SVM (L2-regularized, squared hinge loss) trained by dual coordinate descent with shrinking, the
-// method of LIBLINEAR (Hsieh et al., ICML 2008). One call trains one binary problem; the one-vs-rest trainer runs
-// one call per class on its own thread. Deterministic: the visiting order comes from `seed` alone.
+// Linear SVMs (L2-regularized, squared hinge loss) trained by dual coordinate descent with shrinking, the method
+// of LIBLINEAR (Hsieh et al., ICML 2008), one binary problem per label (one-vs-rest).
+//
+// A group of labels is trained in one pass over the data: each ticket's feature row is read once per pass and
+// serves every label of the group, which matters because reading rows dominates the cost. Each label keeps its own
+// dual variables, shrinking state and stopping test, and the visiting order of pass k depends only on the seed and
+// k, so a label's model does not depend on which other labels share its group: the result is the same for any
+// grouping and any number of threads.
 #pragma once
 
 #include <cstdint>
@@ -11,28 +16,25 @@
 namespace ticketwise::classify {
 
 struct SvmOptions {
-  double c = 0.5;            // inverse regularization strength
-  double positive_weight = 1.0;  // C multiplier for positive examples (class balance)
-  double tolerance = 0.1;    // stop when the projected-gradient gap falls below this
+  double c = 0.5;                // inverse regularization strength
+  double tolerance = 0.1;        // stop when the projected-gradient gap falls below this
   std::uint32_t max_epochs = 40;
   std::uint64_t seed = 1;
 };
 
-struct BinaryProblem {
-  const CsrMatrix* x = nullptr;
-  const std::vector<std::uint32_t>* rows = nullptr;  // which rows of x take part
-  std::vector<std::int8_t> y;                         // +1 / -1, parallel to *rows
-};
-
 struct BinaryModel {
-  std::vector<float> w;  // x->n_cols weights
+  std::vector<float> w;        // x.n_cols weights
   float bias = 0.0f;
-  std::vector<double> alpha;  // dual variables parallel to *rows, for warm starts
+  std::vector<double> alpha;   // dual variables parallel to the rows trained on, for warm starts
   std::uint32_t epochs = 0;
 };
 
-// Trains on `problem`. When `warm` is given and sized like problem.rows, its dual variables start the descent.
-BinaryModel TrainBinarySvm(const BinaryProblem& problem, const SvmOptions& options,
-                           const std::vector<double>* warm = nullptr);
+// Trains one binary model per entry of `labels` on the rows `rows` of `x`: for label l, row rows[i] is positive
+// when y[rows[i]] == l. `warm`, when given, holds for each entry of `labels` either starting dual variables
+// parallel to `rows` or an empty vector.
+std::vector<BinaryModel> TrainSvmGroup(const CsrMatrix& x, const std::vector<std::uint32_t>& rows,
+                                       const std::vector<std::uint32_t>& y,
+                                       const std::vector<std::uint32_t>& labels, const SvmOptions& options,
+                                       const std::vector<const std::vector<double>*>& warm);
 
 }  // namespace ticketwise::classify

@@ -223,23 +223,29 @@ void TrainOneVsRest(const CsrMatrix& x, const std::vector<std::uint32_t>& rows,
   bias->assign(n_labels, 0.0f);
   std::vector<std::vector<double>> warm = std::move(*alphas);
   alphas->assign(n_labels, {});
+  // One group of labels per thread; the grouping does not change any label's model (linear_svm.h).
+  const std::size_t groups = std::min<std::size_t>(ResolveThreads(options.threads), n_labels);
+  SvmOptions svm;
+  svm.c = options.c;
+  svm.max_epochs = options.max_epochs;
+  svm.seed = options.seed;
   std::atomic<std::size_t> done{0};
-  ParallelFor(n_labels, options.threads, [&](std::size_t c, unsigned) {
-    BinaryProblem problem;
-    problem.x = &x;
-    problem.rows = &rows;
-    problem.y.resize(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) problem.y[i] = y[rows[i]] == c ? 1 : -1;
-    SvmOptions svm;
-    svm.c = options.c;
-    svm.max_epochs = options.max_epochs;
-    svm.seed = options.seed * 0x9e3779b97f4a7c15ull + c;
-    BinaryModel m = TrainBinarySvm(problem, svm, c < warm.size() ? &warm[c] : nullptr);
-    for (std::size_t f = 0; f < m.w.size(); ++f) (*weights)[f * n_labels + c] = m.w[f];
-    (*bias)[c] = m.bias;
-    (*alphas)[c] = std::move(m.alpha);
+  ParallelFor(groups, options.threads, [&](std::size_t group, unsigned) {
+    std::vector<std::uint32_t> labels;
+    std::vector<const std::vector<double>*> starts;
+    for (std::size_t c = group; c < n_labels; c += groups) {
+      labels.push_back(static_cast<std::uint32_t>(c));
+      starts.push_back(c < warm.size() ? &warm[c] : nullptr);
+    }
+    std::vector<BinaryModel> models = TrainSvmGroup(x, rows, y, labels, svm, starts);
+    for (std::size_t g = 0; g < labels.size(); ++g) {
+      const std::size_t c = labels[g];
+      for (std::size_t f = 0; f < models[g].w.size(); ++f) (*weights)[f * n_labels + c] = models[g].w[f];
+      (*bias)[c] = models[g].bias;
+      (*alphas)[c] = std::move(models[g].alpha);
+    }
     const std::size_t d = done.fetch_add(1) + 1;
-    if (progress) progress(stage, double(d) / double(n_labels));
+    if (progress) progress(stage, double(d) / double(groups));
   });
 }
 

@@ -1,5 +1,6 @@
-// predict_bench: per-ticket prediction cost of a trained model on real ticket text, features included, on one
-// core. Also times each stage (normalize, tokenize, extract) so a regression shows where it is.
+// predict_bench: per-ticket prediction cost of a trained model on real ticket text, features
+// included, on one core. Also times each stage (normalize, tokenize, extract) so a regression shows
+// where it is.
 //
 //   predict_bench MODEL DATA.csv TEXT_COLS [--benchmark_* flags]
 #include <benchmark/benchmark.h>

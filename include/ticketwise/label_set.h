@@ -1,7 +1,8 @@
 // LabelSet: the closed set of labels a model can output, with a dense index per label.
 //
-// Labels are kept in the order they were first added, so a model trained twice on the same data has the same
-// label order. A LabelSet is a value; it is not thread-safe to mutate while others read it.
+// Labels are kept in the order they were first added, so a model trained twice on the same data has
+// the same label order. A LabelSet is a value; it is not thread-safe to mutate while others read
+// it.
 #pragma once
 
 #include <cstdint>
@@ -30,7 +31,8 @@ class LabelSet {
   bool empty() const { return names_.empty(); }
   const std::vector<std::string>& names() const { return names_; }
 
-  // Returns a set with the same labels sorted by name, and fills `old_to_new` with the index mapping.
+  // Returns a set with the same labels sorted by name, and fills `old_to_new` with the index
+  // mapping.
   LabelSet Sorted(std::vector<std::uint32_t>* old_to_new) const;
 
  private:

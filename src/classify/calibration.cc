@@ -22,7 +22,8 @@ double NegLogLikelihood(const std::vector<float>& margins, const std::vector<std
   return nll;
 }
 
-// Wilson score lower bound (z = 1) of a proportion: conservative for small samples, exact in the limit.
+// Wilson score lower bound (z = 1) of a proportion: conservative for small samples, exact in the
+// limit.
 double WilsonLower(double correct, double n) {
   if (n <= 0) return 0.0;
   constexpr double z = 1.0;
@@ -33,14 +34,15 @@ double WilsonLower(double correct, double n) {
   return (centre - margin) / denom;
 }
 
-// Lowest confidence keeping `target` over the points sorted by confidence, most confident first; a value above
-// every confidence when no prefix keeps it.
+// Lowest confidence keeping `target` over the points sorted by confidence, most confident first; a
+// value above every confidence when no prefix keeps it.
 float PrefixThreshold(const std::vector<ScoredPrediction>& sorted, double target) {
   float threshold = std::nextafter(1.0f, 2.0f);
   double correct = 0;
   for (std::size_t k = 0; k < sorted.size(); ++k) {
     correct += sorted[k].predicted == sorted[k].truth ? 1 : 0;
-    // Only cut between distinct confidences, so the threshold admits exactly the prefix that was checked.
+    // Only cut between distinct confidences, so the threshold admits exactly the prefix that was
+    // checked.
     if (k + 1 < sorted.size() && sorted[k + 1].confidence == sorted[k].confidence) continue;
     if (WilsonLower(correct, double(k + 1)) >= target) threshold = sorted[k].confidence;
   }
@@ -83,8 +85,9 @@ namespace {
 constexpr double kAffinePenalty = 1e-3;
 
 // Mean NLL plus penalty, and its gradient (scale then shift) when `grad` is not null.
-double AffineObjective(const std::vector<float>& margins, const std::vector<std::uint32_t>& truth, std::size_t k,
-                       double temperature, const std::vector<double>& theta, std::vector<double>* grad) {
+double AffineObjective(const std::vector<float>& margins, const std::vector<std::uint32_t>& truth,
+                       std::size_t k, double temperature, const std::vector<double>& theta,
+                       std::vector<double>* grad) {
   const std::size_t n = truth.size();
   if (grad) grad->assign(2 * k, 0.0);
   std::vector<double> z(k);
@@ -124,13 +127,15 @@ double AffineObjective(const std::vector<float>& margins, const std::vector<std:
 
 }  // namespace
 
-AffineCalibration FitAffine(const std::vector<float>& margins, const std::vector<std::uint32_t>& truth,
-                            std::size_t n_labels, float temperature) {
+AffineCalibration FitAffine(const std::vector<float>& margins,
+                            const std::vector<std::uint32_t>& truth, std::size_t n_labels,
+                            float temperature) {
   const std::size_t k = n_labels;
   std::vector<double> theta(2 * k, 0.0), grad, trial(2 * k);
   for (std::size_t c = 0; c < k; ++c) theta[c] = temperature;
   if (!truth.empty()) {
-    // Gradient descent with backtracking: the objective is convex and smooth, and 2k parameters are few.
+    // Gradient descent with backtracking: the objective is convex and smooth, and 2k parameters are
+    // few.
     double f = AffineObjective(margins, truth, k, temperature, theta, &grad);
     double step = 1.0;
     for (int it = 0; it < 300; ++it) {
@@ -176,7 +181,8 @@ void ApplyAffine(const AffineCalibration& cal, float* margins, std::size_t n_lab
   for (std::size_t c = 0; c < n_labels; ++c) margins[c] /= sum;
 }
 
-std::vector<float> ChooseThresholds(const std::vector<ScoredPrediction>& points, std::size_t n_labels) {
+std::vector<float> ChooseThresholds(const std::vector<ScoredPrediction>& points,
+                                    std::size_t n_labels) {
   std::vector<ScoredPrediction> pooled = points;
   auto by_confidence = [](const ScoredPrediction& a, const ScoredPrediction& b) {
     return a.confidence > b.confidence;

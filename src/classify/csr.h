@@ -1,5 +1,5 @@
-// CsrMatrix: rows of sparse feature vectors in compressed-sparse-row form, the training input of linear models.
-// A plain value; not thread-safe to mutate, safe to read from many threads.
+// CsrMatrix: rows of sparse feature vectors in compressed-sparse-row form, the training input of
+// linear models. A plain value; not thread-safe to mutate, safe to read from many threads.
 #pragma once
 
 #include <cstdint>

@@ -6,7 +6,9 @@
 namespace ticketwise::classify {
 namespace {
 
-inline std::uint32_t SlotOf(std::uint32_t id, std::uint32_t mask) { return (id * 0x9e3779b1u) & mask; }
+inline std::uint32_t SlotOf(std::uint32_t id, std::uint32_t mask) {
+  return (id * 0x9e3779b1u) & mask;
+}
 
 }  // namespace
 
@@ -68,7 +70,8 @@ void FeatureSpace::TransformWords(const text::SparseVector& x, std::vector<std::
 }
 
 void FeatureSpace::WordCharVector(const text::FeatureExtractor& extractor, std::string_view token,
-                                  std::vector<std::uint32_t>* ngrams, std::vector<std::uint32_t>* rows,
+                                  std::vector<std::uint32_t>* ngrams,
+                                  std::vector<std::uint32_t>* rows,
                                   std::vector<float>* values) const {
   rows->clear();
   values->clear();

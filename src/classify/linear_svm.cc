@@ -9,7 +9,8 @@
 namespace ticketwise::classify {
 namespace {
 
-// The bias is an extra feature of constant value kBiasFeature, regularized like the others (as in LIBLINEAR -B).
+// The bias is an extra feature of constant value kBiasFeature, regularized like the others (as in
+// LIBLINEAR -B).
 constexpr double kBiasFeature = 1.0;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -19,7 +20,8 @@ struct LabelState {
   std::vector<double> alpha;
   std::vector<std::uint8_t> active;  // 0: shrunk for now
   std::size_t n_active = 0;
-  double pg_max_old = kInf;  // with the squared hinge alpha has no upper bound, so only this side shrinks
+  double pg_max_old =
+      kInf;  // with the squared hinge alpha has no upper bound, so only this side shrinks
   double pg_max = -kInf, pg_min = kInf;
   double bias = 0.0;
   bool done = false;
@@ -30,18 +32,21 @@ struct LabelState {
 
 std::vector<BinaryModel> TrainSvmGroup(const CsrMatrix& x, const std::vector<std::uint32_t>& rows,
                                        const std::vector<std::uint32_t>& y,
-                                       const std::vector<std::uint32_t>& labels, const SvmOptions& options,
+                                       const std::vector<std::uint32_t>& labels,
+                                       const SvmOptions& options,
                                        const std::vector<const std::vector<double>*>& warm) {
   const std::size_t n = rows.size();
   const std::size_t g_count = labels.size();
   const double diag = 0.5 / options.c;
-  // Weights of the whole group side by side: w[feature * g_count + g], so one row entry touches one cache line.
+  // Weights of the whole group side by side: w[feature * g_count + g], so one row entry touches one
+  // cache line.
   std::vector<float> w(std::size_t(x.n_cols) * g_count, 0.0f);
   std::vector<double> qd(n);
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t r = rows[i];
     double sq = kBiasFeature * kBiasFeature;
-    for (std::uint64_t k = x.row_start[r]; k < x.row_start[r + 1]; ++k) sq += double(x.values[k]) * x.values[k];
+    for (std::uint64_t k = x.row_start[r]; k < x.row_start[r + 1]; ++k)
+      sq += double(x.values[k]) * x.values[k];
     qd[i] = diag + sq;
   }
 
@@ -99,7 +104,8 @@ std::vector<BinaryModel> TrainSvmGroup(const CsrMatrix& x, const std::vector<std
         double pg = 0.0;
         if (s.alpha[i] == 0.0) {
           if (grad > s.pg_max_old) {
-            // Shrinking: far on the right side of the margin; skipped until this label's final check.
+            // Shrinking: far on the right side of the margin; skipped until this label's final
+            // check.
             s.active[i] = 0;
             --s.n_active;
             continue;

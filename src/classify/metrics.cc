@@ -9,8 +9,9 @@ double CoverageAtPrecision(const std::vector<EvalItem>& items, double precision)
   std::vector<const EvalItem*> sorted;
   sorted.reserve(items.size());
   for (const EvalItem& it : items) sorted.push_back(&it);
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const EvalItem* a, const EvalItem* b) { return a->confidence > b->confidence; });
+  std::stable_sort(sorted.begin(), sorted.end(), [](const EvalItem* a, const EvalItem* b) {
+    return a->confidence > b->confidence;
+  });
   std::size_t correct = 0, best = 0;
   for (std::size_t k = 0; k < sorted.size(); ++k) {
     correct += sorted[k]->truth == std::int64_t(sorted[k]->predicted);
@@ -19,7 +20,8 @@ double CoverageAtPrecision(const std::vector<EvalItem>& items, double precision)
   return double(best) / double(items.size());
 }
 
-Metrics Evaluate(const std::vector<EvalItem>& items, std::size_t n_labels, double operating_target) {
+Metrics Evaluate(const std::vector<EvalItem>& items, std::size_t n_labels,
+                 double operating_target) {
   Metrics m;
   m.operating_target = operating_target;
   if (items.empty()) return m;

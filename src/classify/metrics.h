@@ -1,6 +1,7 @@
-// Classification metrics as defined in the evaluation guide: accuracy, macro-F1 over the labels present in the
-// test set, coverage at a precision (the longest most-confident-first prefix that keeps it), and the precision
-// and coverage an abstention rule actually delivers. Pure functions, thread-safe.
+// Classification metrics as defined in the evaluation guide: accuracy, macro-F1 over the labels
+// present in the test set, coverage at a precision (the longest most-confident-first prefix that
+// keeps it), and the precision and coverage an abstention rule actually delivers. Pure functions,
+// thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -24,11 +25,13 @@ struct Metrics {
   double operating_target = 0.0;
   double operating_precision = 0.0;  // accuracy on the tickets it did not abstain on
   double operating_coverage = 0.0;   // share of tickets it did not abstain on
-  std::vector<double> f1_per_label;  // by label index; NaN-free, 0 for labels absent from the test set
+  std::vector<double>
+      f1_per_label;  // by label index; NaN-free, 0 for labels absent from the test set
   std::vector<std::uint64_t> support;
 };
 
-// Longest prefix, most confident first, whose accuracy is at least `precision`, as a share of all items.
+// Longest prefix, most confident first, whose accuracy is at least `precision`, as a share of all
+// items.
 double CoverageAtPrecision(const std::vector<EvalItem>& items, double precision);
 
 Metrics Evaluate(const std::vector<EvalItem>& items, std::size_t n_labels, double operating_target);

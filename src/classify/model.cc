@@ -5,8 +5,9 @@
 
 namespace ticketwise::classify {
 
-void Margins(const std::vector<float>& weights, const std::vector<float>& bias, std::size_t n_labels,
-             const std::vector<std::uint32_t>& rows, const std::vector<float>& values, float* margins) {
+void Margins(const std::vector<float>& weights, const std::vector<float>& bias,
+             std::size_t n_labels, const std::vector<std::uint32_t>& rows,
+             const std::vector<float>& values, float* margins) {
   std::copy(bias.begin(), bias.end(), margins);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const float v = values[i];
@@ -27,9 +28,10 @@ void Softmax(float temperature, float* margins, std::size_t n) {
   for (std::size_t c = 0; c < n; ++c) margins[c] /= sum;
 }
 
-Model ModelBuilder::Build(LabelSet labels, TrainOptions options, TrainingInfo info, FeatureSpace space,
-                          std::vector<float> weights, std::vector<float> bias, std::vector<float> thresholds,
-                          WordCache cache, AffineCalibration calibration) {
+Model ModelBuilder::Build(LabelSet labels, TrainOptions options, TrainingInfo info,
+                          FeatureSpace space, std::vector<float> weights, std::vector<float> bias,
+                          std::vector<float> thresholds, WordCache cache,
+                          AffineCalibration calibration) {
   Model m;
   m.labels_ = std::move(labels);
   m.options_ = options;
@@ -51,10 +53,12 @@ Model ModelBuilder::Build(LabelSet labels, TrainOptions options, TrainingInfo in
   return m;
 }
 
-void Model::Probabilities(std::string_view text, PredictScratch* scratch, std::vector<float>* probs) const {
+void Model::Probabilities(std::string_view text, PredictScratch* scratch,
+                          std::vector<float>* probs) const {
   extractor_.Extract(text, &scratch->features, &scratch->x);
-  // The same arithmetic as the trainer's input vector (feature_space.h), summed unnormalized per half and scaled
-  // by each half's norm at the end. Known words take their character half from the cache.
+  // The same arithmetic as the trainer's input vector (feature_space.h), summed unnormalized per
+  // half and scaled by each half's norm at the end. Known words take their character half from the
+  // cache.
   const std::size_t n = labels_.size();
   const text::SparseVector& x = scratch->x;
   scratch->group_scores.assign(2 * n, 0.0f);
@@ -87,10 +91,13 @@ void Model::Probabilities(std::string_view text, PredictScratch* scratch, std::v
     }
   }
   const double kHalf = std::sqrt(0.5);
-  const float scale_words = norm_words > 0 ? static_cast<float>(kHalf / std::sqrt(norm_words)) : 0.0f;
-  const float scale_chars = norm_chars > 0 ? static_cast<float>(kHalf / std::sqrt(norm_chars)) : 0.0f;
+  const float scale_words =
+      norm_words > 0 ? static_cast<float>(kHalf / std::sqrt(norm_words)) : 0.0f;
+  const float scale_chars =
+      norm_chars > 0 ? static_cast<float>(kHalf / std::sqrt(norm_chars)) : 0.0f;
   probs->resize(n);
-  for (std::size_t c = 0; c < n; ++c) (*probs)[c] = bias_[c] + words[c] * scale_words + chars[c] * scale_chars;
+  for (std::size_t c = 0; c < n; ++c)
+    (*probs)[c] = bias_[c] + words[c] * scale_words + chars[c] * scale_chars;
   ApplyAffine(calibration_, probs->data(), n);
 }
 
@@ -108,7 +115,8 @@ Prediction Model::Predict(std::string_view text, double target_precision, std::s
   std::vector<float>& probs = scratch->probs;
   Probabilities(text, scratch, &probs);
   if (probs.empty()) return out;
-  const auto best = static_cast<std::uint32_t>(std::max_element(probs.begin(), probs.end()) - probs.begin());
+  const auto best =
+      static_cast<std::uint32_t>(std::max_element(probs.begin(), probs.end()) - probs.begin());
   out.label = best;
   out.confidence = probs[best];
   out.abstained = out.confidence < Threshold(best, target_precision);

@@ -1,13 +1,15 @@
-// Model: a trained text classifier over hashed n-gram features, with calibrated probabilities and per-class
-// abstention thresholds.
+// Model: a trained text classifier over hashed n-gram features, with calibrated probabilities and
+// per-class abstention thresholds.
 //
-// Scores are one-vs-rest linear SVM margins over the input vector of feature_space.h: tf-idf weighted words and
-// word n-grams, and a character n-gram view of each word. Probabilities are a softmax of the margins at a temperature fitted on held-out calibration data.
-// For every target precision on a 1% grid (0.50 to 0.99) and every label, the model holds the lowest confidence
-// at which its held-out predictions of that label kept the target precision; a prediction below it abstains.
+// Scores are one-vs-rest linear SVM margins over the input vector of feature_space.h: tf-idf
+// weighted words and word n-grams, and a character n-gram view of each word. Probabilities are a
+// softmax of the margins at a temperature fitted on held-out calibration data. For every target
+// precision on a 1% grid (0.50 to 0.99) and every label, the model holds the lowest confidence at
+// which its held-out predictions of that label kept the target precision; a prediction below it
+// abstains.
 //
-// A Model is immutable after training or loading; Predict is const and safe from many threads, each with its
-// own PredictScratch. Model files: see model_file.h.
+// A Model is immutable after training or loading; Predict is const and safe from many threads, each
+// with its own PredictScratch. Model files: see model_file.h.
 #pragma once
 
 #include <cstdint>
@@ -27,12 +29,13 @@ namespace ticketwise::classify {
 // Training options; they are stored in the model file.
 struct TrainOptions {
   text::FeatureOptions features;
-  double c = 0.5;                      // SVM inverse regularization strength
-  std::uint32_t min_df = 2;            // features seen in fewer training tickets are dropped
-  double calibration_fraction = 0.15;  // share of each label held out for calibration, then trained on
-  std::uint32_t max_epochs = 40;       // upper bound on dual coordinate descent passes
-  std::uint64_t seed = 1;              // same data + same seed = same model file, byte for byte
-  std::uint32_t threads = 0;           // 0: one per core. Does not change the result.
+  double c = 0.5;            // SVM inverse regularization strength
+  std::uint32_t min_df = 2;  // features seen in fewer training tickets are dropped
+  double calibration_fraction =
+      0.15;                       // share of each label held out for calibration, then trained on
+  std::uint32_t max_epochs = 40;  // upper bound on dual coordinate descent passes
+  std::uint64_t seed = 1;         // same data + same seed = same model file, byte for byte
+  std::uint32_t threads = 0;      // 0: one per core. Does not change the result.
 };
 
 // What training saw; stored in the model file and shown by `ticketwise eval`.
@@ -40,7 +43,8 @@ struct TrainingInfo {
   std::uint64_t n_train = 0;        // tickets used
   std::uint64_t n_calibration = 0;  // of which held out for calibration first
   std::uint64_t n_features = 0;     // distinct features kept after min_df
-  float temperature = 1.0f;         // shared softmax scale fitted on calibration data (before per-label affine)
+  float temperature =
+      1.0f;  // shared softmax scale fitted on calibration data (before per-label affine)
   float calibration_accuracy = 0.0f;
 };
 
@@ -50,9 +54,9 @@ struct LabelProbability {
 };
 
 struct Prediction {
-  std::uint32_t label = 0;        // index into labels()
-  float confidence = 0.0f;        // calibrated probability of `label`
-  bool abstained = false;         // confidence is below the label's threshold for the target precision
+  std::uint32_t label = 0;  // index into labels()
+  float confidence = 0.0f;  // calibrated probability of `label`
+  bool abstained = false;   // confidence is below the label's threshold for the target precision
   std::vector<LabelProbability> top;  // best first
 };
 
@@ -84,15 +88,16 @@ class Model {
   const AffineCalibration& calibration() const { return calibration_; }
 
   // Calibrated probabilities of every label for `text`, in label order, into `*probs`.
-  void Probabilities(std::string_view text, PredictScratch* scratch, std::vector<float>* probs) const;
+  void Probabilities(std::string_view text, PredictScratch* scratch,
+                     std::vector<float>* probs) const;
 
-  // Top label, its confidence, whether it abstains at `target_precision` (clamped to the grid; a target between
-  // grid points uses the next higher one), and the `top_k` most probable labels.
+  // Top label, its confidence, whether it abstains at `target_precision` (clamped to the grid; a
+  // target between grid points uses the next higher one), and the `top_k` most probable labels.
   Prediction Predict(std::string_view text, double target_precision, std::size_t top_k,
                      PredictScratch* scratch) const;
 
-  // The confidence `label` needs to be predicted at `target_precision`. Above the grid: 1.0 plus epsilon
-  // (abstain always); below it: 0.
+  // The confidence `label` needs to be predicted at `target_precision`. Above the grid: 1.0 plus
+  // epsilon (abstain always); below it: 0.
   float Threshold(std::uint32_t label, double target_precision) const;
 
   // Serialization (model_file.cc).
@@ -109,8 +114,9 @@ class Model {
   TrainingInfo info_;
   text::FeatureExtractor extractor_;
   FeatureSpace space_;
-  std::vector<float> weights_;     // row-major: weights_[row * n_labels + label]
-  // Prediction layout: per row its idf then its label weights, so one feature costs one memory access.
+  std::vector<float> weights_;  // row-major: weights_[row * n_labels + label]
+  // Prediction layout: per row its idf then its label weights, so one feature costs one memory
+  // access.
   std::vector<float> packed_;
   std::vector<float> bias_;        // per label
   std::vector<float> thresholds_;  // [step * n_labels + label]
@@ -119,8 +125,9 @@ class Model {
 };
 
 // Margins of every label for a transformed input (see FeatureSpace::Transform) into `*margins`.
-void Margins(const std::vector<float>& weights, const std::vector<float>& bias, std::size_t n_labels,
-             const std::vector<std::uint32_t>& rows, const std::vector<float>& values, float* margins);
+void Margins(const std::vector<float>& weights, const std::vector<float>& bias,
+             std::size_t n_labels, const std::vector<std::uint32_t>& rows,
+             const std::vector<float>& values, float* margins);
 
 // Softmax of `margins * temperature`, in place.
 void Softmax(float temperature, float* margins, std::size_t n);
@@ -131,8 +138,8 @@ class ModelBuilder {
   // REQUIRES: weights.size() == space.size() * labels.size(), bias.size() == labels.size(),
   // thresholds.size() == Model::kTargetSteps * labels.size().
   static Model Build(LabelSet labels, TrainOptions options, TrainingInfo info, FeatureSpace space,
-                     std::vector<float> weights, std::vector<float> bias, std::vector<float> thresholds,
-                     WordCache cache, AffineCalibration calibration);
+                     std::vector<float> weights, std::vector<float> bias,
+                     std::vector<float> thresholds, WordCache cache, AffineCalibration calibration);
 };
 
 }  // namespace ticketwise::classify

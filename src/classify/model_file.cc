@@ -1,7 +1,8 @@
 // The model file format, version 1. All integers and floats little-endian.
 //
 //   magic "TWMODEL\0" | u32 format version | string producer
-//   options: u32 hash_bits, word_ngrams, char_min, char_max | f64 c | u32 min_df | f64 calibration_fraction |
+//   options: u32 hash_bits, word_ngrams, char_min, char_max | f64 c | u32 min_df | f64
+//   calibration_fraction |
 //            u32 max_epochs | u64 seed
 //   info:    u64 n_train, n_calibration, n_features | f32 temperature, calibration_accuracy
 //   labels:  u32 count, then per label u32 length + bytes
@@ -11,8 +12,8 @@
 //   word cache: u64 m | u64 hashes[m] | f32 entries[m * (labels + 1)]
 //   u64 FNV-1a checksum of every byte before it
 //
-// A reader refuses other magic numbers, versions it does not know, sizes that do not add up and checksum
-// mismatches, each with its own message.
+// A reader refuses other magic numbers, versions it does not know, sizes that do not add up and
+// checksum mismatches, each with its own message.
 #include <bit>
 #include <cstring>
 #include <fstream>
@@ -140,24 +141,29 @@ Result<Model> Model::Deserialize(std::string_view bytes) {
     return Fail(Status::Unsupported("model format version " + std::to_string(version) +
                                     " is not supported (this build reads version " +
                                     std::to_string(kFormatVersion) + ")"));
-  if (bytes.size() < sizeof(kMagic) + 12) return Fail(Status::Corruption("model file is truncated"));
+  if (bytes.size() < sizeof(kMagic) + 12)
+    return Fail(Status::Corruption("model file is truncated"));
   const std::string_view body = bytes.substr(0, bytes.size() - 8);
   std::uint64_t stored = 0;
   std::memcpy(&stored, bytes.data() + body.size(), 8);
-  if (stored != Fnv1a(body)) return Fail(Status::Corruption("model file checksum mismatch (damaged or truncated)"));
+  if (stored != Fnv1a(body))
+    return Fail(Status::Corruption("model file checksum mismatch (damaged or truncated)"));
 
-  auto truncated = [] { return Fail(Status::Corruption("model file is truncated or inconsistent")); };
+  auto truncated = [] {
+    return Fail(Status::Corruption("model file is truncated or inconsistent"));
+  };
   std::string producer;
   TrainOptions o;
   TrainingInfo info;
   if (!r.GetString(&producer) || !r.Get(&o.features.hash_bits) || !r.Get(&o.features.word_ngrams) ||
-      !r.Get(&o.features.char_min) || !r.Get(&o.features.char_max) || !r.Get(&o.c) || !r.Get(&o.min_df) ||
-      !r.Get(&o.calibration_fraction) || !r.Get(&o.max_epochs) || !r.Get(&o.seed) || !r.Get(&info.n_train) ||
-      !r.Get(&info.n_calibration) || !r.Get(&info.n_features) || !r.Get(&info.temperature) ||
-      !r.Get(&info.calibration_accuracy))
+      !r.Get(&o.features.char_min) || !r.Get(&o.features.char_max) || !r.Get(&o.c) ||
+      !r.Get(&o.min_df) || !r.Get(&o.calibration_fraction) || !r.Get(&o.max_epochs) ||
+      !r.Get(&o.seed) || !r.Get(&info.n_train) || !r.Get(&info.n_calibration) ||
+      !r.Get(&info.n_features) || !r.Get(&info.temperature) || !r.Get(&info.calibration_accuracy))
     return truncated();
   if (o.features.hash_bits < 10 || o.features.hash_bits > 26 || o.features.word_ngrams < 1 ||
-      o.features.word_ngrams > 3 || o.features.char_max > 8 || o.features.char_min > o.features.char_max + 1)
+      o.features.word_ngrams > 3 || o.features.char_max > 8 ||
+      o.features.char_min > o.features.char_max + 1)
     return Fail(Status::Corruption("model file holds invalid feature options"));
   std::uint32_t n_labels = 0;
   if (!r.Get(&n_labels) || n_labels < 2 || n_labels > (1u << 20)) return truncated();
@@ -165,7 +171,8 @@ Result<Model> Model::Deserialize(std::string_view bytes) {
   for (std::uint32_t i = 0; i < n_labels; ++i) {
     std::string name;
     if (!r.GetString(&name)) return truncated();
-    if (!text::IsValidUtf8(name) || labels.Find(name)) return Fail(Status::Corruption("model file label set is invalid"));
+    if (!text::IsValidUtf8(name) || labels.Find(name))
+      return Fail(Status::Corruption("model file label set is invalid"));
     labels.Add(name);
   }
   std::uint32_t group_split = 0;
@@ -178,7 +185,8 @@ Result<Model> Model::Deserialize(std::string_view bytes) {
       !r.GetArray(std::uint64_t(kTargetSteps) * n_labels, &thresholds))
     return truncated();
   AffineCalibration calibration;
-  if (!r.GetArray(n_labels, &calibration.scale) || !r.GetArray(n_labels, &calibration.shift)) return truncated();
+  if (!r.GetArray(n_labels, &calibration.scale) || !r.GetArray(n_labels, &calibration.shift))
+    return truncated();
   std::uint64_t m = 0;
   std::vector<std::uint64_t> hashes;
   std::vector<float> entries;
@@ -187,17 +195,20 @@ Result<Model> Model::Deserialize(std::string_view bytes) {
     return truncated();
   if (r.pos() + sizeof(kMagic) != body.size()) return truncated();
   for (std::size_t i = 1; i < ids.size(); ++i)
-    if (ids[i] <= ids[i - 1]) return Fail(Status::Corruption("model file feature ids are not ascending"));
+    if (ids[i] <= ids[i - 1])
+      return Fail(Status::Corruption("model file feature ids are not ascending"));
   if (!ids.empty() && ids.back() >= (2u << o.features.hash_bits))
     return Fail(Status::Corruption("model file feature id out of range"));
-  return ModelBuilder::Build(std::move(labels), o, info, FeatureSpace(std::move(ids), std::move(idf), group_split),
-                             std::move(weights), std::move(bias), std::move(thresholds),
-                             WordCache(std::move(hashes), std::move(entries), n_labels + 1), std::move(calibration));
+  return ModelBuilder::Build(
+      std::move(labels), o, info, FeatureSpace(std::move(ids), std::move(idf), group_split),
+      std::move(weights), std::move(bias), std::move(thresholds),
+      WordCache(std::move(hashes), std::move(entries), n_labels + 1), std::move(calibration));
 }
 
 Status Model::Save(const std::string& path) const {
   const std::string bytes = Serialize();
-  // Write next to the target and rename, so a crash never leaves a half-written model under the final name.
+  // Write next to the target and rename, so a crash never leaves a half-written model under the
+  // final name.
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -206,7 +217,8 @@ Status Model::Save(const std::string& path) const {
     out.flush();
     if (!out) return Status::IoError("write failed: " + tmp);
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::IoError("cannot rename " + tmp + " to " + path);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    return Status::IoError("cannot rename " + tmp + " to " + path);
   return Status::Ok();
 }
 

@@ -1,5 +1,6 @@
-// SplitMix64: a small, fast generator whose output is the same on every platform and standard library, so that
-// training with a fixed seed is reproducible everywhere (std::shuffle and the std distributions are not).
+// SplitMix64: a small, fast generator whose output is the same on every platform and standard
+// library, so that training with a fixed seed is reproducible everywhere (std::shuffle and the std
+// distributions are not).
 #pragma once
 
 #include <cstdint>

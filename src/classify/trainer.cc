@@ -74,14 +74,18 @@ Encoded Encode(const std::vector<std::string_view>& texts, const TrainOptions& o
     for (std::size_t i = chunk * kChunk; i < end; ++i) {
       for (const text::WordRef& w : xs[i].words) {
         doc_words[i].push_back(static_cast<std::uint32_t>(
-            std::lower_bound(out.word_hashes.begin(), out.word_hashes.end(), w.hash) - out.word_hashes.begin()));
+            std::lower_bound(out.word_hashes.begin(), out.word_hashes.end(), w.hash) -
+            out.word_hashes.begin()));
       }
     }
   });
   std::vector<std::vector<std::uint32_t>> ngrams(n_words);
-  ParallelFor(n_words, threads, [&](std::size_t i, unsigned) { extractor.CharNgrams(out.word_tokens[i], &ngrams[i]); });
+  ParallelFor(n_words, threads, [&](std::size_t i, unsigned) {
+    extractor.CharNgrams(out.word_tokens[i], &ngrams[i]);
+  });
 
-  // Document frequencies of words, word n-grams and character n-grams; one counter array per thread.
+  // Document frequencies of words, word n-grams and character n-grams; one counter array per
+  // thread.
   std::vector<std::vector<std::uint32_t>> df(threads);
   std::vector<std::vector<std::uint32_t>> doc_ngrams(threads);
   ParallelFor(n_chunks, threads, [&](std::size_t chunk, unsigned worker) {
@@ -91,7 +95,8 @@ Encoded Encode(const std::vector<std::string_view>& texts, const TrainOptions& o
     const std::size_t end = std::min(texts.size(), (chunk + 1) * kChunk);
     for (std::size_t i = chunk * kChunk; i < end; ++i) {
       for (std::uint32_t id : xs[i].ids) ++counts[id];
-      // Count each character n-gram once per ticket: the last ticket that counted it is remembered per id.
+      // Count each character n-gram once per ticket: the last ticket that counted it is remembered
+      // per id.
       std::vector<std::uint32_t>& last = g;
       if (last.empty()) last.assign(extractor.dimension(), 0);
       const auto stamp = static_cast<std::uint32_t>(i + 1);
@@ -122,11 +127,12 @@ Encoded Encode(const std::vector<std::string_view>& texts, const TrainOptions& o
   out.word_values.resize(n_words);
   std::vector<std::vector<std::uint32_t>> ngram_scratch(threads);
   ParallelFor(n_words, threads, [&](std::size_t i, unsigned worker) {
-    out.space.WordCharVector(extractor, out.word_tokens[i], &ngram_scratch[worker], &out.word_rows[i],
-                             &out.word_values[i]);
+    out.space.WordCharVector(extractor, out.word_tokens[i], &ngram_scratch[worker],
+                             &out.word_rows[i], &out.word_values[i]);
   });
 
-  // Rows in chunks, one CSR piece per chunk, joined in order so the matrix does not depend on the threads.
+  // Rows in chunks, one CSR piece per chunk, joined in order so the matrix does not depend on the
+  // threads.
   std::vector<CsrMatrix> pieces(n_chunks);
   struct RowScratch {
     std::vector<std::uint32_t> rows, touched;
@@ -186,15 +192,16 @@ Encoded Encode(const std::vector<std::string_view>& texts, const TrainOptions& o
     const std::uint64_t base = out.x.cols.size();
     out.x.cols.insert(out.x.cols.end(), p.cols.begin(), p.cols.end());
     out.x.values.insert(out.x.values.end(), p.values.begin(), p.values.end());
-    for (std::size_t r = 1; r < p.row_start.size(); ++r) out.x.row_start.push_back(base + p.row_start[r]);
+    for (std::size_t r = 1; r < p.row_start.size(); ++r)
+      out.x.row_start.push_back(base + p.row_start[r]);
     p = {};
   }
   return out;
 }
 
 // The character-half contribution of every vocabulary word whose word feature the model keeps.
-WordCache BuildWordCache(const Encoded& enc, const std::vector<float>& weights, std::size_t n_labels,
-                         std::uint32_t hash_bits) {
+WordCache BuildWordCache(const Encoded& enc, const std::vector<float>& weights,
+                         std::size_t n_labels, std::uint32_t hash_bits) {
   const std::uint32_t mask = (1u << hash_bits) - 1;
   std::vector<std::uint64_t> hashes;
   std::vector<float> entries;
@@ -214,11 +221,13 @@ WordCache BuildWordCache(const Encoded& enc, const std::vector<float>& weights, 
   return WordCache(std::move(hashes), std::move(entries), n_labels + 1);
 }
 
-// Trains one binary SVM per label over `rows`, one label per task. Fills weights (row-major) and bias.
+// Trains one binary SVM per label over `rows`, one label per task. Fills weights (row-major) and
+// bias.
 void TrainOneVsRest(const CsrMatrix& x, const std::vector<std::uint32_t>& rows,
-                    const std::vector<std::uint32_t>& y, std::size_t n_labels, const TrainOptions& options,
-                    std::vector<std::vector<double>>* alphas, std::vector<float>* weights,
-                    std::vector<float>* bias, const ProgressFn& progress, std::string_view stage) {
+                    const std::vector<std::uint32_t>& y, std::size_t n_labels,
+                    const TrainOptions& options, std::vector<std::vector<double>>* alphas,
+                    std::vector<float>* weights, std::vector<float>* bias,
+                    const ProgressFn& progress, std::string_view stage) {
   weights->assign(std::size_t(x.n_cols) * n_labels, 0.0f);
   bias->assign(n_labels, 0.0f);
   std::vector<std::vector<double>> warm = std::move(*alphas);
@@ -240,7 +249,8 @@ void TrainOneVsRest(const CsrMatrix& x, const std::vector<std::uint32_t>& rows,
     std::vector<BinaryModel> models = TrainSvmGroup(x, rows, y, labels, svm, starts);
     for (std::size_t g = 0; g < labels.size(); ++g) {
       const std::size_t c = labels[g];
-      for (std::size_t f = 0; f < models[g].w.size(); ++f) (*weights)[f * n_labels + c] = models[g].w[f];
+      for (std::size_t f = 0; f < models[g].w.size(); ++f)
+        (*weights)[f * n_labels + c] = models[g].w[f];
       (*bias)[c] = models[g].bias;
       (*alphas)[c] = std::move(models[g].alpha);
     }
@@ -251,9 +261,11 @@ void TrainOneVsRest(const CsrMatrix& x, const std::vector<std::uint32_t>& rows,
 
 }  // namespace
 
-Result<Model> Train(const std::vector<std::string_view>& texts, const std::vector<std::string_view>& labels,
-                    const TrainOptions& options, const ProgressFn& progress) {
-  if (texts.size() != labels.size()) return Fail(Status::InvalidArgument("texts and labels differ in size"));
+Result<Model> Train(const std::vector<std::string_view>& texts,
+                    const std::vector<std::string_view>& labels, const TrainOptions& options,
+                    const ProgressFn& progress) {
+  if (texts.size() != labels.size())
+    return Fail(Status::InvalidArgument("texts and labels differ in size"));
   if (texts.empty()) return Fail(Status::InvalidArgument("no training tickets"));
   if (options.features.hash_bits < 10 || options.features.hash_bits > 26)
     return Fail(Status::InvalidArgument("hash_bits must be in [10, 26]"));
@@ -262,7 +274,8 @@ Result<Model> Train(const std::vector<std::string_view>& texts, const std::vecto
   if (options.features.char_max != 0 &&
       (options.features.char_min < 1 || options.features.char_min > options.features.char_max ||
        options.features.char_max > 8))
-    return Fail(Status::InvalidArgument("character n-gram lengths must satisfy 1 <= min <= max <= 8"));
+    return Fail(
+        Status::InvalidArgument("character n-gram lengths must satisfy 1 <= min <= max <= 8"));
   if (!(options.c > 0)) return Fail(Status::InvalidArgument("c must be positive"));
   if (!(options.calibration_fraction >= 0 && options.calibration_fraction < 0.5))
     return Fail(Status::InvalidArgument("calibration_fraction must be in [0, 0.5)"));
@@ -287,8 +300,8 @@ Result<Model> Train(const std::vector<std::string_view>& texts, const std::vecto
   for (std::vector<std::uint32_t>& rows : by_label) {
     for (std::size_t i = rows.size(); i > 1; --i) std::swap(rows[i - 1], rows[rng.Below(i)]);
     // Labels with very few tickets keep all of them for training.
-    const std::size_t k = rows.size() >= 5 ? std::size_t(std::floor(rows.size() * options.calibration_fraction))
-                                           : 0;
+    const std::size_t k =
+        rows.size() >= 5 ? std::size_t(std::floor(rows.size() * options.calibration_fraction)) : 0;
     calib_rows.insert(calib_rows.end(), rows.begin(), rows.begin() + k);
     fit_rows.insert(fit_rows.end(), rows.begin() + k, rows.end());
   }
@@ -302,12 +315,15 @@ Result<Model> Train(const std::vector<std::string_view>& texts, const std::vecto
 
   std::vector<std::vector<double>> alphas;
   std::vector<float> weights, bias;
-  AffineCalibration calibration{std::vector<float>(n_labels, 1.0f), std::vector<float>(n_labels, 0.0f)};
+  AffineCalibration calibration{std::vector<float>(n_labels, 1.0f),
+                                std::vector<float>(n_labels, 0.0f)};
   // Without held-out data there is nothing to trust a confidence on: every target abstains.
-  std::vector<float> thresholds(std::size_t(Model::kTargetSteps) * n_labels, std::nextafter(1.0f, 2.0f));
+  std::vector<float> thresholds(std::size_t(Model::kTargetSteps) * n_labels,
+                                std::nextafter(1.0f, 2.0f));
   if (!calib_rows.empty()) {
     if (progress) progress("train", 0.0);
-    TrainOneVsRest(enc.x, fit_rows, y, n_labels, options, &alphas, &weights, &bias, progress, "train");
+    TrainOneVsRest(enc.x, fit_rows, y, n_labels, options, &alphas, &weights, &bias, progress,
+                   "train");
     if (progress) progress("calibrate", 0.0);
     std::vector<float> margins(calib_rows.size() * n_labels);
     std::vector<std::uint32_t> truth(calib_rows.size());
@@ -315,8 +331,10 @@ Result<Model> Train(const std::vector<std::string_view>& texts, const std::vecto
     std::vector<float> values;
     for (std::size_t i = 0; i < calib_rows.size(); ++i) {
       const std::uint32_t r = calib_rows[i];
-      rows.assign(enc.x.cols.begin() + enc.x.row_start[r], enc.x.cols.begin() + enc.x.row_start[r + 1]);
-      values.assign(enc.x.values.begin() + enc.x.row_start[r], enc.x.values.begin() + enc.x.row_start[r + 1]);
+      rows.assign(enc.x.cols.begin() + enc.x.row_start[r],
+                  enc.x.cols.begin() + enc.x.row_start[r + 1]);
+      values.assign(enc.x.values.begin() + enc.x.row_start[r],
+                    enc.x.values.begin() + enc.x.row_start[r + 1]);
       Margins(weights, bias, n_labels, rows, values, margins.data() + i * n_labels);
       truth[i] = y[r];
     }
@@ -334,7 +352,8 @@ Result<Model> Train(const std::vector<std::string_view>& texts, const std::vecto
     info.calibration_accuracy = float(double(correct) / double(calib_rows.size()));
     thresholds = ChooseThresholds(points, n_labels);
     if (progress) progress("calibrate", 1.0);
-    // Warm start for the refit: the fitted rows keep their dual variables, held-out rows start at zero.
+    // Warm start for the refit: the fitted rows keep their dual variables, held-out rows start at
+    // zero.
     std::vector<std::uint32_t> all_rows(y.size());
     for (std::uint32_t i = 0; i < y.size(); ++i) all_rows[i] = i;
     for (std::vector<double>& a : alphas) {
@@ -343,15 +362,18 @@ Result<Model> Train(const std::vector<std::string_view>& texts, const std::vecto
       a = std::move(full);
     }
     if (progress) progress("refit", 0.0);
-    TrainOneVsRest(enc.x, all_rows, y, n_labels, options, &alphas, &weights, &bias, progress, "refit");
+    TrainOneVsRest(enc.x, all_rows, y, n_labels, options, &alphas, &weights, &bias, progress,
+                   "refit");
   } else {
-    TrainOneVsRest(enc.x, fit_rows, y, n_labels, options, &alphas, &weights, &bias, progress, "train");
+    TrainOneVsRest(enc.x, fit_rows, y, n_labels, options, &alphas, &weights, &bias, progress,
+                   "train");
   }
 
   if (progress) progress("cache", 0.0);
   WordCache cache = BuildWordCache(enc, weights, n_labels, options.features.hash_bits);
-  return ModelBuilder::Build(std::move(label_set), options, info, std::move(enc.space), std::move(weights),
-                             std::move(bias), std::move(thresholds), std::move(cache), std::move(calibration));
+  return ModelBuilder::Build(std::move(label_set), options, info, std::move(enc.space),
+                             std::move(weights), std::move(bias), std::move(thresholds),
+                             std::move(cache), std::move(calibration));
 }
 
 }  // namespace ticketwise::classify

@@ -1,10 +1,11 @@
 // Training of a Model from labelled ticket texts.
 //
-// Steps: extract features of every text (in parallel); keep features seen in at least min_df texts and weight them
-// by idf; hold out calibration_fraction of each label; train one-vs-rest linear SVMs on the rest (one label per
-// thread); fit the softmax temperature and per-label thresholds on the held-out part; train again on every text,
-// starting from the first solution, and keep the calibration. The result depends on the data, the options and the
-// seed only, never on the thread count.
+// Steps: extract features of every text (in parallel); keep features seen in at least min_df texts
+// and weight them by idf; hold out calibration_fraction of each label; train one-vs-rest linear
+// SVMs on the rest (one label per thread); fit the softmax temperature and per-label thresholds on
+// the held-out part; train again on every text, starting from the first solution, and keep the
+// calibration. The result depends on the data, the options and the seed only, never on the thread
+// count.
 #pragma once
 
 #include <functional>
@@ -16,12 +17,14 @@
 
 namespace ticketwise::classify {
 
-// Called with a stage name ("features", "train", "calibrate", "refit") and the fraction done in [0, 1].
+// Called with a stage name ("features", "train", "calibrate", "refit") and the fraction done in [0,
+// 1].
 using ProgressFn = std::function<void(std::string_view stage, double fraction)>;
 
-// REQUIRES: texts.size() == labels.size(). Fails with InvalidArgument when there are fewer than two distinct
-// labels or no texts.
-Result<Model> Train(const std::vector<std::string_view>& texts, const std::vector<std::string_view>& labels,
-                    const TrainOptions& options, const ProgressFn& progress = {});
+// REQUIRES: texts.size() == labels.size(). Fails with InvalidArgument when there are fewer than two
+// distinct labels or no texts.
+Result<Model> Train(const std::vector<std::string_view>& texts,
+                    const std::vector<std::string_view>& labels, const TrainOptions& options,
+                    const ProgressFn& progress = {});
 
 }  // namespace ticketwise::classify

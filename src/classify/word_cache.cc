@@ -2,7 +2,8 @@
 
 namespace ticketwise::classify {
 
-WordCache::WordCache(std::vector<std::uint64_t> hashes, std::vector<float> entries, std::size_t stride)
+WordCache::WordCache(std::vector<std::uint64_t> hashes, std::vector<float> entries,
+                     std::size_t stride)
     : hashes_(std::move(hashes)), entries_(std::move(entries)), stride_(stride) {
   if (hashes_.empty()) return;
   std::size_t cap = 16;

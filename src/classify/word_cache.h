@@ -1,7 +1,7 @@
-// WordCache: per vocabulary word, its idf and its precomputed contribution to every label's character-half
-// margin (u_w . W, see feature_space.h). It turns the character view of a known word into one memory access at
-// prediction time; words it does not hold are computed from their n-grams with the same result.
-// Immutable after construction; thread-safe to read.
+// WordCache: per vocabulary word, its idf and its precomputed contribution to every label's
+// character-half margin (u_w . W, see feature_space.h). It turns the character view of a known word
+// into one memory access at prediction time; words it does not hold are computed from their n-grams
+// with the same result. Immutable after construction; thread-safe to read.
 #pragma once
 
 #include <cstdint>

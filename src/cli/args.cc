@@ -43,8 +43,8 @@ Result<bool> Args::Parse(const std::vector<std::string>& argv) {
       return false;
     }
     if (arg.rfind("--", 0) != 0)
-      return Fail(Status::InvalidArgument("unexpected argument '" + arg + "' (see ticketwise " + command_ +
-                                          " --help)"));
+      return Fail(Status::InvalidArgument("unexpected argument '" + arg + "' (see ticketwise " +
+                                          command_ + " --help)"));
     std::string name = arg.substr(2), value;
     bool has_value = false;
     if (auto eq = name.find('='); eq != std::string::npos) {
@@ -56,15 +56,16 @@ Result<bool> Args::Parse(const std::vector<std::string>& argv) {
     for (const Spec& s : specs_)
       if (s.name == name) spec = &s;
     if (!spec)
-      return Fail(Status::InvalidArgument("unknown option --" + name + " (see ticketwise " + command_ +
-                                          " --help)"));
+      return Fail(Status::InvalidArgument("unknown option --" + name + " (see ticketwise " +
+                                          command_ + " --help)"));
     if (spec->is_switch) {
       if (has_value) return Fail(Status::InvalidArgument("--" + name + " takes no value"));
       switches_[name] = true;
       continue;
     }
     if (!has_value) {
-      if (i + 1 >= argv.size()) return Fail(Status::InvalidArgument("--" + name + " needs a value"));
+      if (i + 1 >= argv.size())
+        return Fail(Status::InvalidArgument("--" + name + " needs a value"));
       value = argv[++i];
     }
     values_[name] = value;
@@ -74,8 +75,9 @@ Result<bool> Args::Parse(const std::vector<std::string>& argv) {
     if (s.default_value) {
       values_[s.name] = *s.default_value;
     } else if (s.required) {
-      return Fail(Status::InvalidArgument("missing required option --" + s.name + " " + s.value_name +
-                                          " (see ticketwise " + command_ + " --help)"));
+      return Fail(Status::InvalidArgument("missing required option --" + s.name + " " +
+                                          s.value_name + " (see ticketwise " + command_ +
+                                          " --help)"));
     }
   }
   return true;

@@ -36,11 +36,16 @@ void AddTrainFlags(Args* args) {
   const classify::TrainOptions d;
   args->Flag("seed", "N", "random seed; the same data and seed give the same model", false,
              std::to_string(d.seed));
-  args->Flag("threads", "N", "training threads, 0 = one per core", false, std::to_string(d.threads));
-  args->Flag("c", "X", "SVM regularization: larger fits the training data more closely", false, "0.5");
-  args->Flag("word-ngrams", "N", "longest word n-gram (1-3)", false, std::to_string(d.features.word_ngrams));
-  args->Flag("char-min", "N", "shortest character n-gram", false, std::to_string(d.features.char_min));
-  args->Flag("char-max", "N", "longest character n-gram, 0 = none", false, std::to_string(d.features.char_max));
+  args->Flag("threads", "N", "training threads, 0 = one per core", false,
+             std::to_string(d.threads));
+  args->Flag("c", "X", "SVM regularization: larger fits the training data more closely", false,
+             "0.5");
+  args->Flag("word-ngrams", "N", "longest word n-gram (1-3)", false,
+             std::to_string(d.features.word_ngrams));
+  args->Flag("char-min", "N", "shortest character n-gram", false,
+             std::to_string(d.features.char_min));
+  args->Flag("char-max", "N", "longest character n-gram, 0 = none", false,
+             std::to_string(d.features.char_max));
   args->Flag("hash-bits", "N", "log2 of the hashed feature buckets per group", false,
              std::to_string(d.features.hash_bits));
   args->Switch("quiet", "no progress output");
@@ -56,9 +61,10 @@ Result<classify::TrainOptions> TrainOptionsFrom(const Args& args) {
   auto cmin = args.GetUint("char-min");
   auto cmax = args.GetUint("char-max");
   auto bits = args.GetUint("hash-bits");
-  for (const Status* s : {seed ? nullptr : &seed.error(), threads ? nullptr : &threads.error(),
-                          c ? nullptr : &c.error(), wn ? nullptr : &wn.error(), cmin ? nullptr : &cmin.error(),
-                          cmax ? nullptr : &cmax.error(), bits ? nullptr : &bits.error()})
+  for (const Status* s :
+       {seed ? nullptr : &seed.error(), threads ? nullptr : &threads.error(),
+        c ? nullptr : &c.error(), wn ? nullptr : &wn.error(), cmin ? nullptr : &cmin.error(),
+        cmax ? nullptr : &cmax.error(), bits ? nullptr : &bits.error()})
     if (s) return Fail(*s);
   o.seed = *seed;
   o.threads = static_cast<std::uint32_t>(std::min<std::uint64_t>(*threads, 1024));
@@ -70,7 +76,8 @@ Result<classify::TrainOptions> TrainOptionsFrom(const Args& args) {
   return o;
 }
 
-// Imports `path`, printing the skip report to stderr. Labels are required when `label` is not empty.
+// Imports `path`, printing the skip report to stderr. Labels are required when `label` is not
+// empty.
 Result<ingest::Dataset> ImportWithReport(const std::string& path, const std::string& text_cols,
                                          const std::string& label, std::size_t max_reported = 20) {
   auto cols = ingest::ParseColumnList(text_cols);
@@ -85,8 +92,8 @@ Result<ingest::Dataset> ImportWithReport(const std::string& path, const std::str
   return data;
 }
 
-Result<classify::Model> TrainOn(const ingest::Dataset& data, const classify::TrainOptions& options, bool quiet,
-                                bool verbose) {
+Result<classify::Model> TrainOn(const ingest::Dataset& data, const classify::TrainOptions& options,
+                                bool quiet, bool verbose) {
   std::vector<std::string_view> texts, labels;
   texts.reserve(data.rows.size());
   labels.reserve(data.rows.size());
@@ -101,18 +108,21 @@ Result<classify::Model> TrainOn(const ingest::Dataset& data, const classify::Tra
   auto model = classify::Train(texts, labels, options, [&](std::string_view stage, double f) {
     std::lock_guard<std::mutex> lock(mu);
     if (verbose && stage != current) {
-      if (!current.empty()) std::fprintf(stderr, "  %-10s %.2f s\n", current.c_str(), SecondsSince(stage_start));
+      if (!current.empty())
+        std::fprintf(stderr, "  %-10s %.2f s\n", current.c_str(), SecondsSince(stage_start));
       current = stage;
       stage_start = Clock::now();
     }
     progress.Update("training", stage, f);
   });
-  if (verbose && !current.empty()) std::fprintf(stderr, "  %-10s %.2f s\n", current.c_str(), SecondsSince(stage_start));
+  if (verbose && !current.empty())
+    std::fprintf(stderr, "  %-10s %.2f s\n", current.c_str(), SecondsSince(stage_start));
   progress.Done();
   return model;
 }
 
-void AppendPrediction(std::string* out, const classify::Model& model, const classify::Prediction& p) {
+void AppendPrediction(std::string* out, const classify::Model& model,
+                      const classify::Prediction& p) {
   *out += "{\"label\":";
   AppendJsonString(out, model.labels().Name(p.label));
   *out += ",\"confidence\":" + JsonNumber(p.confidence, 4);
@@ -148,21 +158,26 @@ int RunTrain(const std::vector<std::string>& argv) {
   auto model = TrainOn(*data, *options, args.On("quiet"), args.On("verbose"));
   if (!model) return Failed(model.error().WithContext(args.Get("data")));
   if (Status s = model->Save(args.Get("out")); !s.ok()) return Failed(s);
-  std::fprintf(stderr, "trained on %zu tickets (%zu held out for calibration), %u labels, %zu features in %.2f s -> %s\n",
-               std::size_t(model->info().n_train), std::size_t(model->info().n_calibration), model->labels().size(),
-               std::size_t(model->info().n_features), SecondsSince(start), args.Get("out").c_str());
+  std::fprintf(stderr,
+               "trained on %zu tickets (%zu held out for calibration), %u labels, %zu features in "
+               "%.2f s -> %s\n",
+               std::size_t(model->info().n_train), std::size_t(model->info().n_calibration),
+               model->labels().size(), std::size_t(model->info().n_features), SecondsSince(start),
+               args.Get("out").c_str());
   return 0;
 }
 
 int RunPredict(const std::vector<std::string>& argv) {
-  Args args("predict",
-            "Classifies tickets with a trained model and prints one JSON object per input row:\n"
-            "{\"label\":..,\"confidence\":..,\"abstained\":..,\"top\":[{\"label\":..,\"p\":..},...]}.\n"
-            "A row that cannot be read prints {\"label\":null,...,\"error\":\"why\"} in its place.");
+  Args args(
+      "predict",
+      "Classifies tickets with a trained model and prints one JSON object per input row:\n"
+      "{\"label\":..,\"confidence\":..,\"abstained\":..,\"top\":[{\"label\":..,\"p\":..},...]}.\n"
+      "A row that cannot be read prints {\"label\":null,...,\"error\":\"why\"} in its place.");
   args.Flag("model", "MODEL", "a model file written by 'ticketwise train'", true)
       .Flag("data", "FILE", "tickets to classify, .csv or .jsonl", true)
       .Flag("text", "COLS", "comma-separated text columns, joined in order", true)
-      .Flag("precision", "P", "abstain unless the label keeps this precision (0.5-0.99)", false, "0.9")
+      .Flag("precision", "P", "abstain unless the label keeps this precision (0.5-0.99)", false,
+            "0.9")
       .Flag("top", "K", "how many alternatives to list", false, "3");
   auto parsed = args.Parse(argv);
   if (!parsed) return Usage(parsed.error());
@@ -207,8 +222,10 @@ int RunPredict(const std::vector<std::string>& argv) {
 
 int RunEval(const std::vector<std::string>& argv) {
   Args args("eval",
-            "Trains on one file, evaluates on another and prints the figures. With --json the last line of\n"
-            "standard output is one JSON object with accuracy, macro_f1, coverage_at_90, coverage_at_95,\n"
+            "Trains on one file, evaluates on another and prints the figures. With --json the last "
+            "line of\n"
+            "standard output is one JSON object with accuracy, macro_f1, coverage_at_90, "
+            "coverage_at_95,\n"
             "train_seconds, predict_per_second, model_bytes, n_train, n_test and labels.");
   args.Flag("train", "FILE", "labelled training tickets, .csv or .jsonl", true)
       .Flag("test", "FILE", "labelled test tickets, .csv or .jsonl", true)
@@ -229,7 +246,8 @@ int RunEval(const std::vector<std::string>& argv) {
   if (!train) return Failed(train.error());
   auto test = ImportWithReport(args.Get("test"), args.Get("text"), args.Get("label"));
   if (!test) return Failed(test.error());
-  if (test->rows.empty()) return Failed(Status::InvalidArgument(args.Get("test") + ": no usable test rows"));
+  if (test->rows.empty())
+    return Failed(Status::InvalidArgument(args.Get("test") + ": no usable test rows"));
 
   const auto train_start = Clock::now();
   auto model = TrainOn(*train, *options, args.On("quiet"), args.On("verbose"));
@@ -295,18 +313,20 @@ int RunEval(const std::vector<std::string>& argv) {
   json += "}";
 
   if (!args.On("json")) {
-    std::printf("trained on %zu tickets, tested on %zu, %u labels\n", train->rows.size(), test->rows.size(),
-                model->labels().size());
+    std::printf("trained on %zu tickets, tested on %zu, %u labels\n", train->rows.size(),
+                test->rows.size(), model->labels().size());
     std::printf("  accuracy          %.4f\n  macro-F1          %.4f\n", m.accuracy, m.macro_f1);
-    std::printf("  coverage at 90%%   %.4f\n  coverage at 95%%   %.4f\n", m.coverage_at_90, m.coverage_at_95);
-    std::printf("  operating point   target %.2f -> precision %.4f on %.1f%% of tickets (rest abstained)\n",
-                m.operating_target, m.operating_precision, 100 * m.operating_coverage);
-    std::printf("  training          %.2f s\n  prediction        %.0f tickets/s (one thread)\n", train_seconds,
-                per_second);
+    std::printf("  coverage at 90%%   %.4f\n  coverage at 95%%   %.4f\n", m.coverage_at_90,
+                m.coverage_at_95);
+    std::printf(
+        "  operating point   target %.2f -> precision %.4f on %.1f%% of tickets (rest abstained)\n",
+        m.operating_target, m.operating_precision, 100 * m.operating_coverage);
+    std::printf("  training          %.2f s\n  prediction        %.0f tickets/s (one thread)\n",
+                train_seconds, per_second);
     std::printf("  model size        %.2f MB\n", model_bytes / 1e6);
     for (std::uint32_t c = 0; c < model->labels().size(); ++c)
-      std::printf("    %-28s F1 %.4f  (%llu test tickets)\n", model->labels().Name(c).c_str(), m.f1_per_label[c],
-                  static_cast<unsigned long long>(m.support[c]));
+      std::printf("    %-28s F1 %.4f  (%llu test tickets)\n", model->labels().Name(c).c_str(),
+                  m.f1_per_label[c], static_cast<unsigned long long>(m.support[c]));
   }
   std::printf("%s\n", json.c_str());
   return 0;

@@ -1,5 +1,5 @@
-// The `ticketwise` subcommands. Each takes the arguments after its name and returns the process exit code:
-// 0 success, 1 the work failed (bad data, unreadable file), 2 the command line is wrong.
+// The `ticketwise` subcommands. Each takes the arguments after its name and returns the process
+// exit code: 0 success, 1 the work failed (bad data, unreadable file), 2 the command line is wrong.
 #pragma once
 
 #include <string>

@@ -11,11 +11,21 @@ void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
+      case '"':
+        *out += "\\\"";
+        break;
+      case '\\':
+        *out += "\\\\";
+        break;
+      case '\n':
+        *out += "\\n";
+        break;
+      case '\r':
+        *out += "\\r";
+        break;
+      case '\t':
+        *out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -43,8 +53,8 @@ void Progress::Update(std::string_view label, std::string_view stage, double fra
   const auto now = std::chrono::steady_clock::now();
   if (drawn_ && fraction < 1.0 && now - last_ < std::chrono::milliseconds(100)) return;
   last_ = now;
-  std::fprintf(stderr, "\r\033[K%.*s: %.*s %3d%%", int(label.size()), label.data(), int(stage.size()),
-               stage.data(), int(fraction * 100));
+  std::fprintf(stderr, "\r\033[K%.*s: %.*s %3d%%", int(label.size()), label.data(),
+               int(stage.size()), stage.data(), int(fraction * 100));
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -1,5 +1,5 @@
-// Output helpers for the CLI: JSON string escaping and number formatting for machine-readable lines, and a
-// progress line that is drawn only when standard error is a terminal.
+// Output helpers for the CLI: JSON string escaping and number formatting for machine-readable
+// lines, and a progress line that is drawn only when standard error is a terminal.
 #pragma once
 
 #include <chrono>
@@ -11,8 +11,8 @@ namespace ticketwise::cli {
 // Appends `s` as a JSON string literal (quotes included). `s` must be valid UTF-8.
 void AppendJsonString(std::string* out, std::string_view s);
 
-// Shortest round-trip text of `v` with at most `digits` significant digits; JSON has no NaN or infinity, so
-// those become null.
+// Shortest round-trip text of `v` with at most `digits` significant digits; JSON has no NaN or
+// infinity, so those become null.
 std::string JsonNumber(double v, int digits = 6);
 
 class Progress {

@@ -1,6 +1,6 @@
-// ParallelFor: run tasks 0..n-1 on up to `threads` threads. Each task index runs exactly once; which thread runs
-// it is unspecified, so tasks must not depend on one another. Results are deterministic as long as each task
-// writes only its own outputs.
+// ParallelFor: run tasks 0..n-1 on up to `threads` threads. Each task index runs exactly once;
+// which thread runs it is unspecified, so tasks must not depend on one another. Results are
+// deterministic as long as each task writes only its own outputs.
 #pragma once
 
 #include <algorithm>
@@ -17,8 +17,8 @@ inline unsigned ResolveThreads(unsigned threads) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-// Calls fn(task, worker) for every task in [0, n), with worker in [0, workers) naming the calling thread's slot
-// so that callers can keep per-thread scratch space.
+// Calls fn(task, worker) for every task in [0, n), with worker in [0, workers) naming the calling
+// thread's slot so that callers can keep per-thread scratch space.
 template <class Fn>
 void ParallelFor(std::size_t n, unsigned threads, Fn&& fn) {
   const unsigned workers = static_cast<unsigned>(std::min<std::size_t>(ResolveThreads(threads), n));

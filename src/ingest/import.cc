@@ -225,8 +225,9 @@ std::optional<std::string> ColumnProblem(const JsonlRecord& record, std::string_
   const auto it = record.members.find(column);
   if (it == record.members.end() || it->second.kind == JsonKind::kNull) {
     if (is_label) return "empty label in column " + Quote(column);
-    // A ticket without, say, a description is still a ticket: an absent text column reads as empty, as an
-    // empty CSV cell does. A row whose text columns are all empty is skipped later for "empty text".
+    // A ticket without, say, a description is still a ticket: an absent text column reads as empty,
+    // as an empty CSV cell does. A row whose text columns are all empty is skipped later for "empty
+    // text".
     *value = {};
     return std::nullopt;
   }

@@ -1,11 +1,12 @@
 // Import of historical tickets for training and evaluation: CSV (RFC 4180) and JSONL files.
 //
-// The caller names one or more text columns (joined in the given order with a line break) and, optionally, a
-// label column. Each accepted row becomes one LabelledText; markup is stripped from its text. Rows that cannot be
-// used (malformed, invalid UTF-8, empty text, empty or missing label when one is required) are skipped, counted
-// and reported with their line and reason, never dropped silently. Problems with the file as a whole (missing,
-// unreadable, unknown extension, a named column the header does not have, an unterminated quote) are errors that
-// name the file. Pure functions over their inputs; thread-safe.
+// The caller names one or more text columns (joined in the given order with a line break) and,
+// optionally, a label column. Each accepted row becomes one LabelledText; markup is stripped from
+// its text. Rows that cannot be used (malformed, invalid UTF-8, empty text, empty or missing label
+// when one is required) are skipped, counted and reported with their line and reason, never dropped
+// silently. Problems with the file as a whole (missing, unreadable, unknown extension, a named
+// column the header does not have, an unterminated quote) are errors that name the file. Pure
+// functions over their inputs; thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -37,12 +38,13 @@ struct SkippedRow {
 
 struct ImportReport {
   std::string file;
-  std::size_t rows_seen = 0;      // data rows, header excluded
+  std::size_t rows_seen = 0;  // data rows, header excluded
   std::size_t rows_accepted = 0;
-  std::size_t rows_skipped = 0;   // rows_seen == rows_accepted + rows_skipped
+  std::size_t rows_skipped = 0;     // rows_seen == rows_accepted + rows_skipped
   std::vector<SkippedRow> skipped;  // the first max_reported_skips of them
 
-  // One line per reported skip plus a total: "tickets.csv:17: skipped: empty label in column 'category'".
+  // One line per reported skip plus a total: "tickets.csv:17: skipped: empty label in column
+  // 'category'".
   std::string Summary() const;
 };
 

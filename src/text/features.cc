@@ -14,7 +14,8 @@ constexpr std::uint64_t kFnvOffset = 1469598103934665603ull;
 constexpr std::uint64_t kFnvPrime = 1099511628211ull;
 constexpr std::uint64_t kWordSeed = 0x77a3c1e5d9b24f61ull;
 constexpr std::uint64_t kCharSeed = 0x3c6ef372fe94f82bull;
-// Character n-grams of very long tokens (base64 blobs, hashes) add noise and cost; only their start counts.
+// Character n-grams of very long tokens (base64 blobs, hashes) add noise and cost; only their start
+// counts.
 constexpr std::size_t kMaxCharNgramCodePoints = 40;
 
 // Final avalanche (splitmix64) so that the low bits used as bucket ids depend on every input byte.
@@ -44,10 +45,11 @@ inline std::size_t CodePointLength(unsigned char lead) {
   return 1;
 }
 
-// Counts duplicate ids with an open-addressing table sized to the input; the first occurrence fixes the order,
-// which keeps extraction deterministic without a sort. Appends (id, count) pairs to `ids`/`values`.
-void CountUnique(const std::vector<std::uint32_t>& raw, FeatureScratch* scratch, std::vector<std::uint32_t>* ids,
-                 std::vector<float>* values) {
+// Counts duplicate ids with an open-addressing table sized to the input; the first occurrence fixes
+// the order, which keeps extraction deterministic without a sort. Appends (id, count) pairs to
+// `ids`/`values`.
+void CountUnique(const std::vector<std::uint32_t>& raw, FeatureScratch* scratch,
+                 std::vector<std::uint32_t>* ids, std::vector<float>* values) {
   std::size_t cap = 64;
   while (cap < raw.size() * 2) cap <<= 1;
   if (scratch->table.size() < cap) {
@@ -82,7 +84,8 @@ void CountUnique(const std::vector<std::uint32_t>& raw, FeatureScratch* scratch,
 FeatureExtractor::FeatureExtractor(FeatureOptions options)
     : options_(options), mask_((1u << options.hash_bits) - 1) {}
 
-void FeatureExtractor::Extract(std::string_view text, FeatureScratch* scratch, SparseVector* out) const {
+void FeatureExtractor::Extract(std::string_view text, FeatureScratch* scratch,
+                               SparseVector* out) const {
   out->clear();
   NormalizeInto(text, &scratch->normalized);
   Tokenize(scratch->normalized, &scratch->tokens);
@@ -91,20 +94,23 @@ void FeatureExtractor::Extract(std::string_view text, FeatureScratch* scratch, S
   h.resize(tokens.size());
   for (std::size_t i = 0; i < tokens.size(); ++i) h[i] = HashBytes(tokens[i], kWordSeed);
 
-  // Words first, then word n-grams: the first distinct ids are then exactly the distinct words, in order. An
-  // n-gram whose id collides with a word's merges with it, as hashing intends.
+  // Words first, then word n-grams: the first distinct ids are then exactly the distinct words, in
+  // order. An n-gram whose id collides with a word's merges with it, as hashing intends.
   std::vector<std::uint32_t>& raw = scratch->raw;
   raw.clear();
-  for (std::size_t i = 0; i < tokens.size(); ++i) raw.push_back(static_cast<std::uint32_t>(h[i]) & mask_);
+  for (std::size_t i = 0; i < tokens.size(); ++i)
+    raw.push_back(static_cast<std::uint32_t>(h[i]) & mask_);
   if (options_.word_ngrams >= 2) {
     for (std::size_t i = 1; i < tokens.size(); ++i)
-      raw.push_back(static_cast<std::uint32_t>(Mix(h[i - 1] * 0x9e3779b97f4a7c15ull + h[i])) & mask_);
+      raw.push_back(static_cast<std::uint32_t>(Mix(h[i - 1] * 0x9e3779b97f4a7c15ull + h[i])) &
+                    mask_);
   }
   if (options_.word_ngrams >= 3) {
     for (std::size_t i = 2; i < tokens.size(); ++i)
-      raw.push_back(static_cast<std::uint32_t>(
-                        Mix((h[i - 2] * 0x9e3779b97f4a7c15ull + h[i - 1]) * 0xc2b2ae3d27d4eb4full + h[i])) &
-                    mask_);
+      raw.push_back(
+          static_cast<std::uint32_t>(
+              Mix((h[i - 2] * 0x9e3779b97f4a7c15ull + h[i - 1]) * 0xc2b2ae3d27d4eb4full + h[i])) &
+          mask_);
   }
   CountUnique(raw, scratch, &out->ids, &out->values);
   for (float& v : out->values) v = v > 1.0f ? 1.0f + std::log(v) : 1.0f;
@@ -129,7 +135,8 @@ void FeatureExtractor::CharNgrams(std::string_view token, std::vector<std::uint3
   bounded[len] = '<';
   starts[n_cp++] = len++;
   for (std::size_t i = 0; i < token.size() && n_cp <= kMaxCharNgramCodePoints;) {
-    const std::size_t cl = std::min(CodePointLength(static_cast<unsigned char>(token[i])), token.size() - i);
+    const std::size_t cl =
+        std::min(CodePointLength(static_cast<unsigned char>(token[i])), token.size() - i);
     starts[n_cp++] = len;
     std::memcpy(bounded + len, token.data() + i, cl);
     len += cl;
@@ -145,7 +152,8 @@ void FeatureExtractor::CharNgrams(std::string_view token, std::vector<std::uint3
         hv ^= static_cast<unsigned char>(bounded[b]);
         hv *= kFnvPrime;
       }
-      if (n >= options_.char_min) ids->push_back(offset + (static_cast<std::uint32_t>(Mix(hv)) & mask_));
+      if (n >= options_.char_min)
+        ids->push_back(offset + (static_cast<std::uint32_t>(Mix(hv)) & mask_));
     }
   }
   std::sort(ids->begin(), ids->end());

@@ -7,8 +7,8 @@
 
 namespace ticketwise::text {
 
-// Byte offset of the first invalid UTF-8 sequence in `s` (overlong forms, surrogates, code points above
-// U+10FFFF and truncated sequences are invalid), or std::string_view::npos when `s` is valid.
+// Byte offset of the first invalid UTF-8 sequence in `s` (overlong forms, surrogates, code points
+// above U+10FFFF and truncated sequences are invalid), or std::string_view::npos when `s` is valid.
 std::size_t FindInvalidUtf8(std::string_view s);
 
 inline bool IsValidUtf8(std::string_view s) { return FindInvalidUtf8(s) == std::string_view::npos; }

@@ -11,7 +11,8 @@ namespace ticketwise::classify {
 namespace {
 
 TEST(CalibrationTest, TemperatureSharpensUnderconfidentMargins) {
-  // Margins favour the true label by 0.5 every time: a softmax at t = 1 is underconfident, so t grows.
+  // Margins favour the true label by 0.5 every time: a softmax at t = 1 is underconfident, so t
+  // grows.
   std::vector<float> margins;
   std::vector<std::uint32_t> truth;
   for (int i = 0; i < 200; ++i) {
@@ -23,7 +24,8 @@ TEST(CalibrationTest, TemperatureSharpensUnderconfidentMargins) {
 }
 
 TEST(CalibrationTest, TemperatureMatchesNoisyLabels) {
-  // The model is right 75% of the time with margin 1: the best temperature gives p = 0.75, t = ln 3.
+  // The model is right 75% of the time with margin 1: the best temperature gives p = 0.75, t =
+  // ln 3.
   std::vector<float> margins;
   std::vector<std::uint32_t> truth;
   for (int i = 0; i < 400; ++i) {
@@ -52,7 +54,8 @@ TEST(CalibrationTest, ThresholdsKeepTargetOnHeldOutAndRiseWithTarget) {
       EXPECT_GE(t[step * 2 + label], previous);
       previous = t[step * 2 + label];
     }
-    // At 90% precision only predictions above roughly 0.8 qualify (the prefix mean of U(t, 1) is (1 + t) / 2).
+    // At 90% precision only predictions above roughly 0.8 qualify (the prefix mean of U(t, 1) is (1
+    // + t) / 2).
     const float at90 = t[40 * 2 + label];
     EXPECT_GT(at90, 0.74f);
     EXPECT_LT(at90, 0.9f);
@@ -64,7 +67,8 @@ TEST(CalibrationTest, LabelWithoutEnoughPredictionsUsesPooledThreshold) {
   for (int i = 0; i < 100; ++i) points.push_back({0, 0, 0.6f + 0.003f * float(i)});
   points.push_back({1, 1, 0.99f});
   std::vector<float> t = ChooseThresholds(points, 2);
-  for (std::uint32_t step = 0; step < Model::kTargetSteps; ++step) EXPECT_EQ(t[step * 2 + 1], t[step * 2 + 0]);
+  for (std::uint32_t step = 0; step < Model::kTargetSteps; ++step)
+    EXPECT_EQ(t[step * 2 + 1], t[step * 2 + 0]);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// Guards a floor far below the measured accuracy on the bundled demo data; the measured figures come from
-// `ticketwise eval` and bench/classify_vs_baselines.
+// Guards a floor far below the measured accuracy on the bundled demo data; the measured figures
+// come from `ticketwise eval` and bench/classify_vs_baselines.
 #include <gtest/gtest.h>
 
 #include "classify/metrics.h"

@@ -30,10 +30,12 @@ TEST(FeatureExtractorTest, IdsAreUniqueAndDistinctWordsComeFirst) {
 }
 
 TEST(FeatureExtractorTest, CharNgramsAreSortedUniqueAndInTheCharacterGroup) {
-  FeatureExtractor fx(FeatureOptions{.hash_bits = 18, .word_ngrams = 1, .char_min = 2, .char_max = 4});
+  FeatureExtractor fx(
+      FeatureOptions{.hash_bits = 18, .word_ngrams = 1, .char_min = 2, .char_max = 4});
   std::vector<std::uint32_t> ids;
   fx.CharNgrams("aaaa", &ids);
-  // "<aaaa>": {<a, aa, a>}, {<aa, aaa, aa>}, {<aaa, aaaa, aaa>}: 9 distinct n-grams of length 2 to 4.
+  // "<aaaa>": {<a, aa, a>}, {<aa, aaa, aa>}, {<aaa, aaaa, aaa>}: 9 distinct n-grams of length 2
+  // to 4.
   EXPECT_EQ(ids.size(), 9u);
   EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
   for (std::uint32_t id : ids) {
@@ -47,7 +49,8 @@ TEST(FeatureExtractorTest, CharNgramsAreSortedUniqueAndInTheCharacterGroup) {
 }
 
 TEST(FeatureExtractorTest, RepeatedWordsGetSublinearWeight) {
-  FeatureExtractor fx(FeatureOptions{.hash_bits = 18, .word_ngrams = 1, .char_min = 2, .char_max = 0});
+  FeatureExtractor fx(
+      FeatureOptions{.hash_bits = 18, .word_ngrams = 1, .char_min = 2, .char_max = 0});
   FeatureScratch scratch;
   SparseVector x;
   fx.Extract("vpn vpn vpn vpn", &scratch, &x);
@@ -66,7 +69,8 @@ TEST(FeatureExtractorTest, CaseAndWidthDoNotChangeFeatures) {
 }
 
 TEST(FeatureExtractorTest, BigramsDependOnWordOrder) {
-  FeatureExtractor fx(FeatureOptions{.hash_bits = 20, .word_ngrams = 2, .char_min = 2, .char_max = 0});
+  FeatureExtractor fx(
+      FeatureOptions{.hash_bits = 20, .word_ngrams = 2, .char_min = 2, .char_max = 0});
   FeatureScratch scratch;
   SparseVector a, b;
   fx.Extract("reset password", &scratch, &a);

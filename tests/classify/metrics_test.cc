@@ -7,8 +7,11 @@ namespace {
 
 TEST(MetricsTest, CoverageIsLongestConfidentPrefixKeepingPrecision) {
   // Sorted by confidence: right, right, wrong, right, wrong.
-  std::vector<EvalItem> items = {{0, 0, 0.9f, false}, {1, 1, 0.8f, false}, {0, 1, 0.7f, false},
-                                 {1, 1, 0.6f, false}, {1, 0, 0.5f, false}};
+  std::vector<EvalItem> items = {{0, 0, 0.9f, false},
+                                 {1, 1, 0.8f, false},
+                                 {0, 1, 0.7f, false},
+                                 {1, 1, 0.6f, false},
+                                 {1, 0, 0.5f, false}};
   EXPECT_DOUBLE_EQ(CoverageAtPrecision(items, 1.0), 0.4);
   EXPECT_DOUBLE_EQ(CoverageAtPrecision(items, 0.75), 0.8);  // 3 of 4
   EXPECT_DOUBLE_EQ(CoverageAtPrecision(items, 0.5), 1.0);   // 3 of 5
@@ -23,7 +26,8 @@ TEST(MetricsTest, MacroF1AveragesLabelsPresentInTest) {
 }
 
 TEST(MetricsTest, OperatingPointCountsOnlyTicketsNotAbstainedOn) {
-  std::vector<EvalItem> items = {{0, 0, 0.9f, false}, {1, 0, 0.4f, true}, {1, 1, 0.8f, false}, {0, 1, 0.3f, true}};
+  std::vector<EvalItem> items = {
+      {0, 0, 0.9f, false}, {1, 0, 0.4f, true}, {1, 1, 0.8f, false}, {0, 1, 0.3f, true}};
   Metrics m = Evaluate(items, 2, 0.9);
   EXPECT_DOUBLE_EQ(m.operating_coverage, 0.5);
   EXPECT_DOUBLE_EQ(m.operating_precision, 1.0);

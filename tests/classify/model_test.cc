@@ -26,8 +26,8 @@ Corpus MakeCorpus() {
   Corpus c;
   for (int i = 0; i < 300; ++i) {
     const auto& t = kTopics[i % 3];
-    c.texts.push_back(std::string(kNoise[i % 6]) + " " + t[i % 3] + " issue " + kNoise[(i / 3) % 6] + " " +
-                      t[(i / 7) % 3]);
+    c.texts.push_back(std::string(kNoise[i % 6]) + " " + t[i % 3] + " issue " +
+                      kNoise[(i / 3) % 6] + " " + t[(i / 7) % 3]);
     c.labels.push_back(t[3]);
   }
   return c;
@@ -102,9 +102,11 @@ TEST(ModelTest, RefusesDamagedAndForeignFiles) {
   std::string flipped = bytes;
   flipped[bytes.size() / 2] ^= 0x40;
   EXPECT_EQ(Model::Deserialize(flipped).error().code(), StatusCode::kCorruption);
-  EXPECT_EQ(Model::Deserialize(bytes.substr(0, bytes.size() - 100)).error().code(), StatusCode::kCorruption);
+  EXPECT_EQ(Model::Deserialize(bytes.substr(0, bytes.size() - 100)).error().code(),
+            StatusCode::kCorruption);
   EXPECT_EQ(Model::Deserialize("not a model at all").error().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(Model::Load(testing::TempDir() + "/does-not-exist.twm").error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(Model::Load(testing::TempDir() + "/does-not-exist.twm").error().code(),
+            StatusCode::kNotFound);
 }
 
 TEST(ModelTest, SameSeedGivesSameModelWhateverTheThreadCount) {
@@ -142,13 +144,13 @@ TEST(ModelTest, WordCacheOnlySavesWorkAndNeverChangesProbabilities) {
   auto model = Train(c.TextViews(), c.LabelViews(), SmallOptions());
   ASSERT_TRUE(model.has_value());
   ASSERT_GT(model->word_cache().size(), 0u);
-  Model uncached = ModelBuilder::Build(model->labels(), model->options(), model->info(), model->space(),
-                                       model->weights(), model->bias(), model->thresholds(), WordCache(),
-                                       model->calibration());
+  Model uncached = ModelBuilder::Build(model->labels(), model->options(), model->info(),
+                                       model->space(), model->weights(), model->bias(),
+                                       model->thresholds(), WordCache(), model->calibration());
   PredictScratch s1, s2;
   std::vector<float> p1, p2;
-  for (const char* text : {"printer toner paper jam", "locked account login please", "quote for invoice today",
-                           "unseen words everywhere"}) {
+  for (const char* text : {"printer toner paper jam", "locked account login please",
+                           "quote for invoice today", "unseen words everywhere"}) {
     model->Probabilities(text, &s1, &p1);
     uncached.Probabilities(text, &s2, &p2);
     ASSERT_EQ(p1.size(), p2.size());

@@ -69,7 +69,9 @@ std::vector<BinaryModel> TrainSvmGroup(const CsrMatrix& x, const std::vector<std
   }
 
   std::vector<std::uint32_t> order(n);
-  std::vector<double> dot(g_count), delta(g_count);
+  // Float accumulators: a row has at most a few thousand terms, and float lets the label loop
+  // vectorize.
+  std::vector<float> dot(g_count), delta(g_count);
   std::size_t remaining = g_count;
   for (std::uint32_t epoch = 0; epoch < options.max_epochs && remaining > 0; ++epoch) {
     // The visiting order of this pass depends on the seed and the pass number only.
@@ -88,15 +90,15 @@ std::vector<BinaryModel> TrainSvmGroup(const CsrMatrix& x, const std::vector<std
       if (!any) continue;
       const std::uint32_t r = rows[i];
       const std::uint64_t begin = x.row_start[r], end = x.row_start[r + 1];
-      std::fill(dot.begin(), dot.end(), 0.0);
+      std::fill(dot.begin(), dot.end(), 0.0f);
       for (std::uint64_t k = begin; k < end; ++k) {
         const float v = x.values[k];
         const float* wr = w.data() + std::size_t(x.cols[k]) * g_count;
-        for (std::size_t g = 0; g < g_count; ++g) dot[g] += double(wr[g]) * v;
+        for (std::size_t g = 0; g < g_count; ++g) dot[g] += wr[g] * v;
       }
       bool update = false;
       for (std::size_t g = 0; g < g_count; ++g) {
-        delta[g] = 0.0;
+        delta[g] = 0.0f;
         LabelState& s = state[g];
         if (s.done || !s.active[i]) continue;
         const double yi = y[r] == s.label ? 1.0 : -1.0;
@@ -119,16 +121,17 @@ std::vector<BinaryModel> TrainSvmGroup(const CsrMatrix& x, const std::vector<std
         if (std::fabs(pg) > 1e-12) {
           const double old = s.alpha[i];
           s.alpha[i] = std::max(old - grad / qd[i], 0.0);
-          delta[g] = (s.alpha[i] - old) * yi;
-          s.bias += delta[g] * kBiasFeature;
-          update |= delta[g] != 0.0;
+          const double d = (s.alpha[i] - old) * yi;
+          delta[g] = static_cast<float>(d);
+          s.bias += d * kBiasFeature;
+          update |= d != 0.0;
         }
       }
       if (!update) continue;
       for (std::uint64_t k = begin; k < end; ++k) {
-        const double v = x.values[k];
+        const float v = x.values[k];
         float* wr = w.data() + std::size_t(x.cols[k]) * g_count;
-        for (std::size_t g = 0; g < g_count; ++g) wr[g] += static_cast<float>(delta[g] * v);
+        for (std::size_t g = 0; g < g_count; ++g) wr[g] += delta[g] * v;
       }
     }
 

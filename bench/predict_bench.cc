@@ -65,6 +65,16 @@ void BM_Predict(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// Loading the model file from disk (page cache warm), as a restarted service would.
+std::string g_model_path;
+void BM_LoadModel(benchmark::State& state) {
+  for (auto _ : state) {
+    auto m = ticketwise::classify::Model::Load(g_model_path);
+    benchmark::DoNotOptimize(m.has_value());
+  }
+}
+
+BENCHMARK(BM_LoadModel)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Normalize);
 BENCHMARK(BM_Tokenize);
 BENCHMARK(BM_Extract);
@@ -84,6 +94,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   g_model = std::move(*model);
+  g_model_path = argv[1];
   auto cols = ticketwise::ingest::ParseColumnList(argv[3]);
   if (!cols) return 1;
   ticketwise::ingest::ImportOptions io;

@@ -6,8 +6,7 @@
 namespace ticketwise::ingest {
 namespace {
 
-constexpr std::size_t kChunkBytes = 64 << 10;
-constexpr int kEof = -1;
+constexpr int kEof = BufferedInput::kEof;
 
 // Each field costs its std::string as well as its bytes; counting both keeps a line of bare
 // delimiters from turning a small input into a huge vector of empty strings.
@@ -23,34 +22,15 @@ std::string LineError(std::size_t line, std::string_view reason) {
 
 }  // namespace
 
-CsvReader::CsvReader(std::istream& in, CsvOptions options) : in_(in), options_(options) {}
-
-bool CsvReader::Refill() {
-  if (input_exhausted_) return false;
-  if (buffer_.empty()) buffer_.resize(kChunkBytes);
-  std::streambuf* source = in_.rdbuf();
-  const std::streamsize got =
-      source == nullptr
-          ? 0
-          : source->sgetn(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-  pos_ = 0;
-  end_ = got > 0 ? static_cast<std::size_t>(got) : 0;
-  if (end_ == 0) input_exhausted_ = true;
-  return end_ > 0;
-}
-
-int CsvReader::Peek() {
-  if (pos_ == end_ && !Refill()) return kEof;
-  return static_cast<unsigned char>(buffer_[pos_]);
-}
+CsvReader::CsvReader(std::istream& in, CsvOptions options) : input_(in), options_(options) {}
 
 void CsvReader::ConsumeLineEnd() {
-  const int c = Peek();
+  const int c = input_.Peek();
   if (c == '\r') {
-    ++pos_;
-    if (Peek() == '\n') ++pos_;
+    input_.Skip();
+    if (input_.Peek() == '\n') input_.Skip();
   } else if (c == '\n') {
-    ++pos_;
+    input_.Skip();
   } else {
     return;
   }
@@ -58,12 +38,12 @@ void CsvReader::ConsumeLineEnd() {
 }
 
 void CsvReader::SkipRestOfLine() {
-  for (int c = Peek(); c != kEof; c = Peek()) {
+  for (int c = input_.Peek(); c != kEof; c = input_.Peek()) {
     if (IsLineBreak(c)) {
       ConsumeLineEnd();
       return;
     }
-    ++pos_;
+    input_.Skip();
   }
 }
 
@@ -73,9 +53,9 @@ std::string CsvReader::SkipByteOrderMark() {
   static constexpr std::string_view kBom = "\xEF\xBB\xBF";
   std::string consumed;
   while (consumed.size() < kBom.size() &&
-         Peek() == static_cast<unsigned char>(kBom[consumed.size()])) {
+         input_.Peek() == static_cast<unsigned char>(kBom[consumed.size()])) {
     consumed.push_back(kBom[consumed.size()]);
-    ++pos_;
+    input_.Skip();
   }
   if (consumed.size() == kBom.size()) consumed.clear();
   return consumed;
@@ -94,24 +74,25 @@ void CsvReader::Append(std::string* field, std::string_view bytes) {
 }
 
 Result<CsvReader::FieldEnd> CsvReader::ReadQuoted(std::string* field, std::size_t record_line) {
-  ++pos_;  // the opening quote
+  input_.Skip();  // the opening quote
   for (;;) {
-    if (pos_ == end_ && !Refill()) {
+    const std::string_view chunk = input_.Available();
+    if (chunk.empty()) {
       done_ = true;
       return Fail(Status::InvalidArgument(LineError(record_line, "unterminated quoted field")));
     }
-    const char* begin = buffer_.data() + pos_;
-    const char* stop = buffer_.data() + end_;
+    const char* begin = chunk.data();
+    const char* stop = begin + chunk.size();
     const char* p = begin;
     while (p < stop && *p != '"' && *p != '\n' && *p != '\r') ++p;
     Append(field, std::string_view(begin, static_cast<std::size_t>(p - begin)));
-    pos_ += static_cast<std::size_t>(p - begin);
+    input_.Skip(static_cast<std::size_t>(p - begin));
     if (p == stop) continue;
 
     if (*p == '"') {
-      ++pos_;
-      if (Peek() == '"') {
-        ++pos_;
+      input_.Skip();
+      if (input_.Peek() == '"') {
+        input_.Skip();
         Append(field, "\"");
         continue;
       }
@@ -120,22 +101,22 @@ Result<CsvReader::FieldEnd> CsvReader::ReadQuoted(std::string* field, std::size_
     // A line break inside quotes is data; it is kept byte for byte but still advances the line
     // count so later records report the line an editor shows.
     if (*p == '\r') {
-      ++pos_;
+      input_.Skip();
       Append(field, "\r");
-      if (Peek() == '\n') {
-        ++pos_;
+      if (input_.Peek() == '\n') {
+        input_.Skip();
         Append(field, "\n");
       }
     } else {
-      ++pos_;
+      input_.Skip();
       Append(field, "\n");
     }
     ++line_;
   }
 
-  const int c = Peek();
+  const int c = input_.Peek();
   if (c == static_cast<unsigned char>(options_.delimiter)) {
-    ++pos_;
+    input_.Skip();
     return FieldEnd::kDelimiter;
   }
   if (c == kEof || IsLineBreak(c)) {
@@ -149,17 +130,18 @@ Result<CsvReader::FieldEnd> CsvReader::ReadQuoted(std::string* field, std::size_
 Result<CsvReader::FieldEnd> CsvReader::ReadUnquoted(std::string* field, std::size_t record_line) {
   const char delimiter = options_.delimiter;
   for (;;) {
-    if (pos_ == end_ && !Refill()) return FieldEnd::kRecord;
-    const char* begin = buffer_.data() + pos_;
-    const char* stop = buffer_.data() + end_;
+    const std::string_view chunk = input_.Available();
+    if (chunk.empty()) return FieldEnd::kRecord;
+    const char* begin = chunk.data();
+    const char* stop = begin + chunk.size();
     const char* p = begin;
     while (p < stop && *p != delimiter && *p != '"' && *p != '\n' && *p != '\r') ++p;
     Append(field, std::string_view(begin, static_cast<std::size_t>(p - begin)));
-    pos_ += static_cast<std::size_t>(p - begin);
+    input_.Skip(static_cast<std::size_t>(p - begin));
     if (p == stop) continue;
 
     if (*p == delimiter) {
-      ++pos_;
+      input_.Skip();
       return FieldEnd::kDelimiter;
     }
     if (*p == '"') {
@@ -192,7 +174,7 @@ Result<bool> CsvReader::Next(CsvRecord* record) {
   }
   if (pending.empty()) {
     // Empty lines hold no record; skipping them keeps trailing blank lines from becoming rows.
-    for (int c = Peek();; c = Peek()) {
+    for (int c = input_.Peek();; c = input_.Peek()) {
       if (c == kEof) {
         done_ = true;
         fields.clear();
@@ -219,7 +201,7 @@ Result<bool> CsvReader::Next(CsvRecord* record) {
     field->clear();
     // A partial BOM was the start of the first field, so that field is unquoted however it
     // continues.
-    bool quoted = Peek() == '"';
+    bool quoted = input_.Peek() == '"';
     if (first_field && !pending.empty()) {
       Append(field, pending);
       quoted = false;

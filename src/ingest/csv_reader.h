@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ingest/buffered_input.h"
 #include "ticketwise/status.h"
 
 namespace ticketwise::ingest {
@@ -51,10 +52,6 @@ class CsvReader {
  private:
   enum class FieldEnd { kDelimiter, kRecord };
 
-  // Buffered byte access: the stream is read in chunks through its streambuf, which is what keeps
-  // large files fast (istream::get per byte is an order of magnitude slower).
-  int Peek();
-  bool Refill();
   void ConsumeLineEnd();
   void SkipRestOfLine();
   std::string SkipByteOrderMark();
@@ -63,16 +60,11 @@ class CsvReader {
   Result<FieldEnd> ReadQuoted(std::string* field, std::size_t record_line);
   Result<FieldEnd> ReadUnquoted(std::string* field, std::size_t record_line);
 
-  std::istream& in_;
+  BufferedInput input_;
   CsvOptions options_;
   std::size_t line_ = 1;
   bool at_start_ = true;
   bool done_ = false;
-
-  std::string buffer_;
-  std::size_t pos_ = 0;
-  std::size_t end_ = 0;
-  bool input_exhausted_ = false;
 
   // Bytes held by the record being read; counted so an oversized record is refused instead of
   // allocated.

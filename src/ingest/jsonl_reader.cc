@@ -10,7 +10,6 @@
 namespace ticketwise::ingest {
 namespace {
 
-constexpr std::size_t kChunkBytes = 64 << 10;
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 std::string LineError(std::size_t line, std::string_view reason) {
@@ -108,31 +107,18 @@ std::string_view JsonKindName(JsonKind kind) {
   return "unknown";
 }
 
-JsonlReader::JsonlReader(std::istream& in, JsonlOptions options) : in_(in), options_(options) {}
-
-bool JsonlReader::Refill() {
-  if (input_exhausted_) return false;
-  if (buffer_.empty()) buffer_.resize(kChunkBytes);
-  std::streambuf* source = in_.rdbuf();
-  const std::streamsize got =
-      source == nullptr
-          ? 0
-          : source->sgetn(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-  pos_ = 0;
-  end_ = got > 0 ? static_cast<std::size_t>(got) : 0;
-  if (end_ == 0) input_exhausted_ = true;
-  return end_ > 0;
-}
+JsonlReader::JsonlReader(std::istream& in, JsonlOptions options) : input_(in), options_(options) {}
 
 bool JsonlReader::ReadLine(std::string* line, bool* too_long) {
   line->clear();
   *too_long = false;
   bool any = false;
   for (;;) {
-    if (pos_ == end_ && !Refill()) return any;
+    const std::string_view chunk = input_.Available();
+    if (chunk.empty()) return any;
     any = true;
-    const char* begin = buffer_.data() + pos_;
-    const std::size_t available = end_ - pos_;
+    const char* begin = chunk.data();
+    const std::size_t available = chunk.size();
     const void* newline = std::memchr(begin, '\n', available);
     const std::size_t take =
         newline == nullptr ? available
@@ -144,9 +130,9 @@ bool JsonlReader::ReadLine(std::string* line, bool* too_long) {
         line->append(begin, take);
       }
     }
-    pos_ += take;
+    input_.Skip(take);
     if (newline != nullptr) {
-      ++pos_;
+      input_.Skip();
       break;
     }
   }

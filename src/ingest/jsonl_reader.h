@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "ingest/buffered_input.h"
 #include "ticketwise/status.h"
 
 namespace ticketwise::ingest {
@@ -56,15 +57,10 @@ class JsonlReader {
   // Reads one physical line without its line end into `line`; false at the end of input. `too_long`
   // is set when the line exceeded max_line_bytes, in which case `line` holds only its start.
   bool ReadLine(std::string* line, bool* too_long);
-  bool Refill();
 
-  std::istream& in_;
+  BufferedInput input_;
   JsonlOptions options_;
   std::size_t line_ = 1;
-  std::string buffer_;
-  std::size_t pos_ = 0;
-  std::size_t end_ = 0;
-  bool input_exhausted_ = false;
 };
 
 }  // namespace ticketwise::ingest

@@ -30,8 +30,8 @@ constexpr char kMagic[8] = {'T', 'W', 'M', 'O', 'D', 'E', 'L', '\0'};
 constexpr std::uint32_t kFormatVersion = 1;
 constexpr char kProducer[] = "ticketwise 0.1.0";
 
-// A 64-bit checksum that reads eight bytes per step, so that checking a model file costs about a millisecond;
-// it detects damage, it is not a cryptographic signature.
+// A 64-bit checksum that reads eight bytes per step, so that checking a model file costs about a
+// millisecond; it detects damage, it is not a cryptographic signature.
 std::uint64_t Checksum(std::string_view bytes) {
   std::uint64_t h = 0x9e3779b97f4a7c15ull ^ bytes.size();
   std::size_t i = 0;
@@ -41,7 +41,8 @@ std::uint64_t Checksum(std::string_view bytes) {
     h = (h ^ w) * 0xff51afd7ed558ccdull;
     h ^= h >> 32;
   }
-  for (; i < bytes.size(); ++i) h = (h ^ static_cast<unsigned char>(bytes[i])) * 0xc4ceb9fe1a85ec53ull;
+  for (; i < bytes.size(); ++i)
+    h = (h ^ static_cast<unsigned char>(bytes[i])) * 0xc4ceb9fe1a85ec53ull;
   h ^= h >> 33;
   return h;
 }

@@ -15,7 +15,8 @@ struct CliRun {
 };
 
 CliRun Exec(const std::string& args, bool with_stderr = false) {
-  const std::string cmd = std::string(TW_CLI) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
+  const std::string cmd =
+      std::string(TW_CLI) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
   CliRun run;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) return run;
@@ -43,12 +44,14 @@ std::string WriteFile(const std::string& name, const std::string& content) {
 const std::string kDemo = std::string(TW_SOURCE_DIR) + "/data/demo/";
 
 TEST(CliTest, EvalJsonLastLineHasTheContractFields) {
-  CliRun r = Exec("eval --train " + kDemo + "train.csv --test " + kDemo + "test.csv --text text --label category --json");
+  CliRun r = Exec("eval --train " + kDemo + "train.csv --test " + kDemo +
+                  "test.csv --text text --label category --json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const std::string json = LastLine(r.out);
-  for (const char* field : {"\"accuracy\":", "\"macro_f1\":", "\"coverage_at_90\":", "\"coverage_at_95\":",
-                            "\"train_seconds\":", "\"predict_per_second\":", "\"model_bytes\":", "\"n_train\":3003",
-                            "\"n_test\":997", "\"labels\":[\"Access\","})
+  for (const char* field :
+       {"\"accuracy\":", "\"macro_f1\":", "\"coverage_at_90\":", "\"coverage_at_95\":",
+        "\"train_seconds\":", "\"predict_per_second\":", "\"model_bytes\":", "\"n_train\":3003",
+        "\"n_test\":997", "\"labels\":[\"Access\","})
     EXPECT_NE(json.find(field), std::string::npos) << field << " in " << json;
   EXPECT_EQ(json.front(), '{');
   EXPECT_EQ(json.back(), '}');
@@ -56,12 +59,14 @@ TEST(CliTest, EvalJsonLastLineHasTheContractFields) {
 
 TEST(CliTest, TrainThenPredictPrintsOneObjectPerRowAndKeepsBadRowsInPlace) {
   const std::string model = testing::TempDir() + "/cli.twm";
-  CliRun t = Exec("train --data " + kDemo + "train.csv --text text --label category --out " + model + " --quiet");
+  CliRun t = Exec("train --data " + kDemo + "train.csv --text text --label category --out " +
+                  model + " --quiet");
   ASSERT_EQ(t.exit_code, 0);
-  const std::string input = WriteFile("predict.jsonl",
-                                      "{\"title\":\"printer toner empty\",\"body\":\"please replace\"}\n"
-                                      "{\"title\":\"broken \xff utf8\"}\n"
-                                      "{\"title\":\"reset my password\"}\n");
+  const std::string input =
+      WriteFile("predict.jsonl",
+                "{\"title\":\"printer toner empty\",\"body\":\"please replace\"}\n"
+                "{\"title\":\"broken \xff utf8\"}\n"
+                "{\"title\":\"reset my password\"}\n");
   CliRun p = Exec("predict --model " + model + " --data " + input + " --text title,body --top 2");
   ASSERT_EQ(p.exit_code, 0);
   std::vector<std::string> lines;
@@ -78,17 +83,19 @@ TEST(CliTest, TrainThenPredictPrintsOneObjectPerRowAndKeepsBadRowsInPlace) {
 }
 
 TEST(CliTest, MissingColumnIsAClearErrorNamingFileAndColumn) {
-  CliRun r = Exec("train --data " + kDemo + "train.csv --text body --label category --out /dev/null", true);
+  CliRun r = Exec(
+      "train --data " + kDemo + "train.csv --text body --label category --out /dev/null", true);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("train.csv"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("'body'"), std::string::npos) << r.out;
 }
 
 TEST(CliTest, WrongCommandLinesExitWithTwo) {
-  EXPECT_EQ(Exec("train --data x.csv").exit_code, 2);                    // missing required options
+  EXPECT_EQ(Exec("train --data x.csv").exit_code, 2);  // missing required options
   EXPECT_EQ(Exec("predict --model m --data d.csv --text t --bogus 1").exit_code, 2);
   EXPECT_EQ(Exec("frobnicate").exit_code, 2);
-  EXPECT_EQ(Exec("eval --train a.csv --test b.csv --text t --label l --precision high").exit_code, 2);
+  EXPECT_EQ(Exec("eval --train a.csv --test b.csv --text t --label l --precision high").exit_code,
+            2);
 }
 
 TEST(CliTest, EveryCommandHasHelp) {
@@ -101,7 +108,9 @@ TEST(CliTest, EveryCommandHasHelp) {
 
 TEST(CliTest, ModelOfAnotherVersionIsRefused) {
   const std::string model = testing::TempDir() + "/version.twm";
-  ASSERT_EQ(Exec("train --data " + kDemo + "train.csv --text text --label category --out " + model).exit_code, 0);
+  ASSERT_EQ(Exec("train --data " + kDemo + "train.csv --text text --label category --out " + model)
+                .exit_code,
+            0);
   std::fstream f(model, std::ios::in | std::ios::out | std::ios::binary);
   f.seekp(8);
   f.put(7);

@@ -309,6 +309,7 @@ int RunEval(const std::vector<std::string>& argv) {
     f1 += ':' + JsonNumber(m.f1_per_label[c], 4);
   }
   field("labels", labels + "]");
+  field("n_labels", std::to_string(model->labels().size()));
   field("f1_per_label", f1 + "}");
   json += "}";
 

@@ -102,14 +102,19 @@ Encoded Encode(const std::vector<std::string_view>& texts, const TrainOptions& o
       for (std::uint32_t wi : doc_words[i]) ++word_df[worker][wi];
     }
   });
-  std::vector<std::uint32_t>& total = df[0];
-  for (std::size_t t = 1; t < df.size(); ++t) {
+  // Any worker may have run no chunk at all (a fast one can take them all), so sum into the first
+  // one that did.
+  std::size_t first = 0;
+  while (df[first].empty()) ++first;
+  std::vector<std::uint32_t>& total = df[first];
+  std::vector<std::uint32_t>& total_words = word_df[first];
+  for (std::size_t t = first + 1; t < df.size(); ++t) {
     if (df[t].empty()) continue;
     for (std::size_t id = 0; id < total.size(); ++id) total[id] += df[t][id];
-    for (std::size_t wi = 0; wi < n_words; ++wi) word_df[0][wi] += word_df[t][wi];
+    for (std::size_t wi = 0; wi < n_words; ++wi) total_words[wi] += word_df[t][wi];
   }
   for (std::size_t wi = 0; wi < n_words; ++wi)
-    for (std::uint32_t id : ngrams[wi]) total[id] += word_df[0][wi];
+    for (std::uint32_t id : ngrams[wi]) total[id] += total_words[wi];
   ngrams = {};
   word_df = {};
   std::vector<std::pair<std::uint32_t, std::uint32_t>> id_df;

@@ -160,3 +160,27 @@ TEST(ModelTest, WordCacheOnlySavesWorkAndNeverChangesProbabilities) {
 
 }  // namespace
 }  // namespace ticketwise::classify
+
+namespace ticketwise::classify {
+namespace {
+
+// Regression: with more threads than chunks of work, a worker may run nothing; training must not
+// depend on which one did.
+TEST(ModelTest, MoreThreadsThanWorkGivesTheSameModel) {
+  Corpus c = MakeCorpus();
+  c.texts.resize(600, "spare ticket text");
+  c.labels.resize(600, "Hardware");
+  TrainOptions one = SmallOptions(), many = SmallOptions();
+  one.threads = 1;
+  many.threads = 8;
+  auto reference = Train(c.TextViews(), c.LabelViews(), one);
+  ASSERT_TRUE(reference.has_value());
+  for (int i = 0; i < 20; ++i) {
+    auto again = Train(c.TextViews(), c.LabelViews(), many);
+    ASSERT_TRUE(again.has_value());
+    ASSERT_EQ(again->Serialize(), reference->Serialize()) << "run " << i;
+  }
+}
+
+}  // namespace
+}  // namespace ticketwise::classify

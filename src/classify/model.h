@@ -103,6 +103,9 @@ class Model {
   // Serialization (model_file.cc).
   std::string Serialize() const;
   static Result<Model> Deserialize(std::string_view bytes);
+  // The checksum a model file ends with, over every byte before it. Exposed so that fuzzing can
+  // reach the parser behind the checksum.
+  static std::uint64_t FileChecksum(std::string_view body);
   Status Save(const std::string& path) const;
   static Result<Model> Load(const std::string& path);
 

@@ -101,6 +101,8 @@ class Reader {
 
 }  // namespace
 
+std::uint64_t Model::FileChecksum(std::string_view body) { return Checksum(body); }
+
 std::string Model::Serialize() const {
   Writer w;
   w.bytes().append(kMagic, sizeof(kMagic));

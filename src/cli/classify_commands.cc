@@ -11,6 +11,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "core/parallel.h"
 #include "ingest/import.h"
 
 namespace ticketwise::cli {
@@ -195,7 +196,20 @@ int RunPredict(const std::vector<std::string>& argv) {
 
   std::vector<const ingest::SkippedRow*> skipped;
   for (const ingest::SkippedRow& s : data->report.skipped) skipped.push_back(&s);
-  classify::PredictScratch scratch;
+  // Rows are classified in blocks on every core; each block's lines are written in input order.
+  constexpr std::size_t kBlock = 1024;
+  const std::size_t n_blocks = (data->rows.size() + kBlock - 1) / kBlock;
+  std::vector<std::string> blocks(n_blocks);
+  std::vector<classify::PredictScratch> scratch(ResolveThreads(0));
+  ParallelFor(n_blocks, 0, [&](std::size_t b, unsigned worker) {
+    const std::size_t end = std::min(data->rows.size(), (b + 1) * kBlock);
+    for (std::size_t i = b * kBlock; i < end; ++i) {
+      AppendPrediction(&blocks[b], *model,
+                       model->Predict(data->rows[i].text, *precision, *top, &scratch[worker]));
+      blocks[b] += '\n';
+    }
+  });
+
   std::string out;
   std::size_t next_skip = 0;
   auto flush_skips_before = [&](std::size_t line) {
@@ -206,10 +220,16 @@ int RunPredict(const std::vector<std::string>& argv) {
       ++next_skip;
     }
   };
-  for (const ingest::LabelledText& row : data->rows) {
-    flush_skips_before(row.line);
-    AppendPrediction(&out, *model, model->Predict(row.text, *precision, *top, &scratch));
-    out += '\n';
+  for (std::size_t b = 0; b < n_blocks; ++b) {
+    const std::size_t end = std::min(data->rows.size(), (b + 1) * kBlock);
+    std::size_t pos = 0;
+    for (std::size_t i = b * kBlock; i < end; ++i) {
+      flush_skips_before(data->rows[i].line);
+      const std::size_t nl = blocks[b].find('\n', pos);
+      out.append(blocks[b], pos, nl + 1 - pos);
+      pos = nl + 1;
+    }
+    blocks[b] = {};
     if (out.size() > (1 << 16)) {
       std::fwrite(out.data(), 1, out.size(), stdout);
       out.clear();

@@ -1,6 +1,6 @@
-// Model files come from disk and may be damaged or hostile: parsing any bytes must fail cleanly or give a model
-// that predicts without crashing. The input's last eight bytes are replaced by the right checksum so that the
-// fuzzer explores the parser behind it.
+// Model files come from disk and may be damaged or hostile: parsing any bytes must fail cleanly or
+// give a model that predicts without crashing. The input's last eight bytes are replaced by the
+// right checksum so that the fuzzer explores the parser behind it.
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -10,8 +10,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);
   if (bytes.size() >= 8) {
-    const std::uint64_t sum =
-        ticketwise::classify::Model::FileChecksum(std::string_view(bytes).substr(0, bytes.size() - 8));
+    const std::uint64_t sum = ticketwise::classify::Model::FileChecksum(
+        std::string_view(bytes).substr(0, bytes.size() - 8));
     std::memcpy(bytes.data() + bytes.size() - 8, &sum, 8);
   }
   auto model = ticketwise::classify::Model::Deserialize(bytes);

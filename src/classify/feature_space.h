@@ -21,7 +21,7 @@ namespace ticketwise::classify {
 class FeatureSpace {
  public:
   FeatureSpace() = default;
-  // REQUIRES: feature_ids ascending and unique, idf the same size. `group_split` is the first id of
+  // REQUIRES: feature_ids unique, idf the same size. `group_split` is the first id of
   // the character group (2^hash_bits).
   FeatureSpace(std::vector<std::uint32_t> feature_ids, std::vector<float> idf,
                std::uint32_t group_split);

@@ -14,6 +14,7 @@
 //
 // A reader refuses other magic numbers, versions it does not know, sizes that do not add up and
 // checksum mismatches, each with its own message.
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <fstream>
@@ -203,11 +204,15 @@ Result<Model> Model::Deserialize(std::string_view bytes) {
       !r.GetArray(m * (n_labels + 1), &entries))
     return truncated();
   if (r.pos() + sizeof(kMagic) != body.size()) return truncated();
-  for (std::size_t i = 1; i < ids.size(); ++i)
-    if (ids[i] <= ids[i - 1])
-      return Fail(Status::Corruption("model file feature ids are not ascending"));
-  if (!ids.empty() && ids.back() >= (2u << o.features.hash_bits))
-    return Fail(Status::Corruption("model file feature id out of range"));
+  {
+    std::vector<std::uint32_t> sorted = ids;
+    std::sort(sorted.begin(), sorted.end());
+    for (std::size_t i = 1; i < sorted.size(); ++i)
+      if (sorted[i] == sorted[i - 1])
+        return Fail(Status::Corruption("model file lists a feature id twice"));
+    if (!sorted.empty() && sorted.back() >= (2u << o.features.hash_bits))
+      return Fail(Status::Corruption("model file feature id out of range"));
+  }
   return ModelBuilder::Build(
       std::move(labels), o, info, FeatureSpace(std::move(ids), std::move(idf), group_split),
       std::move(weights), std::move(bias), std::move(thresholds),

@@ -38,7 +38,6 @@ Model ModelBuilder::Build(LabelSet labels, TrainOptions options, TrainingInfo in
   m.info_ = info;
   m.extractor_ = text::FeatureExtractor(options.features);
   m.space_ = std::move(space);
-  m.weights_ = std::move(weights);
   m.bias_ = std::move(bias);
   m.thresholds_ = std::move(thresholds);
   m.cache_ = std::move(cache);
@@ -48,9 +47,17 @@ Model ModelBuilder::Build(LabelSet labels, TrainOptions options, TrainingInfo in
   for (std::size_t r = 0; r < m.space_.size(); ++r) {
     float* dst = m.packed_.data() + r * (n_labels + 1);
     dst[0] = m.space_.idf()[r];
-    std::copy_n(m.weights_.data() + r * n_labels, n_labels, dst + 1);
+    std::copy_n(weights.data() + r * n_labels, n_labels, dst + 1);
   }
   return m;
+}
+
+std::vector<float> Model::weights() const {
+  const std::size_t n = labels_.size();
+  std::vector<float> out(space_.size() * n);
+  for (std::size_t r = 0; r < space_.size(); ++r)
+    std::copy_n(packed_.data() + r * (n + 1) + 1, n, out.data() + r * n);
+  return out;
 }
 
 void Model::Probabilities(std::string_view text, PredictScratch* scratch,

@@ -81,7 +81,9 @@ class Model {
   const TrainingInfo& info() const { return info_; }
   const FeatureSpace& space() const { return space_; }
   const text::FeatureExtractor& extractor() const { return extractor_; }
-  const std::vector<float>& weights() const { return weights_; }
+  // The label weights, row-major (row * labels + label): a copy, rebuilt from the prediction
+  // layout.
+  std::vector<float> weights() const;
   const std::vector<float>& bias() const { return bias_; }
   const std::vector<float>& thresholds() const { return thresholds_; }
   const WordCache& word_cache() const { return cache_; }
@@ -117,7 +119,6 @@ class Model {
   TrainingInfo info_;
   text::FeatureExtractor extractor_;
   FeatureSpace space_;
-  std::vector<float> weights_;  // row-major: weights_[row * n_labels + label]
   // Prediction layout: per row its idf then its label weights, so one feature costs one memory
   // access.
   std::vector<float> packed_;

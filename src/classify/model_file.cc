@@ -129,7 +129,7 @@ std::string Model::Serialize() const {
   w.Put<std::uint64_t>(space_.size());
   w.PutArray(space_.ids());
   w.PutArray(space_.idf());
-  w.PutArray(weights_);
+  w.PutArray(weights());
   w.PutArray(bias_);
   w.PutArray(thresholds_);
   w.PutArray(calibration_.scale);

@@ -1,7 +1,7 @@
 // Decision: what the engine concluded about one ticket, per field, and under which mode and model.
 //
-// A Decision is a plain value produced by the engine and recorded by the store before any response or action
-// leaves the service. It owns its strings.
+// A Decision is a plain value produced by the engine and recorded by the store before any response
+// or action leaves the service. It owns its strings.
 #pragma once
 
 #include <cstdint>
@@ -23,20 +23,20 @@ struct Alternative {
 };
 
 struct FieldDecision {
-  std::string field;       // "category", later "priority", "queue", ...
-  std::string label;       // the predicted label; empty when abstained without a usable label
-  float confidence = 0.0f; // calibrated probability of `label`
-  bool abstained = false;  // below the label's threshold for the tenant's target precision
+  std::string field;             // "category", later "priority", "queue", ...
+  std::string label;             // the predicted label; empty when abstained without a usable label
+  float confidence = 0.0f;       // calibrated probability of `label`
+  bool abstained = false;        // below the label's threshold for the tenant's target precision
   std::vector<Alternative> top;  // best first
   Mode mode = Mode::kShadow;
   std::string model_version;  // which model decided
 };
 
 struct Decision {
-  std::string id;             // assigned by the store
+  std::string id;  // assigned by the store
   std::string tenant;
-  std::string ticket_id;      // the store's id of the ticket
-  std::string input_hash;     // hash of the ticket content the decision was made on
+  std::string ticket_id;   // the store's id of the ticket
+  std::string input_hash;  // hash of the ticket content the decision was made on
   std::int64_t created_at_ms = 0;
   std::int64_t engine_micros = 0;  // time the engine spent, not counting I/O
   std::vector<FieldDecision> fields;

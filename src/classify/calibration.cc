@@ -173,6 +173,11 @@ void ApplyAffine(const AffineCalibration& cal, float* margins, std::size_t n_lab
     margins[c] = cal.scale[c] * margins[c] + cal.shift[c];
     max = std::max(max, margins[c]);
   }
+  if (!std::isfinite(max)) {
+    // Nothing sensible to rank: a uniform distribution abstains at every target above 1 / n.
+    for (std::size_t c = 0; c < n_labels; ++c) margins[c] = 1.0f / float(n_labels);
+    return;
+  }
   float sum = 0.0f;
   for (std::size_t c = 0; c < n_labels; ++c) {
     margins[c] = std::exp(margins[c] - max);

@@ -7,7 +7,12 @@ namespace ticketwise::classify {
 namespace {
 
 inline std::uint32_t SlotOf(std::uint32_t id, std::uint32_t mask) {
-  return (id * 0x9e3779b1u) & mask;
+  id ^= id >> 16;
+  id *= 0x7feb352du;
+  id ^= id >> 15;
+  id *= 0x846ca68bu;
+  id ^= id >> 16;
+  return id & mask;
 }
 
 }  // namespace
@@ -22,7 +27,15 @@ FeatureSpace::FeatureSpace(std::vector<std::uint32_t> feature_ids, std::vector<f
   slots_.assign(cap, Slot{0, 0});
   for (std::uint32_t r = 0; r < ids_.size(); ++r) {
     std::uint32_t s = SlotOf(ids_[r], mask_);
-    while (slots_[s].key != 0) s = (s + 1) & mask_;
+    // See WordCache: a very long probe sequence means crafted input, not chance.
+    for (std::uint32_t probe = 0; slots_[s].key != 0; ++probe) {
+      if (probe > 512) {
+        valid_ = false;
+        slots_.clear();
+        return;
+      }
+      s = (s + 1) & mask_;
+    }
     slots_[s] = Slot{ids_[r] + 1, r};
   }
 }

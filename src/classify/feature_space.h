@@ -54,6 +54,8 @@ class FeatureSpace {
   }
 
   std::size_t size() const { return ids_.size(); }
+  // False when building the lookup index was abandoned (see WordCache::valid).
+  bool valid() const { return valid_; }
   const std::vector<std::uint32_t>& ids() const { return ids_; }
   const std::vector<float>& idf() const { return idf_; }
   std::uint32_t group_split() const { return group_split_; }
@@ -63,6 +65,7 @@ class FeatureSpace {
   std::vector<float> idf_;
   std::uint32_t group_split_ = 0;
   float unknown_idf_ = 1.0f;
+  bool valid_ = true;
   // Open addressing, key and row side by side so a lookup touches one cache line. key = id + 1, 0 =
   // empty.
   struct Slot {

@@ -15,13 +15,15 @@ double CoverageAtPrecision(const std::vector<EvalItem>& items, double precision)
   std::size_t correct = 0, best = 0;
   for (std::size_t k = 0; k < sorted.size(); ++k) {
     correct += sorted[k]->truth == std::int64_t(sorted[k]->predicted);
+    // A cut inside a run of equal confidences would depend on the input order: cut between runs.
+    if (k + 1 < sorted.size() && sorted[k + 1]->confidence == sorted[k]->confidence) continue;
     if (double(correct) >= precision * double(k + 1)) best = k + 1;
   }
   return double(best) / double(items.size());
 }
 
-Metrics Evaluate(const std::vector<EvalItem>& items, std::size_t n_labels,
-                 double operating_target) {
+Metrics Evaluate(const std::vector<EvalItem>& items, std::size_t n_labels, double operating_target,
+                 std::size_t unknown_labels) {
   Metrics m;
   m.operating_target = operating_target;
   if (items.empty()) return m;
@@ -61,8 +63,8 @@ Metrics Evaluate(const std::vector<EvalItem>& items, std::size_t n_labels,
       ++present;
     }
   }
-  // Test labels the model never saw count as labels with F1 0.
-  if (unknown_truth > 0) ++present;
+  // Test labels the model never saw count as labels with F1 0, each one.
+  if (unknown_truth > 0) present += std::max<std::size_t>(unknown_labels, 1);
   m.macro_f1 = present ? f1_sum / double(present) : 0.0;
   m.coverage_at_90 = CoverageAtPrecision(items, 0.90);
   m.coverage_at_95 = CoverageAtPrecision(items, 0.95);

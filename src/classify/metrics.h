@@ -34,6 +34,8 @@ struct Metrics {
 // items.
 double CoverageAtPrecision(const std::vector<EvalItem>& items, double precision);
 
-Metrics Evaluate(const std::vector<EvalItem>& items, std::size_t n_labels, double operating_target);
+// `unknown_labels`: how many distinct test labels the model does not know (items with truth -1).
+Metrics Evaluate(const std::vector<EvalItem>& items, std::size_t n_labels, double operating_target,
+                 std::size_t unknown_labels = 0);
 
 }  // namespace ticketwise::classify

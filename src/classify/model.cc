@@ -109,10 +109,12 @@ void Model::Probabilities(std::string_view text, PredictScratch* scratch,
 }
 
 float Model::Threshold(std::uint32_t label, double target_precision) const {
-  if (target_precision <= kMinTarget) return 0.0f;
+  if (!(target_precision >= 0.0)) return std::nextafter(1.0f, 2.0f);  // NaN: abstain
+  if (target_precision < kMinTarget) return 0.0f;
   // Round up to the grid; a small epsilon keeps 0.95 on 0.95 despite binary fractions.
   const double step = std::ceil((target_precision - kMinTarget) * 100.0 - 1e-6);
   if (step >= kTargetSteps) return std::nextafter(1.0f, 2.0f);
+  if (step < 0) return thresholds_[label];
   return thresholds_[std::size_t(step) * labels_.size() + label];
 }
 
@@ -126,7 +128,8 @@ Prediction Model::Predict(std::string_view text, double target_precision, std::s
       static_cast<std::uint32_t>(std::max_element(probs.begin(), probs.end()) - probs.begin());
   out.label = best;
   out.confidence = probs[best];
-  out.abstained = out.confidence < Threshold(best, target_precision);
+  // Fails closed: a NaN confidence or threshold abstains.
+  out.abstained = !(out.confidence >= Threshold(best, target_precision));
   const std::size_t k = std::min(top_k, probs.size());
   out.top.reserve(k);
   for (std::uint32_t c = 0; c < probs.size(); ++c) out.top.push_back({c, probs[c]});

@@ -16,6 +16,7 @@
 // checksum mismatches, each with its own message.
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 
@@ -82,7 +83,7 @@ class Reader {
   bool GetArray(std::uint64_t n, std::vector<T>* v) {
     if (n > (in_.size() - pos_) / sizeof(T)) return false;
     v->resize(n);
-    std::memcpy(v->data(), in_.data() + pos_, n * sizeof(T));
+    if (n > 0) std::memcpy(v->data(), in_.data() + pos_, n * sizeof(T));
     pos_ += n * sizeof(T);
     return true;
   }
@@ -173,7 +174,8 @@ Result<Model> Model::Deserialize(std::string_view bytes) {
     return truncated();
   if (o.features.hash_bits < 10 || o.features.hash_bits > 26 || o.features.word_ngrams < 1 ||
       o.features.word_ngrams > 3 || o.features.char_max > 8 ||
-      o.features.char_min > o.features.char_max + 1)
+      (o.features.char_max != 0 &&
+       (o.features.char_min < 1 || o.features.char_min > o.features.char_max)))
     return Fail(Status::Corruption("model file holds invalid feature options"));
   std::uint32_t n_labels = 0;
   if (!r.Get(&n_labels) || n_labels < 2 || n_labels > (1u << 20)) return truncated();
@@ -204,6 +206,19 @@ Result<Model> Model::Deserialize(std::string_view bytes) {
       !r.GetArray(m * (n_labels + 1), &entries))
     return truncated();
   if (r.pos() + sizeof(kMagic) != body.size()) return truncated();
+  auto all_finite = [](const std::vector<float>& v) {
+    return std::all_of(v.begin(), v.end(), [](float f) { return std::isfinite(f); });
+  };
+  if (!all_finite(idf) || !all_finite(weights) || !all_finite(bias) || !all_finite(thresholds) ||
+      !all_finite(calibration.scale) || !all_finite(calibration.shift) || !all_finite(entries) ||
+      !std::isfinite(info.temperature))
+    return Fail(Status::Corruption("model file holds a number that is not finite"));
+  {
+    std::vector<std::uint64_t> sorted = hashes;
+    std::sort(sorted.begin(), sorted.end());
+    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+      return Fail(Status::Corruption("model file lists a word twice in its cache"));
+  }
   {
     std::vector<std::uint32_t> sorted = ids;
     std::sort(sorted.begin(), sorted.end());
@@ -213,10 +228,13 @@ Result<Model> Model::Deserialize(std::string_view bytes) {
     if (!sorted.empty() && sorted.back() >= (2u << o.features.hash_bits))
       return Fail(Status::Corruption("model file feature id out of range"));
   }
-  return ModelBuilder::Build(
-      std::move(labels), o, info, FeatureSpace(std::move(ids), std::move(idf), group_split),
-      std::move(weights), std::move(bias), std::move(thresholds),
-      WordCache(std::move(hashes), std::move(entries), n_labels + 1), std::move(calibration));
+  FeatureSpace space(std::move(ids), std::move(idf), group_split);
+  WordCache cache(std::move(hashes), std::move(entries), n_labels + 1);
+  if (!space.valid() || !cache.valid())
+    return Fail(Status::Corruption("model file feature index is implausibly clustered"));
+  return ModelBuilder::Build(std::move(labels), o, info, std::move(space), std::move(weights),
+                             std::move(bias), std::move(thresholds), std::move(cache),
+                             std::move(calibration));
 }
 
 Status Model::Save(const std::string& path) const {

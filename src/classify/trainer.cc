@@ -287,36 +287,49 @@ std::uint32_t TrainOneVsRest(const CsrMatrix& x, const std::vector<std::uint32_t
 
 }  // namespace
 
+Status ValidateTrainOptions(const TrainOptions& options) {
+  if (options.features.hash_bits < 10 || options.features.hash_bits > 26)
+    return Status::InvalidArgument("hash bits must be in [10, 26]");
+  if (options.features.word_ngrams < 1 || options.features.word_ngrams > 3)
+    return Status::InvalidArgument("word n-grams must be 1, 2 or 3");
+  if (options.features.char_max != 0 &&
+      (options.features.char_min < 1 || options.features.char_min > options.features.char_max ||
+       options.features.char_max > 8))
+    return Status::InvalidArgument("character n-gram lengths must satisfy 1 <= min <= max <= 8");
+  if (!(options.c >= 1e-6 && options.c <= 1e6))
+    return Status::InvalidArgument("c must be in [1e-6, 1e6]");
+  if (!(options.calibration_fraction >= 0 && options.calibration_fraction < 0.5))
+    return Status::InvalidArgument("calibration fraction must be in [0, 0.5)");
+  if (options.min_df < 1) return Status::InvalidArgument("min_df must be at least 1");
+  if (options.max_epochs < 1) return Status::InvalidArgument("max_epochs must be at least 1");
+  return Status::Ok();
+}
+
 Result<Model> Train(const std::vector<std::string_view>& texts,
                     const std::vector<std::string_view>& labels, const TrainOptions& options,
                     const ProgressFn& progress) {
   if (texts.size() != labels.size())
     return Fail(Status::InvalidArgument("texts and labels differ in size"));
   if (texts.empty()) return Fail(Status::InvalidArgument("no training tickets"));
-  if (options.features.hash_bits < 10 || options.features.hash_bits > 26)
-    return Fail(Status::InvalidArgument("hash_bits must be in [10, 26]"));
-  if (options.features.word_ngrams < 1 || options.features.word_ngrams > 3)
-    return Fail(Status::InvalidArgument("word_ngrams must be 1, 2 or 3"));
-  if (options.features.char_max != 0 &&
-      (options.features.char_min < 1 || options.features.char_min > options.features.char_max ||
-       options.features.char_max > 8))
-    return Fail(
-        Status::InvalidArgument("character n-gram lengths must satisfy 1 <= min <= max <= 8"));
-  if (!(options.c > 0)) return Fail(Status::InvalidArgument("c must be positive"));
-  if (!(options.calibration_fraction >= 0 && options.calibration_fraction < 0.5))
-    return Fail(Status::InvalidArgument("calibration_fraction must be in [0, 0.5)"));
+  if (Status s = ValidateTrainOptions(options); !s.ok()) return Fail(s);
 
   LabelSet seen;
   for (std::string_view l : labels) seen.Add(l);
   if (seen.size() < 2)
     return Fail(Status::InvalidArgument("training needs at least two distinct labels, found " +
                                         std::to_string(seen.size())));
+  if (seen.size() > kMaxLabels)
+    return Fail(Status::InvalidArgument("too many distinct labels (" + std::to_string(seen.size()) +
+                                        "); a model holds at most " + std::to_string(kMaxLabels)));
   LabelSet label_set = seen.Sorted(nullptr);
   std::vector<std::uint32_t> y(labels.size());
   for (std::size_t i = 0; i < labels.size(); ++i) y[i] = *label_set.Find(labels[i]);
   const std::size_t n_labels = label_set.size();
 
   Encoded enc = Encode(texts, options, progress);
+  if (enc.space.size() == 0)
+    return Fail(Status::InvalidArgument(
+        "the tickets yield no usable features (no words, or none in at least min_df tickets)"));
 
   // Stratified hold-out: the same share of every label, chosen by the seed.
   std::vector<std::vector<std::uint32_t>> by_label(n_labels);
@@ -325,9 +338,10 @@ Result<Model> Train(const std::vector<std::string_view>& texts,
   std::vector<std::uint32_t> fit_rows, calib_rows;
   for (std::vector<std::uint32_t>& rows : by_label) {
     for (std::size_t i = rows.size(); i > 1; --i) std::swap(rows[i - 1], rows[rng.Below(i)]);
-    // Labels with very few tickets keep all of them for training.
-    const std::size_t k =
-        rows.size() >= 5 ? std::size_t(std::floor(rows.size() * options.calibration_fraction)) : 0;
+    // Every label with two or more tickets is represented among the held-out tickets, so that
+    // calibration sees its mistakes too; a label with a single ticket keeps it for training.
+    std::size_t k = std::size_t(std::floor(rows.size() * options.calibration_fraction));
+    if (k == 0 && rows.size() >= 2 && options.calibration_fraction > 0) k = 1;
     calib_rows.insert(calib_rows.end(), rows.begin(), rows.begin() + k);
     fit_rows.insert(fit_rows.end(), rows.begin() + k, rows.end());
   }
@@ -336,16 +350,22 @@ Result<Model> Train(const std::vector<std::string_view>& texts,
 
   TrainingInfo info;
   info.n_train = texts.size();
-  info.n_calibration = calib_rows.size();
   info.n_features = enc.space.size();
 
   std::vector<std::vector<double>> alphas;
   std::vector<float> weights, bias;
   AffineCalibration calibration{std::vector<float>(n_labels, 1.0f),
                                 std::vector<float>(n_labels, 0.0f)};
-  // Without held-out data there is nothing to trust a confidence on: every target abstains.
   std::vector<float> thresholds(std::size_t(Model::kTargetSteps) * n_labels,
                                 std::nextafter(1.0f, 2.0f));
+  // Below kMinCalibration held-out tickets a confidence cannot be trusted: the model is trained on
+  // every ticket and abstains at every target.
+  if (calib_rows.size() < kMinCalibration) {
+    fit_rows.insert(fit_rows.end(), calib_rows.begin(), calib_rows.end());
+    std::sort(fit_rows.begin(), fit_rows.end());
+    calib_rows.clear();
+  }
+  info.n_calibration = calib_rows.size();
   if (!calib_rows.empty()) {
     if (progress) progress("train", 0.0);
     const std::uint32_t fit_epochs =

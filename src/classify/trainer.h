@@ -17,9 +17,18 @@
 
 namespace ticketwise::classify {
 
-// Called with a stage name ("features", "train", "calibrate", "refit") and the fraction done in [0,
-// 1].
+// Called with a stage name ("features", "encode", "train", "calibrate", "refit", "cache") and the
+// fraction done in [0, 1]. It may be called from several training threads at once, so it must be
+// thread-safe; fractions of one stage may arrive out of order.
 using ProgressFn = std::function<void(std::string_view stage, double fraction)>;
+
+// Most labels one model holds; the model file format refuses more.
+inline constexpr std::size_t kMaxLabels = 1u << 20;
+// Fewest held-out tickets that calibration and abstention thresholds are fitted on.
+inline constexpr std::size_t kMinCalibration = 30;
+
+// Checks the options a caller may set; the same check Train makes first.
+Status ValidateTrainOptions(const TrainOptions& options);
 
 // REQUIRES: texts.size() == labels.size(). Fails with InvalidArgument when there are fewer than two
 // distinct labels or no texts.

@@ -10,9 +10,19 @@ WordCache::WordCache(std::vector<std::uint64_t> hashes, std::vector<float> entri
   while (cap < hashes_.size() * 2) cap <<= 1;
   mask_ = cap - 1;
   slots_.assign(cap, Slot{0, kEmpty});
+  // At half load a probe sequence longer than kMaxProbe does not happen by chance; stop rather
+  // than spend quadratic time on crafted input.
+  constexpr std::size_t kMaxProbe = 512;
   for (std::uint32_t i = 0; i < hashes_.size(); ++i) {
-    std::size_t s = static_cast<std::size_t>(hashes_[i] >> 17) & mask_;
-    while (slots_[s].index != kEmpty) s = (s + 1) & mask_;
+    std::size_t s = SlotOf(hashes_[i]);
+    for (std::size_t probe = 0; slots_[s].index != kEmpty; ++probe) {
+      if (probe > kMaxProbe) {
+        valid_ = false;
+        slots_.clear();
+        return;
+      }
+      s = (s + 1) & mask_;
+    }
     slots_[s] = Slot{hashes_[i], i};
   }
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 #include <mutex>
+#include <set>
 
 #include "classify/metrics.h"
 #include "classify/model.h"
@@ -74,6 +75,7 @@ Result<classify::TrainOptions> TrainOptionsFrom(const Args& args) {
   o.features.char_min = static_cast<std::uint32_t>(std::min<std::uint64_t>(*cmin, 99));
   o.features.char_max = static_cast<std::uint32_t>(std::min<std::uint64_t>(*cmax, 99));
   o.features.hash_bits = static_cast<std::uint32_t>(std::min<std::uint64_t>(*bits, 99));
+  if (Status s = classify::ValidateTrainOptions(o); !s.ok()) return Fail(s);
   return o;
 }
 
@@ -120,6 +122,16 @@ Result<classify::Model> TrainOn(const ingest::Dataset& data, const classify::Tra
     std::fprintf(stderr, "  %-10s %.2f s\n", current.c_str(), SecondsSince(stage_start));
   progress.Done();
   return model;
+}
+
+// A target precision on the model's grid: a finite number in [0.5, 0.99].
+Result<double> PrecisionFrom(const Args& args) {
+  auto p = args.GetDouble("precision");
+  if (!p) return p;
+  if (!(*p >= classify::Model::kMinTarget && *p <= 0.99))
+    return Fail(Status::InvalidArgument("--precision must be between 0.5 and 0.99, got " +
+                                        args.Get("precision")));
+  return p;
 }
 
 void AppendPrediction(std::string* out, const classify::Model& model,
@@ -183,7 +195,7 @@ int RunPredict(const std::vector<std::string>& argv) {
   auto parsed = args.Parse(argv);
   if (!parsed) return Usage(parsed.error());
   if (!*parsed) return 0;
-  auto precision = args.GetDouble("precision");
+  auto precision = PrecisionFrom(args);
   if (!precision) return Usage(precision.error());
   auto top = args.GetUint("top");
   if (!top) return Usage(top.error());
@@ -259,7 +271,7 @@ int RunEval(const std::vector<std::string>& argv) {
   if (!*parsed) return 0;
   auto options = TrainOptionsFrom(args);
   if (!options) return Usage(options.error());
-  auto target = args.GetDouble("precision");
+  auto target = PrecisionFrom(args);
   if (!target) return Usage(target.error());
 
   auto train = ImportWithReport(args.Get("train"), args.Get("text"), args.Get("label"));
@@ -286,12 +298,17 @@ int RunEval(const std::vector<std::string>& argv) {
   }
   const double predict_seconds = SecondsSince(predict_start);
   std::size_t unknown = 0;
+  std::set<std::string_view> unknown_labels;
   for (std::size_t i = 0; i < test->rows.size(); ++i) {
     auto truth = model->labels().Find(test->rows[i].label);
     items[i].truth = truth ? std::int64_t(*truth) : -1;
-    unknown += !truth;
+    if (!truth) {
+      ++unknown;
+      unknown_labels.insert(test->rows[i].label);
+    }
   }
-  const classify::Metrics m = classify::Evaluate(items, model->labels().size(), *target);
+  const classify::Metrics m =
+      classify::Evaluate(items, model->labels().size(), *target, unknown_labels.size());
   const std::size_t model_bytes = model->Serialize().size();
   const double per_second = predict_seconds > 0 ? double(items.size()) / predict_seconds : 0.0;
 

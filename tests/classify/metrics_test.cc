@@ -35,3 +35,25 @@ TEST(MetricsTest, OperatingPointCountsOnlyTicketsNotAbstainedOn) {
 
 }  // namespace
 }  // namespace ticketwise::classify
+
+namespace ticketwise::classify {
+namespace {
+
+TEST(MetricsTest, CoverageDoesNotCutInsideEqualConfidences) {
+  // Eight right and two wrong at the same confidence: 80% precision whatever the order.
+  std::vector<EvalItem> right_first;
+  for (int i = 0; i < 10; ++i) right_first.push_back({0, i < 8 ? 0u : 1u, 1.0f, false});
+  std::vector<EvalItem> wrong_first(right_first.rbegin(), right_first.rend());
+  EXPECT_EQ(CoverageAtPrecision(right_first, 0.9), 0.0);
+  EXPECT_EQ(CoverageAtPrecision(wrong_first, 0.9), 0.0);
+  EXPECT_EQ(CoverageAtPrecision(right_first, 0.8), 1.0);
+}
+
+TEST(MetricsTest, EveryUnseenTestLabelCountsInMacroF1) {
+  std::vector<EvalItem> items = {{0, 0, 0.9f, false}, {-1, 0, 0.9f, false}, {-1, 0, 0.9f, false}};
+  // Label 0: tp 1, fp 2 -> F1 0.5; two unseen labels with F1 0 -> 0.5 / 3.
+  EXPECT_NEAR(Evaluate(items, 1, 0.9, 2).macro_f1, 0.5 / 3, 1e-12);
+}
+
+}  // namespace
+}  // namespace ticketwise::classify

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 
 #include "classify/trainer.h"
@@ -128,8 +130,10 @@ TEST(ModelTest, AbstainsMoreAtHigherTargetPrecision) {
   ASSERT_TRUE(model.has_value());
   for (std::uint32_t label = 0; label < model->labels().size(); ++label) {
     EXPECT_LE(model->Threshold(label, 0.80), model->Threshold(label, 0.95));
-    EXPECT_EQ(model->Threshold(label, 0.5), 0.0f);
-    EXPECT_GT(model->Threshold(label, 0.999), 1.0f);  // beyond the grid: always abstain
+    EXPECT_EQ(model->Threshold(label, 0.49), 0.0f);  // below the grid: never abstain
+    EXPECT_EQ(model->Threshold(label, 0.5), model->thresholds()[label]);
+    EXPECT_GT(model->Threshold(label, std::nan("")), 1.0f);  // NaN: always abstain
+    EXPECT_GT(model->Threshold(label, 0.999), 1.0f);         // beyond the grid: always abstain
   }
 }
 
@@ -180,6 +184,72 @@ TEST(ModelTest, MoreThreadsThanWorkGivesTheSameModel) {
     ASSERT_TRUE(again.has_value());
     ASSERT_EQ(again->Serialize(), reference->Serialize()) << "run " << i;
   }
+}
+
+}  // namespace
+}  // namespace ticketwise::classify
+
+namespace ticketwise::classify {
+namespace {
+
+// Regression: a label too rare to be held out used to leave calibration with only right answers,
+// a runaway temperature and thresholds that let wrong predictions through.
+TEST(ModelTest, TooFewHeldOutTicketsMeansAbstainEverywhere) {
+  Corpus c = MakeCorpus();
+  c.texts.resize(40);
+  c.labels.resize(40);
+  auto model = Train(c.TextViews(), c.LabelViews(), SmallOptions());
+  ASSERT_TRUE(model.has_value());
+  EXPECT_EQ(model->info().n_calibration, 0u);
+  PredictScratch scratch;
+  EXPECT_TRUE(model->Predict("printer toner paper jam", 0.5, 1, &scratch).abstained);
+}
+
+TEST(ModelTest, EveryLabelWithTwoTicketsIsHeldOutOnce) {
+  Corpus c = MakeCorpus();  // 300 tickets
+  c.texts.push_back("rare label one");
+  c.labels.push_back("Rare");
+  c.texts.push_back("rare label two");
+  c.labels.push_back("Rare");
+  auto model = Train(c.TextViews(), c.LabelViews(), SmallOptions());
+  ASSERT_TRUE(model.has_value());
+  EXPECT_EQ(model->info().n_calibration, 3u * 15u + 1u);  // 15% of each 100, and one of "Rare"
+}
+
+TEST(ModelTest, NoCharacterNgramsStillSavesAndLoads) {
+  Corpus c = MakeCorpus();
+  TrainOptions o = SmallOptions();
+  o.features.char_max = 0;
+  auto model = Train(c.TextViews(), c.LabelViews(), o);
+  ASSERT_TRUE(model.has_value());
+  auto loaded = Model::Deserialize(model->Serialize());
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+}
+
+TEST(ModelTest, TextsWithoutWordsAreAClearError) {
+  std::vector<std::string_view> texts = {"!!!", "???", "...", "---"}, labels = {"a", "b", "a", "b"};
+  auto model = Train(texts, labels, SmallOptions());
+  ASSERT_FALSE(model.has_value());
+  EXPECT_NE(model.error().message().find("no usable features"), std::string::npos);
+}
+
+TEST(ModelTest, RefusesNonFiniteNumbersInModelFile) {
+  Corpus c = MakeCorpus();
+  auto model = Train(c.TextViews(), c.LabelViews(), SmallOptions());
+  ASSERT_TRUE(model.has_value());
+  std::string bytes = model->Serialize();
+  // The temperature sits right after the options and the three counts; find it by its value.
+  const float t = model->info().temperature;
+  const std::size_t at = bytes.find(std::string(reinterpret_cast<const char*>(&t), sizeof t));
+  ASSERT_NE(at, std::string::npos);
+  const float nan = std::nanf("");
+  std::memcpy(bytes.data() + at, &nan, sizeof nan);
+  const std::uint64_t sum =
+      Model::FileChecksum(std::string_view(bytes).substr(0, bytes.size() - 8));
+  std::memcpy(bytes.data() + bytes.size() - 8, &sum, 8);
+  auto loaded = Model::Deserialize(bytes);
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().code(), StatusCode::kCorruption);
 }
 
 }  // namespace

@@ -94,6 +94,14 @@ TEST(CliTest, WrongCommandLinesExitWithTwo) {
   EXPECT_EQ(Exec("train --data x.csv").exit_code, 2);  // missing required options
   EXPECT_EQ(Exec("predict --model m --data d.csv --text t --bogus 1").exit_code, 2);
   EXPECT_EQ(Exec("frobnicate").exit_code, 2);
+  const std::string predict = "predict --model m.twm --data " + kDemo + "test.csv --text text";
+  EXPECT_EQ(Exec(predict + " --precision nan").exit_code, 2);
+  EXPECT_EQ(Exec(predict + " --precision 1.5").exit_code, 2);
+  EXPECT_EQ(Exec("train --data " + kDemo +
+                 "train.csv --text text --label category --out x.twm"
+                 " --hash-bits 9")
+                .exit_code,
+            2);
   EXPECT_EQ(Exec("eval --train a.csv --test b.csv --text t --label l --precision high").exit_code,
             2);
 }

@@ -14,10 +14,13 @@
 //
 // A reader refuses other magic numbers, versions it does not know, sizes that do not add up and
 // checksum mismatches, each with its own message.
+#include <unistd.h>
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
+
+#include <cstdio>
 #include <fstream>
 
 #include "classify/model.h"
@@ -240,17 +243,23 @@ Result<Model> Model::Deserialize(std::string_view bytes) {
 Status Model::Save(const std::string& path) const {
   const std::string bytes = Serialize();
   // Write next to the target and rename, so a crash never leaves a half-written model under the
-  // final name.
-  const std::string tmp = path + ".tmp";
+  // final name; the process id keeps two concurrent writers apart.
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) return Status::IoError("cannot write " + tmp);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     out.flush();
-    if (!out) return Status::IoError("write failed: " + tmp);
+    if (!out) {
+      out.close();
+      std::remove(tmp.c_str());
+      return Status::IoError("write failed: " + tmp);
+    }
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
     return Status::IoError("cannot rename " + tmp + " to " + path);
+  }
   return Status::Ok();
 }
 

@@ -1,0 +1,123 @@
+#include "store/codec.h"
+
+#include <charconv>
+#include <cstdio>
+#include <string>
+
+namespace ticketwise::store {
+
+std::string_view ModeName(Mode mode) {
+  switch (mode) {
+    case Mode::kShadow:
+      return "shadow";
+    case Mode::kSuggest:
+      return "suggest";
+    case Mode::kAuto:
+      return "auto";
+  }
+  return "shadow";
+}
+
+Result<Mode> ParseMode(std::string_view name) {
+  if (name == "shadow") return Mode::kShadow;
+  if (name == "suggest") return Mode::kSuggest;
+  if (name == "auto") return Mode::kAuto;
+  return Fail(Status::Corruption("unknown mode '" + std::string(name) + "'"));
+}
+
+std::string_view VerdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kAccepted:
+      return "accepted";
+    case Verdict::kCorrected:
+      return "corrected";
+    case Verdict::kFlagged:
+      return "flagged";
+  }
+  return "accepted";
+}
+
+Result<Verdict> ParseVerdict(std::string_view name) {
+  if (name == "accepted") return Verdict::kAccepted;
+  if (name == "corrected") return Verdict::kCorrected;
+  if (name == "flagged") return Verdict::kFlagged;
+  return Fail(Status::Corruption("unknown verdict '" + std::string(name) + "'"));
+}
+
+std::string_view VisibilityName(Visibility visibility) {
+  return visibility == Visibility::kPublic ? "public" : "internal";
+}
+
+Result<Visibility> ParseVisibility(std::string_view name) {
+  if (name == "public") return Visibility::kPublic;
+  if (name == "internal") return Visibility::kInternal;
+  return Fail(Status::Corruption("unknown visibility '" + std::string(name) + "'"));
+}
+
+std::string EncodeAlternatives(const std::vector<Alternative>& alternatives) {
+  std::string out;
+  for (const Alternative& a : alternatives) {
+    for (char c : a.label) {
+      switch (c) {
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        default:
+          out += c;
+      }
+    }
+    char p[32];
+    std::snprintf(p, sizeof(p), "\t%.9g\n", static_cast<double>(a.p));
+    out += p;
+  }
+  return out;
+}
+
+Result<std::vector<Alternative>> DecodeAlternatives(std::string_view text) {
+  std::vector<Alternative> out;
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    const std::size_t tab = text.find('\t');
+    if (end == std::string_view::npos || tab == std::string_view::npos || tab > end) {
+      return Fail(Status::Corruption("malformed alternatives column"));
+    }
+    Alternative a;
+    const std::string_view label = text.substr(0, tab);
+    for (std::size_t i = 0; i < label.size(); ++i) {
+      if (label[i] != '\\') {
+        a.label += label[i];
+        continue;
+      }
+      if (++i == label.size()) return Fail(Status::Corruption("dangling escape in alternatives"));
+      switch (label[i]) {
+        case '\\':
+          a.label += '\\';
+          break;
+        case 't':
+          a.label += '\t';
+          break;
+        case 'n':
+          a.label += '\n';
+          break;
+        default:
+          return Fail(Status::Corruption("unknown escape in alternatives"));
+      }
+    }
+    const std::string_view number = text.substr(tab + 1, end - tab - 1);
+    const auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), a.p);
+    if (ec != std::errc() || ptr != number.data() + number.size()) {
+      return Fail(Status::Corruption("bad probability in alternatives"));
+    }
+    out.push_back(std::move(a));
+    text.remove_prefix(end + 1);
+  }
+  return out;
+}
+
+}  // namespace ticketwise::store

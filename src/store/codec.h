@@ -1,0 +1,34 @@
+// Codec: how the store spells enums and alternative lists in its columns.
+//
+// Enums are stored as lower-case words rather than numbers so the database reads on its own and a
+// reordering of an enum cannot silently change stored meaning. A decision's top alternatives are
+// one text column, "label\tp\n" per alternative, so the store needs no JSON library; tab, newline
+// and backslash inside a label are escaped. Pure functions, safe from any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/store.h"
+#include "ticketwise/decision.h"
+#include "ticketwise/status.h"
+#include "ticketwise/ticket.h"
+
+namespace ticketwise::store {
+
+std::string_view ModeName(Mode mode);
+Result<Mode> ParseMode(std::string_view name);
+
+std::string_view VerdictName(Verdict verdict);
+Result<Verdict> ParseVerdict(std::string_view name);
+
+std::string_view VisibilityName(Visibility visibility);
+Result<Visibility> ParseVisibility(std::string_view name);
+
+// Probabilities are written with 9 significant digits, enough for a float to read back bit-exact.
+std::string EncodeAlternatives(const std::vector<Alternative>& alternatives);
+// Corruption when `text` is not something EncodeAlternatives wrote.
+Result<std::vector<Alternative>> DecodeAlternatives(std::string_view text);
+
+}  // namespace ticketwise::store

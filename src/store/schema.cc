@@ -1,0 +1,167 @@
+#include "store/schema.h"
+
+#include <array>
+#include <string>
+
+namespace ticketwise::store {
+namespace {
+
+// Never edit a migration that has shipped; append a new one.
+constexpr std::array<const char*, 1> kMigrations = {
+    // 1: tenants, tickets, decisions, feedback, audit.
+    R"sql(
+CREATE TABLE tenants (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  key_hash BLOB NOT NULL UNIQUE,  -- SHA-256 of the API key; the key itself is never stored
+  created_at_ms INTEGER NOT NULL
+);
+
+CREATE TABLE tickets (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  external_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  requester TEXT NOT NULL,
+  service TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  UNIQUE (tenant_id, external_id)
+);
+
+CREATE TABLE ticket_comments (
+  ticket_id TEXT NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  author TEXT NOT NULL,
+  body TEXT NOT NULL,
+  visibility TEXT NOT NULL CHECK (visibility IN ('internal', 'public')),
+  created_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, position)
+);
+
+CREATE TABLE ticket_fields (
+  ticket_id TEXT NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (ticket_id, name)
+);
+
+CREATE TABLE decisions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- insertion order, for paging
+  id TEXT NOT NULL UNIQUE,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  ticket_id TEXT NOT NULL REFERENCES tickets(id),
+  input_hash TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  engine_micros INTEGER NOT NULL
+);
+CREATE INDEX decisions_by_tenant ON decisions (tenant_id, seq);
+CREATE INDEX decisions_by_ticket ON decisions (ticket_id);
+
+CREATE TABLE decision_fields (
+  decision_seq INTEGER NOT NULL REFERENCES decisions(seq),
+  position INTEGER NOT NULL,
+  field TEXT NOT NULL,
+  label TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  abstained INTEGER NOT NULL CHECK (abstained IN (0, 1)),
+  mode TEXT NOT NULL CHECK (mode IN ('shadow', 'suggest', 'auto')),
+  model_version TEXT NOT NULL,
+  alternatives TEXT NOT NULL,  -- "label\tp\n" per alternative, best first (see codec.h)
+  PRIMARY KEY (decision_seq, field)
+);
+
+CREATE TABLE feedback (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  decision_seq INTEGER NOT NULL REFERENCES decisions(seq),
+  field TEXT NOT NULL,
+  verdict TEXT NOT NULL CHECK (verdict IN ('accepted', 'corrected', 'flagged')),
+  value TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX feedback_by_decision ON feedback (decision_seq);
+
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id TEXT NOT NULL,  -- no foreign key: the trail must outlive anything it mentions
+  at_ms INTEGER NOT NULL,
+  what TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  model_version TEXT NOT NULL,
+  input_hash TEXT NOT NULL,
+  actor TEXT NOT NULL
+);
+CREATE INDEX audit_by_tenant ON audit (tenant_id, seq);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+)sql",
+};
+
+Result<int> CurrentVersion(Db* db) {
+  auto stmt = db->Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  if (!stmt) return Fail(stmt.error());
+  Result<bool> row = (*stmt)->Step();
+  if (!row) return Fail(row.error());
+  if (!*row) return 0;
+  return static_cast<int>((*stmt)->Int(0));
+}
+
+Status CheckApplicationId(Db* db) {
+  auto stmt = db->Prepare("PRAGMA application_id");
+  if (!stmt) return stmt.error();
+  Result<bool> row = (*stmt)->Step();
+  if (!row) return row.error();
+  const std::int64_t id = *row ? (*stmt)->Int(0) : 0;
+  if (id != 0 && id != kApplicationId) {
+    return Status::FailedPrecondition("not a ticketwise database (application_id " +
+                                      std::to_string(id) + ")");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+Status Migrate(Db* db) {
+  if (Status s = CheckApplicationId(db); !s.ok()) return s;
+  for (;;) {
+    // Each step re-reads the version under the write lock, so two processes opening the same new
+    // file at once apply every migration exactly once.
+    Transaction tx(db);
+    if (Status s = tx.Begin(); !s.ok()) return s.WithContext("migrating");
+    if (Status s = db->Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        !s.ok()) {
+      return s;
+    }
+    Result<int> current = CurrentVersion(db);
+    if (!current) return current.error();
+    if (*current > LatestSchemaVersion()) {
+      return Status::Unsupported("database schema version " + std::to_string(*current) +
+                                 " is newer than this build knows (" +
+                                 std::to_string(LatestSchemaVersion()) + ")");
+    }
+    if (*current == LatestSchemaVersion()) return tx.Commit();
+    const int target = *current + 1;
+    if (Status s = db->Exec(kMigrations[static_cast<std::size_t>(target - 1)]); !s.ok()) {
+      return s.WithContext("schema migration " + std::to_string(target));
+    }
+    if (target == 1) {
+      if (Status s = db->Exec("PRAGMA application_id = 1415007025"); !s.ok()) return s;
+    }
+    auto bump = db->Prepare("INSERT INTO schema_version (version) VALUES (?1)");
+    if (!bump) return bump.error();
+    (*bump)->Bind(1, static_cast<std::int64_t>(target));
+    if (Status s = (*bump)->Run(); !s.ok()) return s;
+    if (Status s = tx.Commit(); !s.ok()) return s;
+  }
+}
+
+}  // namespace ticketwise::store

@@ -1,0 +1,348 @@
+#include "store/sqlite_store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "store/codec.h"
+#include "store/schema.h"
+#include "store/secrets.h"
+#include "store/sqlite_store_impl.h"
+
+namespace ticketwise::store {
+namespace {
+
+constexpr std::size_t kMaxTenantNameBytes = 200;
+
+// Runs a PRAGMA that answers with one row and returns that row's first column as text.
+Result<std::string> PragmaText(Db* db, const char* sql) {
+  auto stmt = db->Prepare(sql);
+  if (!stmt) return Fail(stmt.error());
+  Result<bool> row = (*stmt)->Step();
+  if (!row) return Fail(row.error());
+  return *row ? (*stmt)->Text(0) : std::string();
+}
+
+Status Configure(Db* db) {
+  // Asking for WAL is also the first read of the file, so a file that is not a database fails here.
+  Result<std::string> mode = PragmaText(db, "PRAGMA journal_mode = WAL");
+  if (!mode) return mode.error();
+  // In-memory databases cannot use WAL and say "memory"; every file must.
+  if (*mode != "wal" && *mode != "memory") {
+    return Status::Unavailable("could not switch to WAL (journal_mode is " + *mode + ")");
+  }
+  if (Status s = db->Exec("PRAGMA synchronous = NORMAL"); !s.ok()) return s;
+  return db->Exec("PRAGMA foreign_keys = ON");
+}
+
+}  // namespace
+
+std::uint32_t ClampLimit(std::uint32_t limit) { return std::clamp(limit, 1u, kMaxListLimit); }
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const SqliteStoreOptions& options) {
+  Result<std::unique_ptr<Db>> db = Db::Open(path, options.busy_timeout_ms);
+  if (!db) return Fail(db.error());
+  if (Status s = Configure(db->get()); !s.ok()) return Fail(s.WithContext(path));
+  if (Status s = Migrate(db->get()); !s.ok()) return Fail(s.WithContext(path));
+  return std::unique_ptr<Store>(new SqliteStoreImpl(std::move(*db), options));
+}
+
+std::int64_t SqliteStoreImpl::Now() const {
+  if (options_.now_ms) return options_.now_ms();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<NewTenant> SqliteStoreImpl::CreateTenant(std::string_view name) {
+  if (name.empty() || name.size() > kMaxTenantNameBytes) {
+    return Fail(Status::InvalidArgument("tenant name must be 1 to 200 bytes"));
+  }
+  Result<std::string> id = RandomId("tn_", 8);
+  if (!id) return Fail(id.error());
+  Result<std::string> key = NewApiKey();
+  if (!key) return Fail(key.error());
+  const Sha256Digest hash = Sha256(*key);
+
+  std::lock_guard lock(mu_);
+  Transaction tx(db_.get());
+  if (Status s = tx.Begin(); !s.ok()) return Fail(s);
+  {
+    auto taken = db_->Prepare("SELECT 1 FROM tenants WHERE name = ?1");
+    if (!taken) return Fail(taken.error());
+    (*taken)->Bind(1, name);
+    Result<bool> row = (*taken)->Step();
+    if (!row) return Fail(row.error());
+    if (*row) return Fail(Status::AlreadyExists("tenant '" + std::string(name) + "' exists"));
+  }
+  auto insert = db_->Prepare(
+      "INSERT INTO tenants (id, name, key_hash, created_at_ms) VALUES (?1, ?2, ?3, ?4)");
+  if (!insert) return Fail(insert.error());
+  (*insert)->Bind(1, *id);
+  (*insert)->Bind(2, name);
+  (*insert)->BindBlob(3, hash.data(), hash.size());
+  (*insert)->Bind(4, Now());
+  if (Status s = (*insert)->Run(); !s.ok()) return Fail(s);
+  if (Status s = tx.Commit(); !s.ok()) return Fail(s);
+  return NewTenant{std::move(*id), std::move(*key)};
+}
+
+Result<std::string> SqliteStoreImpl::FindTenantByApiKey(std::string_view api_key) {
+  if (api_key.empty()) return Fail(Status::NotFound("no API key"));
+  const Sha256Digest hash = Sha256(api_key);
+  std::lock_guard lock(mu_);
+  auto stmt = db_->Prepare("SELECT id, key_hash FROM tenants WHERE key_hash = ?1");
+  if (!stmt) return Fail(stmt.error());
+  (*stmt)->BindBlob(1, hash.data(), hash.size());
+  Result<bool> row = (*stmt)->Step();
+  if (!row) return Fail(row.error());
+  if (!*row) return Fail(Status::NotFound("unknown API key"));
+  // The index lookup already matched; the constant-time comparison guards against a lookup that
+  // matched loosely (collation, type affinity) ever granting access.
+  const std::string_view stored = (*stmt)->Blob(1);
+  Sha256Digest stored_hash{};
+  if (stored.size() != stored_hash.size()) return Fail(Status::NotFound("unknown API key"));
+  std::copy(stored.begin(), stored.end(), stored_hash.begin());
+  if (!DigestsEqual(hash, stored_hash)) return Fail(Status::NotFound("unknown API key"));
+  return (*stmt)->Text(0);
+}
+
+Result<std::vector<Tenant>> SqliteStoreImpl::ListTenants() {
+  std::lock_guard lock(mu_);
+  auto stmt = db_->Prepare("SELECT id, name, created_at_ms FROM tenants ORDER BY rowid");
+  if (!stmt) return Fail(stmt.error());
+  std::vector<Tenant> out;
+  Stmt& s = **stmt;
+  Status status = s.ForEachRow([&] {
+    out.push_back({s.Text(0), s.Text(1), s.Int(2)});
+    return Status::Ok();
+  });
+  if (!status.ok()) return Fail(status);
+  return out;
+}
+
+Status SqliteStoreImpl::TenantExistsLocked(std::string_view tenant) {
+  auto stmt = db_->Prepare("SELECT 1 FROM tenants WHERE id = ?1");
+  if (!stmt) return stmt.error();
+  (*stmt)->Bind(1, tenant);
+  Result<bool> row = (*stmt)->Step();
+  if (!row) return row.error();
+  return *row ? Status::Ok() : Status::NotFound("unknown tenant");
+}
+
+Result<std::string> SqliteStoreImpl::UpsertTicketLocked(std::string_view tenant,
+                                                        const Ticket& ticket, std::int64_t now) {
+  Result<std::string> fresh_id = RandomId("t_", 8);
+  if (!fresh_id) return Fail(fresh_id.error());
+  std::string id;
+  {
+    // On conflict the row keeps its id, which RETURNING hands back either way.
+    auto upsert = db_->Prepare(
+        "INSERT INTO tickets (id, tenant_id, external_id, title, description, requester, service,"
+        " created_at_ms, updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        " ON CONFLICT (tenant_id, external_id) DO UPDATE SET title = excluded.title,"
+        " description = excluded.description, requester = excluded.requester,"
+        " service = excluded.service, created_at_ms = excluded.created_at_ms,"
+        " updated_at_ms = excluded.updated_at_ms RETURNING id");
+    if (!upsert) return Fail(upsert.error());
+    Stmt& s = **upsert;
+    s.Bind(1, *fresh_id);
+    s.Bind(2, tenant);
+    s.Bind(3, ticket.external_id);
+    s.Bind(4, ticket.title);
+    s.Bind(5, ticket.description);
+    s.Bind(6, ticket.requester);
+    s.Bind(7, ticket.service);
+    s.Bind(8, ticket.created_at_ms);
+    s.Bind(9, now);
+    Result<bool> row = s.Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return Fail(Status::Internal("ticket upsert returned no id"));
+    id = s.Text(0);
+    if (Status st = s.Run(); !st.ok()) return Fail(st);
+  }
+  for (const char* sql : {"DELETE FROM ticket_comments WHERE ticket_id = ?1",
+                          "DELETE FROM ticket_fields WHERE ticket_id = ?1"}) {
+    auto del = db_->Prepare(sql);
+    if (!del) return Fail(del.error());
+    (*del)->Bind(1, id);
+    if (Status s = (*del)->Run(); !s.ok()) return Fail(s);
+  }
+  auto comment = db_->Prepare(
+      "INSERT INTO ticket_comments (ticket_id, position, author, body, visibility, created_at_ms)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!comment) return Fail(comment.error());
+  for (std::size_t i = 0; i < ticket.comments.size(); ++i) {
+    const Comment& c = ticket.comments[i];
+    (*comment)->Bind(1, id);
+    (*comment)->Bind(2, static_cast<std::int64_t>(i));
+    (*comment)->Bind(3, c.author);
+    (*comment)->Bind(4, c.body);
+    (*comment)->Bind(5, VisibilityName(c.visibility));
+    (*comment)->Bind(6, c.created_at_ms);
+    if (Status s = (*comment)->Run(); !s.ok()) return Fail(s);
+    (*comment)->Reset();
+  }
+  auto field =
+      db_->Prepare("INSERT INTO ticket_fields (ticket_id, name, value) VALUES (?1, ?2, ?3)");
+  if (!field) return Fail(field.error());
+  for (const auto& [name, value] : ticket.fields) {
+    (*field)->Bind(1, id);
+    (*field)->Bind(2, name);
+    (*field)->Bind(3, value);
+    if (Status s = (*field)->Run(); !s.ok()) return Fail(s);
+    (*field)->Reset();
+  }
+  return id;
+}
+
+Status SqliteStoreImpl::RecordTriage(std::string_view tenant, const Ticket& ticket,
+                                     Decision* decision) {
+  if (decision == nullptr) return Status::InvalidArgument("no decision to record");
+  if (ticket.external_id.empty()) return Status::InvalidArgument("ticket has no external id");
+  if (!ticket.tenant.empty() && ticket.tenant != tenant) {
+    return Status::InvalidArgument("ticket belongs to another tenant");
+  }
+  std::set<std::string_view> names;
+  for (const FieldDecision& f : decision->fields) {
+    if (f.field.empty()) return Status::InvalidArgument("decision field without a name");
+    if (!names.insert(f.field).second) {
+      return Status::InvalidArgument("field '" + f.field + "' decided twice");
+    }
+  }
+  // Work on a copy so the caller's decision changes only when everything is committed.
+  Decision d = *decision;
+  Result<std::string> id = RandomId("d_", 8);
+  if (!id) return id.error();
+  d.id = std::move(*id);
+  d.tenant = std::string(tenant);
+  if (d.input_hash.empty()) d.input_hash = Sha256Hex(ModelText(ticket));
+
+  std::lock_guard lock(mu_);
+  d.created_at_ms = Now();
+  Transaction tx(db_.get());
+  if (Status s = tx.Begin(); !s.ok()) return s;
+  if (Status s = TenantExistsLocked(tenant); !s.ok()) return s;
+  Result<std::string> ticket_id = UpsertTicketLocked(tenant, ticket, d.created_at_ms);
+  if (!ticket_id) return ticket_id.error();
+  d.ticket_id = std::move(*ticket_id);
+  Result<std::int64_t> seq = InsertDecisionLocked(d);
+  if (!seq) return seq.error();
+
+  std::string versions;
+  std::set<std::string_view> seen;
+  for (const FieldDecision& f : d.fields) {
+    if (f.model_version.empty() || !seen.insert(f.model_version).second) continue;
+    if (!versions.empty()) versions += ',';
+    versions += f.model_version;
+  }
+  AuditRecord audit{.tenant_id = d.tenant,
+                    .at_ms = d.created_at_ms,
+                    .what = "triage",
+                    .subject_id = d.id,
+                    .model_version = std::move(versions),
+                    .input_hash = d.input_hash,
+                    .actor = "engine"};
+  if (Status s = AppendAuditLocked(audit); !s.ok()) return s;
+  if (Status s = tx.Commit(); !s.ok()) return s;
+  *decision = std::move(d);
+  return Status::Ok();
+}
+
+Result<StoredTicket> SqliteStoreImpl::GetTicket(std::string_view tenant,
+                                                std::string_view ticket_id) {
+  std::lock_guard lock(mu_);
+  Transaction tx(db_.get());
+  if (Status s = tx.BeginRead(); !s.ok()) return Fail(s);
+  StoredTicket out;
+  {
+    auto stmt = db_->Prepare(
+        "SELECT external_id, title, description, requester, service, created_at_ms, updated_at_ms"
+        " FROM tickets WHERE id = ?1 AND tenant_id = ?2");
+    if (!stmt) return Fail(stmt.error());
+    Stmt& s = **stmt;
+    s.Bind(1, ticket_id);
+    s.Bind(2, tenant);
+    Result<bool> row = s.Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return Fail(Status::NotFound("no ticket " + std::string(ticket_id)));
+    out.id = std::string(ticket_id);
+    out.ticket.tenant = std::string(tenant);
+    out.ticket.external_id = s.Text(0);
+    out.ticket.title = s.Text(1);
+    out.ticket.description = s.Text(2);
+    out.ticket.requester = s.Text(3);
+    out.ticket.service = s.Text(4);
+    out.ticket.created_at_ms = s.Int(5);
+    out.updated_at_ms = s.Int(6);
+  }
+  {
+    auto stmt = db_->Prepare(
+        "SELECT author, body, visibility, created_at_ms FROM ticket_comments WHERE ticket_id = ?1"
+        " ORDER BY position");
+    if (!stmt) return Fail(stmt.error());
+    Stmt& s = **stmt;
+    s.Bind(1, ticket_id);
+    Status status = s.ForEachRow([&] {
+      Result<Visibility> visibility = ParseVisibility(s.Text(2));
+      if (!visibility) return visibility.error();
+      out.ticket.comments.push_back({s.Text(0), s.Text(1), *visibility, s.Int(3)});
+      return Status::Ok();
+    });
+    if (!status.ok()) return Fail(status);
+  }
+  {
+    auto stmt = db_->Prepare("SELECT name, value FROM ticket_fields WHERE ticket_id = ?1");
+    if (!stmt) return Fail(stmt.error());
+    Stmt& s = **stmt;
+    s.Bind(1, ticket_id);
+    Status status = s.ForEachRow([&] {
+      out.ticket.fields.emplace(s.Text(0), s.Text(1));
+      return Status::Ok();
+    });
+    if (!status.ok()) return Fail(status);
+  }
+  if (Status s = tx.Commit(); !s.ok()) return Fail(s);
+  return out;
+}
+
+Status SqliteStoreImpl::AppendAuditLocked(const AuditRecord& record) {
+  auto stmt = db_->Prepare(
+      "INSERT INTO audit (tenant_id, at_ms, what, subject_id, model_version, input_hash, actor)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!stmt) return stmt.error();
+  Stmt& s = **stmt;
+  s.Bind(1, record.tenant_id);
+  s.Bind(2, record.at_ms);
+  s.Bind(3, record.what);
+  s.Bind(4, record.subject_id);
+  s.Bind(5, record.model_version);
+  s.Bind(6, record.input_hash);
+  s.Bind(7, record.actor);
+  return s.Run();
+}
+
+Result<std::vector<AuditRecord>> SqliteStoreImpl::ListAudit(std::string_view tenant,
+                                                            std::uint32_t limit) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_->Prepare(
+      "SELECT seq, at_ms, what, subject_id, model_version, input_hash, actor FROM audit"
+      " WHERE tenant_id = ?1 ORDER BY seq DESC LIMIT ?2");
+  if (!stmt) return Fail(stmt.error());
+  Stmt& s = **stmt;
+  s.Bind(1, tenant);
+  s.Bind(2, static_cast<std::int64_t>(ClampLimit(limit)));
+  std::vector<AuditRecord> out;
+  Status status = s.ForEachRow([&] {
+    out.push_back({s.Int(0), std::string(tenant), s.Int(1), s.Text(2), s.Text(3), s.Text(4),
+                   s.Text(5), s.Text(6)});
+    return Status::Ok();
+  });
+  if (!status.ok()) return Fail(status);
+  return out;
+}
+
+}  // namespace ticketwise::store

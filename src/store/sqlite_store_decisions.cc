@@ -1,0 +1,274 @@
+// SqliteStoreImpl: decisions and feedback (see sqlite_store_impl.h).
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "store/codec.h"
+#include "store/secrets.h"
+#include "store/sqlite_store_impl.h"
+
+namespace ticketwise::store {
+
+Result<std::int64_t> SqliteStoreImpl::InsertDecisionLocked(const Decision& d) {
+  std::int64_t seq = 0;
+  {
+    auto stmt = db_->Prepare(
+        "INSERT INTO decisions (id, tenant_id, ticket_id, input_hash, created_at_ms, engine_micros)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING seq");
+    if (!stmt) return Fail(stmt.error());
+    Stmt& s = **stmt;
+    s.Bind(1, d.id);
+    s.Bind(2, d.tenant);
+    s.Bind(3, d.ticket_id);
+    s.Bind(4, d.input_hash);
+    s.Bind(5, d.created_at_ms);
+    s.Bind(6, d.engine_micros);
+    Result<bool> row = s.Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return Fail(Status::Internal("decision insert returned no seq"));
+    seq = s.Int(0);
+    if (Status st = s.Run(); !st.ok()) return Fail(st);
+  }
+  auto stmt = db_->Prepare(
+      "INSERT INTO decision_fields (decision_seq, position, field, label, confidence, abstained,"
+      " mode, model_version, alternatives) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  if (!stmt) return Fail(stmt.error());
+  Stmt& s = **stmt;
+  for (std::size_t i = 0; i < d.fields.size(); ++i) {
+    const FieldDecision& f = d.fields[i];
+    s.Bind(1, seq);
+    s.Bind(2, static_cast<std::int64_t>(i));
+    s.Bind(3, f.field);
+    s.Bind(4, f.label);
+    s.Bind(5, static_cast<double>(f.confidence));
+    s.Bind(6, static_cast<std::int64_t>(f.abstained ? 1 : 0));
+    s.Bind(7, ModeName(f.mode));
+    s.Bind(8, f.model_version);
+    s.Bind(9, EncodeAlternatives(f.top));
+    if (Status st = s.Run(); !st.ok()) return Fail(st);
+    s.Reset();
+  }
+  return seq;
+}
+
+Result<std::int64_t> SqliteStoreImpl::DecisionSeqLocked(std::string_view tenant,
+                                                        std::string_view decision_id) {
+  auto stmt = db_->Prepare("SELECT seq FROM decisions WHERE id = ?1 AND tenant_id = ?2");
+  if (!stmt) return Fail(stmt.error());
+  (*stmt)->Bind(1, decision_id);
+  (*stmt)->Bind(2, tenant);
+  Result<bool> row = (*stmt)->Step();
+  if (!row) return Fail(row.error());
+  if (!*row) return Fail(Status::NotFound("no decision " + std::string(decision_id)));
+  return (*stmt)->Int(0);
+}
+
+Result<Decision> SqliteStoreImpl::LoadDecisionLocked(std::string_view tenant,
+                                                     std::string_view decision_id) {
+  Decision d;
+  std::int64_t seq = 0;
+  {
+    auto stmt = db_->Prepare(
+        "SELECT seq, ticket_id, input_hash, created_at_ms, engine_micros FROM decisions"
+        " WHERE id = ?1 AND tenant_id = ?2");
+    if (!stmt) return Fail(stmt.error());
+    Stmt& s = **stmt;
+    s.Bind(1, decision_id);
+    s.Bind(2, tenant);
+    Result<bool> row = s.Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return Fail(Status::NotFound("no decision " + std::string(decision_id)));
+    seq = s.Int(0);
+    d.id = std::string(decision_id);
+    d.tenant = std::string(tenant);
+    d.ticket_id = s.Text(1);
+    d.input_hash = s.Text(2);
+    d.created_at_ms = s.Int(3);
+    d.engine_micros = s.Int(4);
+  }
+  auto stmt = db_->Prepare(
+      "SELECT field, label, confidence, abstained, mode, model_version, alternatives"
+      " FROM decision_fields WHERE decision_seq = ?1 ORDER BY position");
+  if (!stmt) return Fail(stmt.error());
+  Stmt& s = **stmt;
+  s.Bind(1, seq);
+  Status status = s.ForEachRow([&] {
+    FieldDecision f;
+    f.field = s.Text(0);
+    f.label = s.Text(1);
+    f.confidence = static_cast<float>(s.Double(2));
+    f.abstained = s.Int(3) != 0;
+    Result<Mode> mode = ParseMode(s.Text(4));
+    if (!mode) return mode.error();
+    f.mode = *mode;
+    f.model_version = s.Text(5);
+    Result<std::vector<Alternative>> top = DecodeAlternatives(s.Text(6));
+    if (!top) return top.error();
+    f.top = std::move(*top);
+    d.fields.push_back(std::move(f));
+    return Status::Ok();
+  });
+  if (!status.ok()) return Fail(status);
+  return d;
+}
+
+Result<Decision> SqliteStoreImpl::GetDecision(std::string_view tenant,
+                                              std::string_view decision_id) {
+  std::lock_guard lock(mu_);
+  Transaction tx(db_.get());
+  if (Status s = tx.BeginRead(); !s.ok()) return Fail(s);
+  Result<Decision> d = LoadDecisionLocked(tenant, decision_id);
+  if (!d) return d;
+  if (Status s = tx.Commit(); !s.ok()) return Fail(s);
+  return d;
+}
+
+Result<std::vector<Decision>> SqliteStoreImpl::ListDecisions(std::string_view tenant,
+                                                             const DecisionQuery& query) {
+  std::lock_guard lock(mu_);
+  Transaction tx(db_.get());
+  if (Status s = tx.BeginRead(); !s.ok()) return Fail(s);
+  // Unbounded from above unless a cursor is given; a cursor from another tenant is as unknown as
+  // a made-up one.
+  std::int64_t before = std::numeric_limits<std::int64_t>::max();
+  if (!query.before_id.empty()) {
+    Result<std::int64_t> seq = DecisionSeqLocked(tenant, query.before_id);
+    if (!seq) {
+      if (seq.error().code() != StatusCode::kNotFound) return Fail(seq.error());
+      return Fail(Status::InvalidArgument("unknown cursor " + query.before_id));
+    }
+    before = *seq;
+  }
+  std::vector<std::string> ids;
+  {
+    auto stmt = db_->Prepare(
+        "SELECT d.id FROM decisions d WHERE d.tenant_id = ?1 AND d.seq < ?2"
+        " AND (?3 IS NULL AND ?4 IS NULL OR EXISTS (SELECT 1 FROM decision_fields f"
+        " WHERE f.decision_seq = d.seq AND (?3 IS NULL OR f.field = ?3)"
+        " AND (?4 IS NULL OR f.abstained = ?4)))"
+        " ORDER BY d.seq DESC LIMIT ?5");
+    if (!stmt) return Fail(stmt.error());
+    Stmt& s = **stmt;
+    s.Bind(1, tenant);
+    s.Bind(2, before);
+    if (query.field.empty()) {
+      s.BindNull(3);
+    } else {
+      s.Bind(3, query.field);
+    }
+    if (query.abstained.has_value()) {
+      s.Bind(4, static_cast<std::int64_t>(*query.abstained ? 1 : 0));
+    } else {
+      s.BindNull(4);
+    }
+    s.Bind(5, static_cast<std::int64_t>(ClampLimit(query.limit)));
+    Status status = s.ForEachRow([&] {
+      ids.push_back(s.Text(0));
+      return Status::Ok();
+    });
+    if (!status.ok()) return Fail(status);
+  }
+  std::vector<Decision> out;
+  out.reserve(ids.size());
+  for (const std::string& id : ids) {
+    Result<Decision> d = LoadDecisionLocked(tenant, id);
+    if (!d) return Fail(d.error());
+    out.push_back(std::move(*d));
+  }
+  if (Status s = tx.Commit(); !s.ok()) return Fail(s);
+  return out;
+}
+
+Result<Feedback> SqliteStoreImpl::RecordFeedback(std::string_view tenant,
+                                                 const Feedback& feedback) {
+  if (feedback.field.empty()) return Fail(Status::InvalidArgument("feedback names no field"));
+  if (feedback.verdict == Verdict::kCorrected && feedback.value.empty()) {
+    return Fail(Status::InvalidArgument("a correction needs the right value"));
+  }
+  Feedback f = feedback;
+  Result<std::string> id = RandomId("f_", 8);
+  if (!id) return Fail(id.error());
+  f.id = std::move(*id);
+
+  std::lock_guard lock(mu_);
+  f.created_at_ms = Now();
+  Transaction tx(db_.get());
+  if (Status s = tx.Begin(); !s.ok()) return Fail(s);
+  Result<std::int64_t> seq = DecisionSeqLocked(tenant, f.decision_id);
+  if (!seq) return Fail(seq.error());
+  std::string model_version;
+  std::string input_hash;
+  {
+    auto stmt = db_->Prepare(
+        "SELECT f.model_version, d.input_hash FROM decision_fields f"
+        " JOIN decisions d ON d.seq = f.decision_seq WHERE f.decision_seq = ?1 AND f.field = ?2");
+    if (!stmt) return Fail(stmt.error());
+    (*stmt)->Bind(1, *seq);
+    (*stmt)->Bind(2, f.field);
+    Result<bool> row = (*stmt)->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) {
+      return Fail(Status::InvalidArgument("decision " + f.decision_id + " did not decide '" +
+                                          f.field + "'"));
+    }
+    model_version = (*stmt)->Text(0);
+    input_hash = (*stmt)->Text(1);
+  }
+  {
+    auto stmt = db_->Prepare(
+        "INSERT INTO feedback (id, tenant_id, decision_seq, field, verdict, value, reason, actor,"
+        " created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    if (!stmt) return Fail(stmt.error());
+    Stmt& s = **stmt;
+    s.Bind(1, f.id);
+    s.Bind(2, tenant);
+    s.Bind(3, *seq);
+    s.Bind(4, f.field);
+    s.Bind(5, VerdictName(f.verdict));
+    s.Bind(6, f.value);
+    s.Bind(7, f.reason);
+    s.Bind(8, f.actor);
+    s.Bind(9, f.created_at_ms);
+    if (Status st = s.Run(); !st.ok()) return Fail(st);
+  }
+  AuditRecord audit{.tenant_id = std::string(tenant),
+                    .at_ms = f.created_at_ms,
+                    .what = "feedback",
+                    .subject_id = f.id,
+                    .model_version = std::move(model_version),
+                    .input_hash = std::move(input_hash),
+                    .actor = f.actor};
+  if (Status s = AppendAuditLocked(audit); !s.ok()) return Fail(s);
+  if (Status s = tx.Commit(); !s.ok()) return Fail(s);
+  return f;
+}
+
+Result<std::vector<Feedback>> SqliteStoreImpl::ListFeedback(std::string_view tenant,
+                                                            std::string_view decision_id) {
+  std::lock_guard lock(mu_);
+  Transaction tx(db_.get());
+  if (Status s = tx.BeginRead(); !s.ok()) return Fail(s);
+  Result<std::int64_t> seq = DecisionSeqLocked(tenant, decision_id);
+  if (!seq) return Fail(seq.error());
+  auto stmt = db_->Prepare(
+      "SELECT id, field, verdict, value, reason, actor, created_at_ms FROM feedback"
+      " WHERE decision_seq = ?1 AND tenant_id = ?2 ORDER BY seq");
+  if (!stmt) return Fail(stmt.error());
+  Stmt& s = **stmt;
+  s.Bind(1, *seq);
+  s.Bind(2, tenant);
+  std::vector<Feedback> out;
+  Status status = s.ForEachRow([&] {
+    Result<Verdict> verdict = ParseVerdict(s.Text(2));
+    if (!verdict) return verdict.error();
+    out.push_back({s.Text(0), std::string(decision_id), s.Text(1), *verdict, s.Text(3), s.Text(4),
+                   s.Text(5), s.Int(6)});
+    return Status::Ok();
+  });
+  if (!status.ok()) return Fail(status);
+  if (Status st = tx.Commit(); !st.ok()) return Fail(st);
+  return out;
+}
+
+}  // namespace ticketwise::store

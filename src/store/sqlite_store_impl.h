@@ -1,0 +1,66 @@
+// SqliteStoreImpl: the Store over one SQLite connection; private to src/store.
+//
+// The class is split over sqlite_store.cc (opening, tenants, tickets, audit) and
+// sqlite_store_decisions.cc (decisions and feedback). Every public method locks mu_ for its whole
+// duration; methods named *Locked expect the caller to hold it. See sqlite_store.h for the
+// contract.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "store/sqlite_db.h"
+#include "store/sqlite_store.h"
+#include "store/store.h"
+
+namespace ticketwise::store {
+
+class SqliteStoreImpl final : public Store {
+ public:
+  SqliteStoreImpl(std::unique_ptr<Db> db, SqliteStoreOptions options)
+      : db_(std::move(db)), options_(std::move(options)) {}
+
+  Result<NewTenant> CreateTenant(std::string_view name) override;
+  Result<std::string> FindTenantByApiKey(std::string_view api_key) override;
+  Result<std::vector<Tenant>> ListTenants() override;
+
+  Status RecordTriage(std::string_view tenant, const Ticket& ticket, Decision* decision) override;
+  Result<StoredTicket> GetTicket(std::string_view tenant, std::string_view ticket_id) override;
+  Result<Decision> GetDecision(std::string_view tenant, std::string_view decision_id) override;
+  Result<std::vector<Decision>> ListDecisions(std::string_view tenant,
+                                              const DecisionQuery& query) override;
+
+  Result<Feedback> RecordFeedback(std::string_view tenant, const Feedback& feedback) override;
+  Result<std::vector<Feedback>> ListFeedback(std::string_view tenant,
+                                             std::string_view decision_id) override;
+
+  Result<std::vector<AuditRecord>> ListAudit(std::string_view tenant, std::uint32_t limit) override;
+
+ private:
+  std::int64_t Now() const;
+
+  Status TenantExistsLocked(std::string_view tenant);
+  // Upserts the ticket with its comments and fields; returns its id.
+  Result<std::string> UpsertTicketLocked(std::string_view tenant, const Ticket& ticket,
+                                         std::int64_t now);
+  // Inserts the decision and its fields; returns its seq.
+  Result<std::int64_t> InsertDecisionLocked(const Decision& decision);
+  Status AppendAuditLocked(const AuditRecord& record);
+  // The decision's seq if it is the tenant's, else NotFound.
+  Result<std::int64_t> DecisionSeqLocked(std::string_view tenant, std::string_view decision_id);
+  Result<Decision> LoadDecisionLocked(std::string_view tenant, std::string_view decision_id);
+
+  std::mutex mu_;
+  std::unique_ptr<Db> db_;  // guarded by mu_
+  const SqliteStoreOptions options_;
+};
+
+// Between 1 and kMaxListLimit.
+std::uint32_t ClampLimit(std::uint32_t limit);
+
+}  // namespace ticketwise::store

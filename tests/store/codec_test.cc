@@ -1,0 +1,55 @@
+#include "store/codec.h"
+
+#include <gtest/gtest.h>
+
+namespace ticketwise::store {
+namespace {
+
+TEST(CodecTest, AlternativesRoundTripExactlyWithAwkwardLabels) {
+  const std::vector<Alternative> in = {{"plain", 0.5f},
+                                       {"tab\there", 0.1234567f},
+                                       {"new\nline", 1e-30f},
+                                       {"back\\slash\\", 1.0f},
+                                       {"", 0.0f}};
+  const std::string text = EncodeAlternatives(in);
+  Result<std::vector<Alternative>> out = DecodeAlternatives(text);
+  ASSERT_TRUE(out) << out.error().ToString();
+  ASSERT_EQ(out->size(), in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    EXPECT_EQ((*out)[i].label, in[i].label);
+    EXPECT_EQ((*out)[i].p, in[i].p);  // bit-exact, not approximately
+  }
+}
+
+TEST(CodecTest, EmptyListIsEmptyText) {
+  EXPECT_EQ(EncodeAlternatives({}), "");
+  Result<std::vector<Alternative>> out = DecodeAlternatives("");
+  ASSERT_TRUE(out);
+  EXPECT_TRUE(out->empty());
+}
+
+TEST(CodecTest, MalformedAlternativesAreCorruption) {
+  for (const char* bad : {"label", "label\t0.5", "label\tx\n", "bad\\q\t0.5\n", "end\\\t1\n"}) {
+    Result<std::vector<Alternative>> out = DecodeAlternatives(bad);
+    ASSERT_FALSE(out) << bad;
+    EXPECT_EQ(out.error().code(), StatusCode::kCorruption) << bad;
+  }
+}
+
+TEST(CodecTest, EnumNamesRoundTripAndUnknownNamesAreCorruption) {
+  for (Mode m : {Mode::kShadow, Mode::kSuggest, Mode::kAuto}) {
+    EXPECT_EQ(ParseMode(ModeName(m)).value(), m);
+  }
+  for (Verdict v : {Verdict::kAccepted, Verdict::kCorrected, Verdict::kFlagged}) {
+    EXPECT_EQ(ParseVerdict(VerdictName(v)).value(), v);
+  }
+  for (Visibility v : {Visibility::kInternal, Visibility::kPublic}) {
+    EXPECT_EQ(ParseVisibility(VisibilityName(v)).value(), v);
+  }
+  EXPECT_EQ(ParseMode("Auto").error().code(), StatusCode::kCorruption);
+  EXPECT_EQ(ParseVerdict("").error().code(), StatusCode::kCorruption);
+  EXPECT_EQ(ParseVisibility("private").error().code(), StatusCode::kCorruption);
+}
+
+}  // namespace
+}  // namespace ticketwise::store

@@ -1,0 +1,362 @@
+// Behaviour of the Store contract, run against the SQLite store on a real file.
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite_store.h"
+#include "store_test_util.h"
+
+namespace ticketwise::store {
+namespace {
+
+class StoreTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    SqliteStoreOptions options;
+    options.now_ms = [this] { return ++now_; };
+    Result<std::unique_ptr<Store>> store = OpenSqliteStore(FreshDbPath(), options);
+    ASSERT_TRUE(store) << store.error().ToString();
+    store_ = std::move(*store);
+  }
+
+  std::string NewTenantId(const std::string& name) {
+    Result<NewTenant> t = store_->CreateTenant(name);
+    EXPECT_TRUE(t) << t.error().ToString();
+    return t ? t->tenant_id : std::string();
+  }
+
+  Decision Triage(const std::string& tenant, const Ticket& ticket) {
+    Decision d = SampleDecision();
+    Status s = store_->RecordTriage(tenant, ticket, &d);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return d;
+  }
+
+  std::int64_t now_ = 1'000'000;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreTest, CreatedTenantIsFoundByItsKeyOnly) {
+  Result<NewTenant> a = store_->CreateTenant("acme");
+  ASSERT_TRUE(a) << a.error().ToString();
+  EXPECT_EQ(a->api_key.rfind("tw_", 0), 0u);
+  EXPECT_EQ(a->api_key.size(), 3u + 64u);
+  EXPECT_EQ(a->tenant_id.rfind("tn_", 0), 0u);
+
+  Result<std::string> found = store_->FindTenantByApiKey(a->api_key);
+  ASSERT_TRUE(found) << found.error().ToString();
+  EXPECT_EQ(*found, a->tenant_id);
+
+  std::string wrong = a->api_key;
+  wrong.back() = wrong.back() == '0' ? '1' : '0';
+  for (const std::string& key : {wrong, std::string(), a->api_key + "x", a->tenant_id}) {
+    Result<std::string> r = store_->FindTenantByApiKey(key);
+    ASSERT_FALSE(r) << key;
+    EXPECT_EQ(r.error().code(), StatusCode::kNotFound);
+  }
+}
+
+TEST_F(StoreTest, TenantNamesAreUniqueAndKeysDiffer) {
+  Result<NewTenant> a = store_->CreateTenant("acme");
+  Result<NewTenant> b = store_->CreateTenant("globex");
+  ASSERT_TRUE(a && b);
+  EXPECT_NE(a->api_key, b->api_key);
+  EXPECT_NE(a->tenant_id, b->tenant_id);
+  EXPECT_EQ(store_->FindTenantByApiKey(b->api_key).value(), b->tenant_id);
+
+  Result<NewTenant> again = store_->CreateTenant("acme");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->CreateTenant("").error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->CreateTenant(std::string(201, 'x')).error().code(),
+            StatusCode::kInvalidArgument);
+
+  Result<std::vector<Tenant>> all = store_->ListTenants();
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].name, "acme");
+  EXPECT_EQ((*all)[1].name, "globex");
+  EXPECT_EQ((*all)[1].id, b->tenant_id);
+}
+
+TEST_F(StoreTest, RecordTriageRoundTripsEveryField) {
+  const std::string tenant = NewTenantId("acme");
+  const Ticket ticket = SampleTicket("ITSM-1");
+  Decision d = SampleDecision();
+  ASSERT_TRUE(store_->RecordTriage(tenant, ticket, &d).ok());
+  EXPECT_EQ(d.id.rfind("d_", 0), 0u);
+  EXPECT_EQ(d.ticket_id.rfind("t_", 0), 0u);
+  EXPECT_EQ(d.tenant, tenant);
+  EXPECT_GT(d.created_at_ms, 1'000'000);
+
+  Result<StoredTicket> got = store_->GetTicket(tenant, d.ticket_id);
+  ASSERT_TRUE(got) << got.error().ToString();
+  EXPECT_EQ(got->id, d.ticket_id);
+  EXPECT_EQ(got->ticket.tenant, tenant);
+  EXPECT_EQ(got->ticket.external_id, ticket.external_id);
+  EXPECT_EQ(got->ticket.title, ticket.title);
+  EXPECT_EQ(got->ticket.description, ticket.description);
+  EXPECT_EQ(got->ticket.requester, ticket.requester);
+  EXPECT_EQ(got->ticket.service, ticket.service);
+  EXPECT_EQ(got->ticket.created_at_ms, ticket.created_at_ms);
+  EXPECT_EQ(got->ticket.fields, ticket.fields);
+  ASSERT_EQ(got->ticket.comments.size(), ticket.comments.size());
+  for (std::size_t i = 0; i < ticket.comments.size(); ++i) {
+    EXPECT_EQ(got->ticket.comments[i].author, ticket.comments[i].author);
+    EXPECT_EQ(got->ticket.comments[i].body, ticket.comments[i].body);
+    EXPECT_EQ(got->ticket.comments[i].visibility, ticket.comments[i].visibility);
+    EXPECT_EQ(got->ticket.comments[i].created_at_ms, ticket.comments[i].created_at_ms);
+  }
+
+  Result<Decision> back = store_->GetDecision(tenant, d.id);
+  ASSERT_TRUE(back) << back.error().ToString();
+  EXPECT_EQ(back->id, d.id);
+  EXPECT_EQ(back->tenant, tenant);
+  EXPECT_EQ(back->ticket_id, d.ticket_id);
+  EXPECT_EQ(back->input_hash, "abc123");
+  EXPECT_EQ(back->created_at_ms, d.created_at_ms);
+  EXPECT_EQ(back->engine_micros, 420);
+  const Decision sample = SampleDecision();
+  ASSERT_EQ(back->fields.size(), sample.fields.size());
+  for (std::size_t i = 0; i < sample.fields.size(); ++i) {
+    const FieldDecision& want = sample.fields[i];
+    const FieldDecision& have = back->fields[i];
+    EXPECT_EQ(have.field, want.field);
+    EXPECT_EQ(have.label, want.label);
+    EXPECT_EQ(have.confidence, want.confidence);
+    EXPECT_EQ(have.abstained, want.abstained);
+    EXPECT_EQ(have.mode, want.mode);
+    EXPECT_EQ(have.model_version, want.model_version);
+    ASSERT_EQ(have.top.size(), want.top.size());
+    for (std::size_t j = 0; j < want.top.size(); ++j) {
+      EXPECT_EQ(have.top[j].label, want.top[j].label);
+      EXPECT_EQ(have.top[j].p, want.top[j].p);
+    }
+  }
+}
+
+TEST_F(StoreTest, MissingInputHashIsFilledFromTicketText) {
+  const std::string tenant = NewTenantId("acme");
+  Decision d = SampleDecision();
+  d.input_hash.clear();
+  ASSERT_TRUE(store_->RecordTriage(tenant, SampleTicket("ITSM-1"), &d).ok());
+  EXPECT_EQ(d.input_hash.size(), 64u);
+  Decision other = SampleDecision();
+  other.input_hash.clear();
+  Ticket changed = SampleTicket("ITSM-1");
+  changed.title += "!";
+  ASSERT_TRUE(store_->RecordTriage(tenant, changed, &other).ok());
+  EXPECT_NE(other.input_hash, d.input_hash);
+}
+
+TEST_F(StoreTest, SameExternalIdUpdatesTicketAndAddsDecision) {
+  const std::string tenant = NewTenantId("acme");
+  const Decision first = Triage(tenant, SampleTicket("ITSM-1"));
+  Ticket changed = SampleTicket("ITSM-1");
+  changed.title = "VPN fixed, now printer";
+  changed.comments.resize(1);
+  changed.fields = {{"queue", "desk"}};
+  const Decision second = Triage(tenant, changed);
+
+  EXPECT_EQ(second.ticket_id, first.ticket_id);
+  EXPECT_NE(second.id, first.id);
+  Result<StoredTicket> got = store_->GetTicket(tenant, first.ticket_id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->ticket.title, "VPN fixed, now printer");
+  EXPECT_EQ(got->ticket.comments.size(), 1u);
+  EXPECT_EQ(got->ticket.fields, changed.fields);
+  Result<std::vector<Decision>> list = store_->ListDecisions(tenant, {});
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].id, second.id);  // newest first
+  EXPECT_EQ((*list)[1].id, first.id);
+}
+
+TEST_F(StoreTest, TenantCannotReachAnotherTenantsRows) {
+  const std::string a = NewTenantId("acme");
+  const std::string b = NewTenantId("globex");
+  const Decision da = Triage(a, SampleTicket("ITSM-1"));
+  ASSERT_TRUE(store_->RecordFeedback(a, {.decision_id = da.id, .field = "category"}));
+
+  EXPECT_EQ(store_->GetTicket(b, da.ticket_id).error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetDecision(b, da.id).error().code(), StatusCode::kNotFound);
+  Result<std::vector<Decision>> list = store_->ListDecisions(b, {});
+  ASSERT_TRUE(list);
+  EXPECT_TRUE(list->empty());
+  EXPECT_EQ(store_->ListDecisions(b, {.before_id = da.id}).error().code(),
+            StatusCode::kInvalidArgument);
+  Result<Feedback> fb = store_->RecordFeedback(b, {.decision_id = da.id, .field = "category"});
+  ASSERT_FALSE(fb);
+  EXPECT_EQ(fb.error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->ListFeedback(b, da.id).error().code(), StatusCode::kNotFound);
+  Result<std::vector<AuditRecord>> audit = store_->ListAudit(b, 100);
+  ASSERT_TRUE(audit);
+  EXPECT_TRUE(audit->empty());
+
+  // The same external id under B is B's own ticket and leaves A's alone.
+  Ticket theirs = SampleTicket("ITSM-1");
+  theirs.title = "globex ticket";
+  const Decision db = Triage(b, theirs);
+  EXPECT_NE(db.ticket_id, da.ticket_id);
+  EXPECT_EQ(store_->GetTicket(a, da.ticket_id)->ticket.title, SampleTicket("ITSM-1").title);
+  EXPECT_EQ(store_->GetTicket(a, db.ticket_id).error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->ListDecisions(a, {})->size(), 1u);
+  EXPECT_EQ(store_->ListFeedback(a, da.id)->size(), 1u);
+}
+
+TEST_F(StoreTest, RecordTriageRejectsBadInputAndLeavesDecisionAlone) {
+  const std::string tenant = NewTenantId("acme");
+  Decision d = SampleDecision();
+  EXPECT_EQ(store_->RecordTriage(tenant, SampleTicket(""), &d).code(),
+            StatusCode::kInvalidArgument);
+  Ticket foreign = SampleTicket("ITSM-1");
+  foreign.tenant = "tn_someoneelse";
+  EXPECT_EQ(store_->RecordTriage(tenant, foreign, &d).code(), StatusCode::kInvalidArgument);
+  Decision twice = SampleDecision();
+  twice.fields[1].field = "category";
+  EXPECT_EQ(store_->RecordTriage(tenant, SampleTicket("ITSM-1"), &twice).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->RecordTriage("tn_nobody", SampleTicket("ITSM-1"), &d).code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(store_->RecordTriage(tenant, SampleTicket("ITSM-1"), nullptr).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_TRUE(d.id.empty());
+  EXPECT_TRUE(d.ticket_id.empty());
+  EXPECT_TRUE(store_->ListDecisions(tenant, {})->empty());
+}
+
+TEST_F(StoreTest, ListDecisionsPagesNewestFirstAndFilters) {
+  const std::string tenant = NewTenantId("acme");
+  std::vector<std::string> ids;  // oldest first
+  for (int i = 0; i < 5; ++i) {
+    Decision d = SampleDecision();
+    d.fields[0].abstained = (i % 2 == 0);  // 0, 2, 4 abstain on category
+    if (i == 3) d.fields.pop_back();       // 3 decides no priority
+    ASSERT_TRUE(store_->RecordTriage(tenant, SampleTicket("T-" + std::to_string(i)), &d).ok());
+    ids.push_back(d.id);
+  }
+  auto ids_of = [](const Result<std::vector<Decision>>& r) {
+    std::vector<std::string> out;
+    if (r) {
+      for (const Decision& d : *r) out.push_back(d.id);
+    }
+    return out;
+  };
+  EXPECT_EQ(ids_of(store_->ListDecisions(tenant, {.limit = 2})),
+            (std::vector<std::string>{ids[4], ids[3]}));
+  EXPECT_EQ(ids_of(store_->ListDecisions(tenant, {.limit = 2, .before_id = ids[3]})),
+            (std::vector<std::string>{ids[2], ids[1]}));
+  EXPECT_EQ(ids_of(store_->ListDecisions(tenant, {.limit = 2, .before_id = ids[1]})),
+            (std::vector<std::string>{ids[0]}));
+  EXPECT_EQ(ids_of(store_->ListDecisions(tenant, {.field = "priority"})),
+            (std::vector<std::string>{ids[4], ids[2], ids[1], ids[0]}));
+  EXPECT_EQ(ids_of(store_->ListDecisions(tenant, {.field = "category", .abstained = false})),
+            (std::vector<std::string>{ids[3], ids[1]}));
+  // Without a field, "abstained" means any field abstained; priority always does here.
+  EXPECT_EQ(ids_of(store_->ListDecisions(tenant, {.abstained = true})),
+            (std::vector<std::string>{ids[4], ids[2], ids[1], ids[0]}));
+  EXPECT_TRUE(store_->ListDecisions(tenant, {.field = "queue"})->empty());
+  EXPECT_EQ(store_->ListDecisions(tenant, {.limit = 0})->size(), 1u);
+  EXPECT_EQ(store_->ListDecisions(tenant, {.before_id = "d_made_up"}).error().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_F(StoreTest, FeedbackIsStoredAndValidated) {
+  const std::string tenant = NewTenantId("acme");
+  const Decision d = Triage(tenant, SampleTicket("ITSM-1"));
+  Result<Feedback> fb = store_->RecordFeedback(tenant, {.decision_id = d.id,
+                                                        .field = "category",
+                                                        .verdict = Verdict::kCorrected,
+                                                        .value = "access",
+                                                        .reason = "it was a password reset",
+                                                        .actor = "agent7"});
+  ASSERT_TRUE(fb) << fb.error().ToString();
+  EXPECT_EQ(fb->id.rfind("f_", 0), 0u);
+  Result<std::vector<Feedback>> all = store_->ListFeedback(tenant, d.id);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 1u);
+  const Feedback& got = (*all)[0];
+  EXPECT_EQ(got.id, fb->id);
+  EXPECT_EQ(got.decision_id, d.id);
+  EXPECT_EQ(got.field, "category");
+  EXPECT_EQ(got.verdict, Verdict::kCorrected);
+  EXPECT_EQ(got.value, "access");
+  EXPECT_EQ(got.reason, "it was a password reset");
+  EXPECT_EQ(got.actor, "agent7");
+  EXPECT_EQ(got.created_at_ms, fb->created_at_ms);
+
+  EXPECT_EQ(
+      store_
+          ->RecordFeedback(
+              tenant, {.decision_id = d.id, .field = "category", .verdict = Verdict::kCorrected})
+          .error()
+          .code(),
+      StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->RecordFeedback(tenant, {.decision_id = d.id, .field = "queue"}).error().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->RecordFeedback(tenant, {.decision_id = d.id}).error().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      store_->RecordFeedback(tenant, {.decision_id = "d_nope", .field = "category"}).error().code(),
+      StatusCode::kNotFound);
+  EXPECT_EQ(store_->ListFeedback(tenant, d.id)->size(), 1u);
+}
+
+TEST_F(StoreTest, AuditRecordsTriageAndFeedbackNewestFirst) {
+  const std::string tenant = NewTenantId("acme");
+  const Decision d = Triage(tenant, SampleTicket("ITSM-1"));
+  Result<Feedback> fb = store_->RecordFeedback(
+      tenant,
+      {.decision_id = d.id, .field = "priority", .verdict = Verdict::kFlagged, .actor = "agent7"});
+  ASSERT_TRUE(fb);
+  Result<std::vector<AuditRecord>> audit = store_->ListAudit(tenant, 10);
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->size(), 2u);
+  const AuditRecord& feedback = (*audit)[0];
+  const AuditRecord& triage = (*audit)[1];
+  EXPECT_GT(feedback.seq, triage.seq);
+  EXPECT_EQ(triage.what, "triage");
+  EXPECT_EQ(triage.subject_id, d.id);
+  EXPECT_EQ(triage.tenant_id, tenant);
+  EXPECT_EQ(triage.model_version, "cat-2026-12-01,prio-7");
+  EXPECT_EQ(triage.input_hash, "abc123");
+  EXPECT_EQ(triage.actor, "engine");
+  EXPECT_EQ(triage.at_ms, d.created_at_ms);
+  EXPECT_EQ(feedback.what, "feedback");
+  EXPECT_EQ(feedback.subject_id, fb->id);
+  EXPECT_EQ(feedback.model_version, "prio-7");
+  EXPECT_EQ(feedback.input_hash, "abc123");
+  EXPECT_EQ(feedback.actor, "agent7");
+  EXPECT_EQ(store_->ListAudit(tenant, 1)->size(), 1u);
+}
+
+TEST_F(StoreTest, ConcurrentCallsFromManyThreadsAreAllRecorded) {
+  const std::string tenant = NewTenantId("acme");
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 25;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([this, &tenant, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        Decision d = SampleDecision();
+        Status s = store_->RecordTriage(
+            tenant, SampleTicket("T-" + std::to_string(t) + "-" + std::to_string(i % 5)), &d);
+        EXPECT_TRUE(s.ok()) << s.ToString();
+        EXPECT_TRUE(store_->GetDecision(tenant, d.id));
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(store_->ListDecisions(tenant, {.limit = 1000})->size(),
+            static_cast<std::size_t>(kThreads * kPerThread));
+  EXPECT_EQ(store_->ListAudit(tenant, 1000)->size(),
+            static_cast<std::size_t>(kThreads * kPerThread));
+}
+
+}  // namespace
+}  // namespace ticketwise::store

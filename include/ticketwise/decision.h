@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ticketwise {
@@ -16,6 +18,11 @@ enum class Mode : std::uint8_t {
   kSuggest,  // post an internal note for an agent to accept or reject
   kAuto,     // set the field when the confidence gate allows
 };
+
+// "shadow", "suggest", "auto": the names used in the API, the store and the configuration.
+std::string_view ModeName(Mode mode);
+// The Mode named `name` (exactly as ModeName writes it), or nullopt.
+std::optional<Mode> ParseMode(std::string_view name);
 
 struct Alternative {
   std::string label;

@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ticketwise {
@@ -17,6 +19,11 @@ enum class Visibility : std::uint8_t {
   kInternal,  // agents only (Jira JSM internal comment, ServiceNow work_notes)
   kPublic,    // the requester sees it (customer-visible)
 };
+
+// "internal" or "public".
+std::string_view VisibilityName(Visibility visibility);
+// The Visibility named `name` (exactly as VisibilityName writes it), or nullopt.
+std::optional<Visibility> ParseVisibility(std::string_view name);
 
 struct Comment {
   std::string author;  // platform user id or name; may be empty

@@ -2,6 +2,16 @@
 
 namespace ticketwise {
 
+std::string_view VisibilityName(Visibility visibility) {
+  return visibility == Visibility::kPublic ? "public" : "internal";
+}
+
+std::optional<Visibility> ParseVisibility(std::string_view name) {
+  if (name == "public") return Visibility::kPublic;
+  if (name == "internal") return Visibility::kInternal;
+  return std::nullopt;
+}
+
 std::string ModelText(const Ticket& ticket) {
   std::string out;
   auto append = [&out](const std::string& part) {

@@ -6,22 +6,8 @@
 
 namespace ticketwise::store {
 
-std::string_view ModeName(Mode mode) {
-  switch (mode) {
-    case Mode::kShadow:
-      return "shadow";
-    case Mode::kSuggest:
-      return "suggest";
-    case Mode::kAuto:
-      return "auto";
-  }
-  return "shadow";
-}
-
-Result<Mode> ParseMode(std::string_view name) {
-  if (name == "shadow") return Mode::kShadow;
-  if (name == "suggest") return Mode::kSuggest;
-  if (name == "auto") return Mode::kAuto;
+Result<Mode> DecodeMode(std::string_view name) {
+  if (auto mode = ParseMode(name)) return *mode;
   return Fail(Status::Corruption("unknown mode '" + std::string(name) + "'"));
 }
 
@@ -44,13 +30,8 @@ Result<Verdict> ParseVerdict(std::string_view name) {
   return Fail(Status::Corruption("unknown verdict '" + std::string(name) + "'"));
 }
 
-std::string_view VisibilityName(Visibility visibility) {
-  return visibility == Visibility::kPublic ? "public" : "internal";
-}
-
-Result<Visibility> ParseVisibility(std::string_view name) {
-  if (name == "public") return Visibility::kPublic;
-  if (name == "internal") return Visibility::kInternal;
+Result<Visibility> DecodeVisibility(std::string_view name) {
+  if (auto visibility = ParseVisibility(name)) return *visibility;
   return Fail(Status::Corruption("unknown visibility '" + std::string(name) + "'"));
 }
 

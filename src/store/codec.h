@@ -17,14 +17,13 @@
 
 namespace ticketwise::store {
 
-std::string_view ModeName(Mode mode);
-Result<Mode> ParseMode(std::string_view name);
+// ModeName / VisibilityName (core) write these columns; reading an unknown name is Corruption.
+Result<Mode> DecodeMode(std::string_view name);
 
 std::string_view VerdictName(Verdict verdict);
 Result<Verdict> ParseVerdict(std::string_view name);
 
-std::string_view VisibilityName(Visibility visibility);
-Result<Visibility> ParseVisibility(std::string_view name);
+Result<Visibility> DecodeVisibility(std::string_view name);
 
 // Probabilities are written with 9 significant digits, enough for a float to read back bit-exact.
 std::string EncodeAlternatives(const std::vector<Alternative>& alternatives);

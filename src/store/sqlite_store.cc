@@ -287,7 +287,7 @@ Result<StoredTicket> SqliteStoreImpl::GetTicket(std::string_view tenant,
     Stmt& s = **stmt;
     s.Bind(1, ticket_id);
     Status status = s.ForEachRow([&] {
-      Result<Visibility> visibility = ParseVisibility(s.Text(2));
+      Result<Visibility> visibility = DecodeVisibility(s.Text(2));
       if (!visibility) return visibility.error();
       out.ticket.comments.push_back({s.Text(0), s.Text(1), *visibility, s.Int(3)});
       return Status::Ok();

@@ -99,7 +99,7 @@ Result<Decision> SqliteStoreImpl::LoadDecisionLocked(std::string_view tenant,
     f.label = s.Text(1);
     f.confidence = static_cast<float>(s.Double(2));
     f.abstained = s.Int(3) != 0;
-    Result<Mode> mode = ParseMode(s.Text(4));
+    Result<Mode> mode = DecodeMode(s.Text(4));
     if (!mode) return mode.error();
     f.mode = *mode;
     f.model_version = s.Text(5);

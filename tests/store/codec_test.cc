@@ -38,17 +38,17 @@ TEST(CodecTest, MalformedAlternativesAreCorruption) {
 
 TEST(CodecTest, EnumNamesRoundTripAndUnknownNamesAreCorruption) {
   for (Mode m : {Mode::kShadow, Mode::kSuggest, Mode::kAuto}) {
-    EXPECT_EQ(ParseMode(ModeName(m)).value(), m);
+    EXPECT_EQ(DecodeMode(ModeName(m)).value(), m);
   }
   for (Verdict v : {Verdict::kAccepted, Verdict::kCorrected, Verdict::kFlagged}) {
     EXPECT_EQ(ParseVerdict(VerdictName(v)).value(), v);
   }
   for (Visibility v : {Visibility::kInternal, Visibility::kPublic}) {
-    EXPECT_EQ(ParseVisibility(VisibilityName(v)).value(), v);
+    EXPECT_EQ(DecodeVisibility(VisibilityName(v)).value(), v);
   }
-  EXPECT_EQ(ParseMode("Auto").error().code(), StatusCode::kCorruption);
+  EXPECT_EQ(DecodeMode("Auto").error().code(), StatusCode::kCorruption);
   EXPECT_EQ(ParseVerdict("").error().code(), StatusCode::kCorruption);
-  EXPECT_EQ(ParseVisibility("private").error().code(), StatusCode::kCorruption);
+  EXPECT_EQ(DecodeVisibility("private").error().code(), StatusCode::kCorruption);
 }
 
 }  // namespace

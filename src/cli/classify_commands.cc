@@ -24,16 +24,6 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-int Usage(const Status& s) {
-  std::fprintf(stderr, "ticketwise: %s\n", s.message().c_str());
-  return 2;
-}
-
-int Failed(const Status& s) {
-  std::fprintf(stderr, "ticketwise: error: %s\n", s.ToString().c_str());
-  return 1;
-}
-
 void AddTrainFlags(Args* args) {
   const classify::TrainOptions d;
   args->Flag("seed", "N", "random seed; the same data and seed give the same model", false,

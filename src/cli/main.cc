@@ -14,6 +14,8 @@ constexpr char kUsage[] =
     "  train     train a classifier on labelled tickets (CSV or JSONL) and write a model file\n"
     "  predict   classify tickets with a model; one JSON object per input row\n"
     "  eval      train on one file, evaluate on another, print the figures\n"
+    "  serve     serve the HTTP API: triage tickets, record decisions\n"
+    "  tenant    administer tenants: 'tenant create NAME' prints its API key once\n"
     "  version   print the version\n"
     "\n"
     "Run 'ticketwise <command> --help' for the options of a command.\n";
@@ -30,6 +32,8 @@ int main(int argc, char** argv) {
   if (command == "train") return ticketwise::cli::RunTrain(rest);
   if (command == "predict") return ticketwise::cli::RunPredict(rest);
   if (command == "eval") return ticketwise::cli::RunEval(rest);
+  if (command == "serve") return ticketwise::cli::RunServe(rest);
+  if (command == "tenant") return ticketwise::cli::RunTenant(rest);
   if (command == "version" || command == "--version") {
     std::puts("ticketwise 0.1.0");
     return 0;

@@ -7,6 +7,16 @@
 
 namespace ticketwise::cli {
 
+int Usage(const Status& s) {
+  std::fprintf(stderr, "ticketwise: %s\n", s.message().c_str());
+  return 2;
+}
+
+int Failed(const Status& s) {
+  std::fprintf(stderr, "ticketwise: error: %s\n", s.ToString().c_str());
+  return 1;
+}
+
 void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
   for (unsigned char c : s) {

@@ -6,7 +6,14 @@
 #include <string>
 #include <string_view>
 
+#include "ticketwise/status.h"
+
 namespace ticketwise::cli {
+
+// Print the message of a command-line mistake and return exit code 2.
+int Usage(const Status& s);
+// Print a failed operation's status and return exit code 1.
+int Failed(const Status& s);
 
 // Appends `s` as a JSON string literal (quotes included). `s` must be valid UTF-8.
 void AppendJsonString(std::string* out, std::string_view s);

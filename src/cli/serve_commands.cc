@@ -1,0 +1,135 @@
+// serve and tenant: run the HTTP service and administer tenants (see README "Command line").
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+#include <string>
+#include <thread>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "server/server.h"
+#include "store/sqlite_store.h"
+
+namespace ticketwise::cli {
+namespace {
+
+// "HOST:PORT" -> options.host, options.port. Port 0 asks the kernel for a free port.
+Status ParseListen(const std::string& listen, server::ServerOptions* options) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size())
+    return Status::InvalidArgument("--listen must be HOST:PORT, got '" + listen + "'");
+  int port = -1;
+  const char* first = listen.data() + colon + 1;
+  const char* last = listen.data() + listen.size();
+  auto [ptr, ec] = std::from_chars(first, last, port);
+  if (ec != std::errc() || ptr != last || port < 0 || port > 65535)
+    return Status::InvalidArgument("--listen port must be 0..65535, got '" + listen + "'");
+  options->host = listen.substr(0, colon);
+  options->port = port;
+  return Status::Ok();
+}
+
+// Waits for SIGINT or SIGTERM and then stops `server`; returns when that happened or `*done` is
+// set. The signals are blocked in every thread (see RunServe) and taken here with sigtimedwait,
+// so no signal handler and no global flag are needed.
+void WatchSignals(const sigset_t& signals, server::Server* server, const std::atomic<bool>* done) {
+  const timespec tick{0, 100'000'000};
+  while (!done->load()) {
+    const int sig = sigtimedwait(&signals, nullptr, &tick);
+    if (sig == SIGINT || sig == SIGTERM) {
+      std::fprintf(stderr, "ticketwise serve: %s, stopping\n",
+                   sig == SIGINT ? "SIGINT" : "SIGTERM");
+      server->Stop();
+      return;
+    }
+  }
+}
+
+int RunTenantCreate(const std::vector<std::string>& argv) {
+  Args args("tenant create NAME", "create a tenant and print its id and API key (shown only once)");
+  args.Flag("db", "FILE", "SQLite database file", false, "./ticketwise.db");
+  std::vector<std::string> flags = argv;
+  std::string name;
+  if (!flags.empty() && flags.front().rfind("--", 0) != 0) {
+    name = flags.front();
+    flags.erase(flags.begin());
+  }
+  auto parsed = args.Parse(flags);
+  if (!parsed) return Usage(parsed.error());
+  if (!*parsed) return 0;
+  if (name.empty()) return Usage(Status::InvalidArgument("tenant create needs a NAME"));
+
+  auto store = store::OpenSqliteStore(args.Get("db"));
+  if (!store) return Failed(store.error().WithContext(args.Get("db")));
+  auto tenant = (*store)->CreateTenant(name);
+  if (!tenant) return Failed(tenant.error());
+  std::printf("tenant_id %s\napi_key %s\n", tenant->tenant_id.c_str(), tenant->api_key.c_str());
+  std::fputs("The API key is not stored and cannot be shown again.\n", stderr);
+  return 0;
+}
+
+}  // namespace
+
+int RunServe(const std::vector<std::string>& argv) {
+  Args args("serve", "serve the HTTP API (see README \"Command line\")");
+  const server::ServerOptions defaults;
+  args.Flag("listen", "HOST:PORT", "address to listen on; port 0 picks a free port", false,
+            defaults.host + ":" + std::to_string(defaults.port));
+  args.Flag("db", "FILE", "SQLite database file, created if missing", false, defaults.db_path);
+  args.Flag("model", "FILE", "model file (from 'ticketwise train') used for every tenant", true);
+  auto parsed = args.Parse(argv);
+  if (!parsed) return Usage(parsed.error());
+  if (!*parsed) return 0;
+
+  server::ServerOptions options;
+  if (Status s = ParseListen(args.Get("listen"), &options); !s.ok()) return Usage(s);
+  options.db_path = args.Get("db");
+  options.model_path = args.Get("model");
+
+  // Block the stop signals before any thread exists so that every thread inherits the mask and
+  // only WatchSignals receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigset_t previous;
+  pthread_sigmask(SIG_BLOCK, &signals, &previous);
+
+  int code = 0;
+  auto srv = server::Server::Create(options);
+  if (!srv) {
+    code = Failed(srv.error());
+  } else if (auto port = (*srv)->Bind(); !port) {
+    code = Failed(port.error());
+  } else {
+    // The port line is the contract scripts and tests read to find a port chosen with :0.
+    std::printf("listening on http://%s:%d\n", options.host.c_str(), *port);
+    std::fflush(stdout);
+    std::atomic<bool> done{false};
+    std::thread watcher(WatchSignals, std::cref(signals), srv->get(), &done);
+    const Status s = (*srv)->Run();
+    done.store(true);
+    watcher.join();
+    if (!s.ok()) code = Failed(s);
+  }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  return code;
+}
+
+int RunTenant(const std::vector<std::string>& argv) {
+  if (!argv.empty() && argv.front() == "create")
+    return RunTenantCreate({argv.begin() + 1, argv.end()});
+  std::fputs(
+      "usage: ticketwise tenant create NAME [--db FILE]\n"
+      "  create a tenant and print its id and API key (shown only once)\n",
+      argv.empty() || argv.front() == "--help" ? stdout : stderr);
+  return argv.empty() || argv.front() != "--help" ? 2 : 0;
+}
+
+}  // namespace ticketwise::cli

@@ -1,0 +1,78 @@
+// Engine: turns a Ticket into a Decision with the tenant's models.
+//
+// The Engine is the pure core that the server and the CLI wrap: it does no I/O, reads no clock
+// other than std::chrono::steady_clock for its own latency figure, and holds no global state. It
+// holds one classify::Model per tenant through a shared_ptr, so a model can be swapped while
+// requests that started with the old one finish with it. Thread-safety: every method may be called
+// from any number of threads at once; SetModel takes an exclusive lock on the tenant map, Decide a
+// shared one only long enough to copy the model pointer.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "classify/model.h"
+#include "ticketwise/decision.h"
+#include "ticketwise/status.h"
+#include "ticketwise/ticket.h"
+
+namespace ticketwise::engine {
+
+struct EngineOptions {
+  // Precision the category head must reach; a prediction below its label's threshold abstains.
+  double target_precision = 0.9;
+  // How many alternatives (best first, the decided label included) a FieldDecision lists.
+  std::size_t top_k = 3;
+  // The mode recorded on every field until per-tenant policy exists.
+  Mode mode = Mode::kShadow;
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Installs `model` (REQUIRES: not null) as `tenant`'s category model, replacing any earlier one.
+  // `version` is recorded on every decision the model makes.
+  void SetModel(const std::string& tenant, std::shared_ptr<const classify::Model> model,
+                std::string version);
+
+  // Whether `tenant` has a model.
+  bool HasModel(std::string_view tenant) const;
+
+  // Number of tenants that have a model.
+  std::size_t ModelCount() const;
+
+  // Decides `ticket` for `tenant`: one FieldDecision for "category". The Decision's id, ticket_id,
+  // input_hash and created_at_ms are left for the store. FailedPrecondition when the tenant has no
+  // model.
+  Result<Decision> Decide(std::string_view tenant, const Ticket& ticket) const;
+
+ private:
+  struct TenantModel {
+    std::shared_ptr<const classify::Model> model;
+    std::string version;
+  };
+
+  // Scratch buffers are reused across calls because allocating them per ticket costs more than
+  // predicting; a pool (rather than thread_local) keeps the Engine free of hidden global state.
+  std::unique_ptr<classify::PredictScratch> AcquireScratch() const;
+  void ReleaseScratch(std::unique_ptr<classify::PredictScratch> scratch) const;
+
+  const EngineOptions options_;
+  mutable std::shared_mutex models_mu_;
+  std::map<std::string, TenantModel, std::less<>> models_;  // GUARDED_BY(models_mu_)
+  mutable std::mutex scratch_mu_;
+  mutable std::vector<std::unique_ptr<classify::PredictScratch>>
+      scratch_;  // GUARDED_BY(scratch_mu_)
+};
+
+}  // namespace ticketwise::engine

@@ -285,7 +285,7 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   auto model = classify::Model::Load(options.model_path);
-  if (!model) return Fail(model.error().WithContext(options.model_path));
+  if (!model) return Fail(model.error());  // Load names the file already
   impl->model = std::make_shared<const classify::Model>(std::move(*model));
   impl->model_version = ModelVersion(options.model_path, *impl->model);
 

@@ -1,0 +1,294 @@
+// FindPii: the single pass that dispatches to the detectors, and the settling of overlaps.
+#include "safety/pii.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "safety/scan_internal.h"
+
+namespace ticketwise::safety {
+namespace {
+
+using internal::Keyword;
+
+constexpr std::array<std::string_view, kPiiTypeCount> kTypeNames = {
+    "email", "phone", "card",           "iban",   "ssn",      "national_id", "ipv4",
+    "ipv6",  "mac",   "url_credential", "secret", "password", "person"};
+
+struct KeywordEntry {
+  std::string_view word;
+  Keyword keyword;
+};
+
+// Sorted by word (byte order) for binary search.
+constexpr KeywordEntry kKeywords[] = {
+    {"access_token", Keyword::kSecretKey},
+    {"afternoon", Keyword::kGreeting},
+    {"amqp", Keyword::kUrlScheme},
+    {"amqps", Keyword::kUrlScheme},
+    {"api_key", Keyword::kSecretKey},
+    {"apikey", Keyword::kSecretKey},
+    {"appelle", Keyword::kNameVerb},
+    {"atentamente", Keyword::kClosing},
+    {"auth_token", Keyword::kSecretKey},
+    {"aws_secret_access_key", Keyword::kSecretKey},
+    {"bearer", Keyword::kSecretKey},
+    {"best", Keyword::kClosing},
+    {"bonjour", Keyword::kGreeting},
+    {"boss", Keyword::kRelation},
+    {"cheers", Keyword::kClosing},
+    {"chef", Keyword::kRelation},
+    {"chefin", Keyword::kRelation},
+    {"cher", Keyword::kGreeting},
+    {"ch\xc3\xa8re", Keyword::kGreeting},
+    {"clave", Keyword::kPassword},
+    {"client_secret", Keyword::kSecretKey},
+    {"colleague", Keyword::kRelation},
+    {"coll\xc3\xa8gue", Keyword::kRelation},
+    {"compa\xc3\xb1"
+     "era",
+     Keyword::kRelation},
+    {"compa\xc3\xb1"
+     "ero",
+     Keyword::kRelation},
+    {"contrasena", Keyword::kPassword},
+    {"contrase\xc3\xb1"
+     "a",
+     Keyword::kPassword},
+    {"cordialement", Keyword::kClosing},
+    {"coworker", Keyword::kRelation},
+    {"danke", Keyword::kClosing},
+    {"dear", Keyword::kGreeting},
+    {"dr", Keyword::kTitle},
+    {"estimada", Keyword::kGreeting},
+    {"estimado", Keyword::kGreeting},
+    {"evening", Keyword::kGreeting},
+    {"frau", Keyword::kTitle},
+    {"ftp", Keyword::kUrlScheme},
+    {"ftps", Keyword::kUrlScheme},
+    {"geehrte", Keyword::kGreeting},
+    {"geehrter", Keyword::kGreeting},
+    {"git", Keyword::kUrlScheme},
+    {"gruss", Keyword::kClosing},
+    {"gru\xc3\x9f", Keyword::kClosing},
+    {"gr\xc3\xbcsse", Keyword::kClosing},
+    {"gr\xc3\xbc\xc3\x9f"
+     "e",
+     Keyword::kClosing},
+    {"gr\xc3\xbc\xc3\x9f"
+     "en",
+     Keyword::kClosing},
+    {"hallo", Keyword::kGreeting},
+    {"heisse", Keyword::kNameVerb},
+    {"hei\xc3\x9f"
+     "e",
+     Keyword::kNameVerb},
+    {"hello", Keyword::kGreeting},
+    {"herr", Keyword::kTitle},
+    {"hey", Keyword::kGreeting},
+    {"hi", Keyword::kGreeting},
+    {"hola", Keyword::kGreeting},
+    {"http", Keyword::kUrlScheme},
+    {"https", Keyword::kUrlScheme},
+    {"jefa", Keyword::kRelation},
+    {"jefe", Keyword::kRelation},
+    {"kennwort", Keyword::kPassword},
+    {"kollege", Keyword::kRelation},
+    {"kollegin", Keyword::kRelation},
+    {"ldap", Keyword::kUrlScheme},
+    {"ldaps", Keyword::kUrlScheme},
+    {"liebe", Keyword::kGreeting},
+    {"lieber", Keyword::kGreeting},
+    {"llamo", Keyword::kNameVerb},
+    {"madame", Keyword::kTitle},
+    {"manager", Keyword::kRelation},
+    {"mdp", Keyword::kPassword},
+    {"merci", Keyword::kClosing},
+    {"mfg", Keyword::kClosing},
+    {"miss", Keyword::kTitle},
+    {"mlle", Keyword::kTitle},
+    {"mme", Keyword::kTitle},
+    {"mongodb", Keyword::kUrlScheme},
+    {"monsieur", Keyword::kTitle},
+    {"morning", Keyword::kGreeting},
+    {"mot", Keyword::kMot},
+    {"mr", Keyword::kTitle},
+    {"mrs", Keyword::kTitle},
+    {"ms", Keyword::kTitle},
+    {"mssql", Keyword::kUrlScheme},
+    {"mysql", Keyword::kUrlScheme},
+    {"name", Keyword::kName},
+    {"pass", Keyword::kPassword},
+    {"passcode", Keyword::kPassword},
+    {"passphrase", Keyword::kPassword},
+    {"passwd", Keyword::kPassword},
+    {"password", Keyword::kPassword},
+    {"passwort", Keyword::kPassword},
+    {"postgres", Keyword::kUrlScheme},
+    {"postgresql", Keyword::kUrlScheme},
+    {"private_token", Keyword::kSecretKey},
+    {"pw", Keyword::kPassword},
+    {"pwd", Keyword::kPassword},
+    {"redis", Keyword::kUrlScheme},
+    {"rediss", Keyword::kUrlScheme},
+    {"refresh_token", Keyword::kSecretKey},
+    {"regards", Keyword::kClosing},
+    {"rgds", Keyword::kClosing},
+    {"saludos", Keyword::kClosing},
+    {"secret", Keyword::kSecretKey},
+    {"secret_access_key", Keyword::kSecretKey},
+    {"secret_key", Keyword::kSecretKey},
+    {"senha", Keyword::kPassword},
+    {"se\xc3\xb1or", Keyword::kTitle},
+    {"se\xc3\xb1ora", Keyword::kTitle},
+    {"sftp", Keyword::kUrlScheme},
+    {"sincerely", Keyword::kClosing},
+    {"smb", Keyword::kUrlScheme},
+    {"sr", Keyword::kTitle},
+    {"sra", Keyword::kTitle},
+    {"ssh", Keyword::kUrlScheme},
+    {"supervisor", Keyword::kRelation},
+    {"svn", Keyword::kUrlScheme},
+    {"thank", Keyword::kThank},
+    {"thanks", Keyword::kClosing},
+    {"token", Keyword::kSecretKey},
+    {"vorgesetzte", Keyword::kRelation},
+    {"vorgesetzter", Keyword::kRelation},
+    {"ws", Keyword::kUrlScheme},
+    {"wss", Keyword::kUrlScheme},
+};
+constexpr std::size_t kMaxKeyword = 24;
+
+constexpr bool KeywordsSorted() {
+  for (std::size_t i = 1; i < std::size(kKeywords); ++i)
+    if (!(kKeywords[i - 1].word < kKeywords[i].word)) return false;
+  return true;
+}
+static_assert(KeywordsSorted(), "kKeywords must be sorted by byte order for binary search");
+
+// Bit L of kLengthsByFirst[c - 'a'] is set when a keyword starting with c has length L: most words
+// are rejected by this one load.
+constexpr std::array<std::uint32_t, 26> LengthsByFirst() {
+  std::array<std::uint32_t, 26> m{};
+  for (const KeywordEntry& e : kKeywords) m[e.word[0] - 'a'] |= 1u << e.word.size();
+  return m;
+}
+constexpr std::array<std::uint32_t, 26> kLengthsByFirst = LengthsByFirst();
+
+// Ties at the same span go to the more specific type.
+int Specificity(PiiType t) {
+  switch (t) {
+    case PiiType::kSecret:
+    case PiiType::kUrlCredential:
+      return 0;
+    case PiiType::kPassword:
+      return 1;
+    case PiiType::kPhone:
+      return 3;
+    case PiiType::kPerson:
+      return 4;
+    default:
+      return 2;
+  }
+}
+
+}  // namespace
+
+namespace internal {
+
+Keyword LookupKeyword(std::string_view lower) {
+  if (lower.size() < 2 || lower.size() > kMaxKeyword || lower[0] < 'a' || lower[0] > 'z')
+    return Keyword::kNone;
+  if ((kLengthsByFirst[lower[0] - 'a'] >> lower.size() & 1u) == 0) return Keyword::kNone;
+  const auto* it =
+      std::lower_bound(std::begin(kKeywords), std::end(kKeywords), lower,
+                       [](const KeywordEntry& e, std::string_view w) { return e.word < w; });
+  return it != std::end(kKeywords) && it->word == lower ? it->keyword : Keyword::kNone;
+}
+
+}  // namespace internal
+
+std::string_view PiiTypeName(PiiType type) {
+  const auto i = static_cast<std::size_t>(type);
+  return i < kTypeNames.size() ? kTypeNames[i] : "unknown";
+}
+
+std::optional<PiiType> PiiTypeFromName(std::string_view name) {
+  for (std::size_t i = 0; i < kTypeNames.size(); ++i)
+    if (kTypeNames[i] == name) return static_cast<PiiType>(i);
+  return std::nullopt;
+}
+
+std::vector<PiiSpan> FindPii(std::string_view text, const DetectOptions& options) {
+  using namespace internal;
+  Scan scan{text, options, {}, std::string_view::npos};
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  char lower[kMaxKeyword];
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '@') {
+      DetectEmail(scan, i);
+      ++i;
+      continue;
+    }
+    if (c == '-') {
+      i = MatchesAt(text, i, "-----begin ") ? std::max(i + 1, DetectPem(scan, i)) : i + 1;
+      continue;
+    }
+    if (!scan.WordBoundaryBefore(i)) {
+      ++i;
+      continue;
+    }
+    if (c == '+' || c == '(') {
+      i = std::max(i + 1, DetectNumber(scan, i));
+      continue;
+    }
+    if (c == ':' && scan.At(i + 1) == ':' && scan.At(i - 1) != ':') {
+      i = std::max(i + 2, DetectHexAddress(scan, i));
+      continue;
+    }
+    if (!IsAlnum(c)) {
+      ++i;
+      continue;
+    }
+    std::size_t word_end = i + 1;
+    while (word_end < n && !scan.WordBoundaryAfter(word_end)) ++word_end;
+    std::size_t next = word_end;
+    const unsigned char after = scan.At(word_end);
+    if (IsDigit(c)) next = std::max(next, DetectNumber(scan, i));
+    if (IsHex(c) && word_end - i <= 4 && (after == ':' || after == '-' || after == '.'))
+      next = std::max(next, DetectHexAddress(scan, i));
+    if (word_end - i >= 4 || (word_end - i == 2 && IsUpper(c)))
+      next = std::max(next, DetectWordSecrets(scan, i, word_end));
+    if (IsAlpha(c) && word_end - i <= kMaxKeyword) {
+      for (std::size_t k = i; k < word_end; ++k) lower[k - i] = ToLower(text[k]);
+      const Keyword kw = LookupKeyword(std::string_view(lower, word_end - i));
+      if (kw == Keyword::kUrlScheme) {
+        if (MatchesAt(text, word_end, "://")) next = std::max(next, DetectUrl(scan, i, word_end));
+      } else if (kw == Keyword::kPassword || kw == Keyword::kSecretKey || kw == Keyword::kMot) {
+        next = std::max(next, DetectKeywordValue(scan, i, word_end, kw));
+      } else if (kw != Keyword::kNone && options.person_names) {
+        DetectPerson(scan, i, word_end, kw);
+      }
+    }
+    i = next;
+  }
+
+  std::vector<PiiSpan>& found = scan.found;
+  std::sort(found.begin(), found.end(), [](const PiiSpan& a, const PiiSpan& b) {
+    if (a.start != b.start) return a.start < b.start;
+    if (a.end != b.end) return a.end > b.end;
+    return Specificity(a.type) < Specificity(b.type);
+  });
+  std::vector<PiiSpan> out;
+  out.reserve(found.size());
+  for (const PiiSpan& s : found) {
+    if (!out.empty() && s.start < out.back().end) continue;
+    out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace ticketwise::safety

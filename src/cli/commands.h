@@ -12,6 +12,7 @@ int RunPredict(const std::vector<std::string>& argv);
 int RunEval(const std::vector<std::string>& argv);
 int RunServe(const std::vector<std::string>& argv);
 int RunTenant(const std::vector<std::string>& argv);
+int RunRedact(const std::vector<std::string>& argv);
 int RunTriage(const std::vector<std::string>& argv);
 
 }  // namespace ticketwise::cli

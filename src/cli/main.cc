@@ -16,6 +16,7 @@ constexpr char kUsage[] =
     "  eval      train on one file, evaluate on another, print the figures\n"
     "  serve     serve the HTTP API: triage tickets, record decisions\n"
     "  tenant    administer tenants: 'tenant create NAME' prints its API key once\n"
+    "  redact    replace personal data and secrets in text (or JSONL) with placeholders\n"
     "  triage    priority P1-P4 and queue routing with reasons, from a triage configuration\n"
     "  version   print the version\n"
     "\n"
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   if (command == "eval") return ticketwise::cli::RunEval(rest);
   if (command == "serve") return ticketwise::cli::RunServe(rest);
   if (command == "tenant") return ticketwise::cli::RunTenant(rest);
+  if (command == "redact") return ticketwise::cli::RunRedact(rest);
   if (command == "triage") return ticketwise::cli::RunTriage(rest);
   if (command == "version" || command == "--version") {
     std::puts("ticketwise 0.1.0");

@@ -27,7 +27,8 @@ Status CheckWeights(const TriageConfig& c) {
       {p.reopened, "priority.reopened"},
       {p.repeat_contact, "priority.repeat_contact"},
       {p.frequent_requester, "priority.frequent_requester"},
-      {p.active_incident, "priority.active_incident"}};
+      {p.active_incident, "priority.active_incident"},
+      {p.requester_cap, "priority.requester_cap"}};
   for (const auto& [v, name] : levels)
     if (Status s = CheckWeight(v, name, 0.0, 3.0); !s.ok()) return s;
   const std::pair<double, const char*> shares[] = {{p.matrix, "priority.matrix"},

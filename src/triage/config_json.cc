@@ -170,10 +170,10 @@ Status ParseWeights(const json& root, TriageConfig* c) {
   if (auto it = root.find("priority"); it != root.end()) {
     PriorityWeights& p = c->priority;
     const std::string w = "priority";
-    if (Status s = OnlyKeys(
-            *it, w,
-            {"matrix", "matrix_one_axis", "vip", "reopened", "repeat_contact", "frequent_requester",
-             "frequent_tickets", "active_incident", "incident_similarity", "p1_probability"});
+    if (Status s = OnlyKeys(*it, w,
+                            {"matrix", "matrix_one_axis", "vip", "reopened", "repeat_contact",
+                             "frequent_requester", "frequent_tickets", "active_incident",
+                             "incident_similarity", "p1_probability", "requester_cap"});
         !s.ok())
       return s;
     for (auto [key, field] : {std::pair{"matrix", &p.matrix},
@@ -183,6 +183,7 @@ Status ParseWeights(const json& root, TriageConfig* c) {
                               {"repeat_contact", &p.repeat_contact},
                               {"frequent_requester", &p.frequent_requester},
                               {"active_incident", &p.active_incident},
+                              {"requester_cap", &p.requester_cap},
                               {"incident_similarity", &p.incident_similarity},
                               {"p1_probability", &p.p1_probability}})
       if (Status s = GetNumber(*it, key, w, field); !s.ok()) return s;

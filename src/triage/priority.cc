@@ -266,6 +266,7 @@ PriorityResult Triage::Prioritize(const TicketSignals& ticket, const RequesterCo
   }
 
   // (c) The requester.
+  const double before_requester = score;
   if (requester.vip) apply("vip", -w.vip, "requester is a VIP");
   if (requester.reopened_count > 0)
     apply("reopened", -w.reopened,
@@ -276,6 +277,11 @@ PriorityResult Triage::Prioritize(const TicketSignals& ticket, const RequesterCo
   if (requester.tickets_last_7d >= w.frequent_tickets)
     apply("frequent_requester", -w.frequent_requester,
           std::to_string(requester.tickets_last_7d) + " tickets in the last 7 days");
+  // History says something about the requester, not the problem: together it moves a ticket at
+  // most requester_cap levels.
+  if (score < before_requester - w.requester_cap)
+    apply("requester_cap", before_requester - w.requester_cap - score,
+          "requester signals capped at " + Fixed(w.requester_cap) + " level(s)");
 
   // (d) System status.
   const TokenSet words(ticket.text);

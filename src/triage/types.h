@@ -67,12 +67,14 @@ struct PriorityWeights {
   double reopened = 0.5;               // requester has reopened tickets recently
   double repeat_contact = 0.5;         // requester contacted us about the same problem before
   double frequent_requester = 0.25;    // requester filed many tickets in the last 7 days
+  double requester_cap = 1.0;          // the requester signals together move at most this much
   std::uint32_t frequent_tickets = 5;  // ... at least this many
   double active_incident = 1.0;        // ticket matches an active incident
   double incident_similarity = 0.35;   // text similarity that links a ticket to an incident
   // The learned head calls P1 when P(P1) reaches this, even when another level is more likely:
-  // missing a P1 costs more than a false alarm (1 / (1 + cost ratio 2)).
-  double p1_probability = 0.33;
+  // a missed P1 is taken to cost ten false alarms, and 1 / (1 + 10) is where calling P1 starts
+  // to cost less than not calling it.
+  double p1_probability = 1.0 / 11.0;
 };
 
 struct RoutingWeights {
@@ -151,7 +153,8 @@ struct ActiveIncident {
 // One signal that moved a priority score, and by how much (levels; negative is more urgent).
 struct PriorityReason {
   std::string signal;  // "model", "matrix", "vip", "reopened", "repeat_contact",
-                       // "frequent_requester", "active_incident", "p1_alarm"
+                       // "frequent_requester", "requester_cap", "active_incident",
+                       // "p1_alarm"
   double weight = 0.0;
   std::string detail;  // human-readable why, e.g. "impact high (service 'payroll' critical)"
 };

@@ -60,7 +60,7 @@ TEST_F(PriorityTest, LearnedHeadAloneSetsThePriority) {
 
 TEST_F(PriorityTest, HeadLabelsAreMappedByName) {
   TicketSignals t = Plain();
-  t.priority_head = {{"Blocker", 0.1}, {"Critical", 0.8}, {"Major", 0.05}, {"Minor", 0.05}};
+  t.priority_head = {{"Blocker", 0.05}, {"Critical", 0.8}, {"Major", 0.1}, {"Minor", 0.05}};
   EXPECT_EQ(Run(t).priority, Priority::kP2);  // classic Jira: Critical is P2
   t.priority_head = {{"high", 0.1}, {"medium", 0.1}, {"low", 0.8}};
   EXPECT_EQ(Run(t).priority, Priority::kP4);
@@ -68,9 +68,9 @@ TEST_F(PriorityTest, HeadLabelsAreMappedByName) {
 
 TEST_F(PriorityTest, P1AlarmOverridesAMoreLikelyLowerLevel) {
   TicketSignals t = Plain();
-  t.priority_head = {{"P1", 0.30}, {"P3", 0.70}};
+  t.priority_head = {{"P1", 0.05}, {"P3", 0.95}};
   EXPECT_EQ(Run(t).priority, Priority::kP3);
-  t.priority_head = {{"P1", 0.40}, {"P3", 0.60}};
+  t.priority_head = {{"P1", 0.12}, {"P3", 0.88}};
   const PriorityResult r = Run(t);
   EXPECT_EQ(r.priority, Priority::kP1);
   EXPECT_TRUE(HasReason(r, "p1_alarm"));
@@ -143,6 +143,14 @@ TEST_F(PriorityTest, FrequentRequesterTipsABorderlineTicket) {
   EXPECT_EQ(Run(t, r).priority, Priority::kP3);
   r.tickets_last_7d = 6;
   EXPECT_EQ(Run(t, r).priority, Priority::kP2);
+}
+
+TEST_F(PriorityTest, RequesterSignalsTogetherMoveAtMostOneLevel) {
+  RequesterContext all{true, 50, 5, 5};
+  const PriorityResult r = Run(Plain(), all);
+  EXPECT_EQ(r.priority, Priority::kP2);
+  EXPECT_NEAR(r.score, 2.0, 1e-9);
+  EXPECT_TRUE(HasReason(r, "requester_cap"));
 }
 
 TEST_F(PriorityTest, ActiveIncidentOnTheSameService) {

@@ -183,6 +183,8 @@ PriorityResult Triage::Prioritize(const TicketSignals& ticket, const RequesterCo
   PriorityResult out;
   double score = kNeutral;
   bool has_model = false;
+  bool p1_alarm = false;  // the head's P(P1) reached the alarm level
+  double p1 = 0.0;
   auto apply = [&](const char* signal, double delta, std::string detail) {
     if (delta == 0.0) return;
     score += delta;
@@ -215,9 +217,8 @@ PriorityResult Triage::Prioritize(const TicketSignals& ticket, const RequesterCo
       apply("model", base - score,
             std::string("learned head: most likely P") + std::to_string(mode) + " (p " +
                 Fixed(p[mode]) + "), expected level " + Fixed(expected));
-      if (mode != 1 && p[1] >= w.p1_probability)
-        apply("p1_alarm", (1.0 + kTilt) - score,
-              "P(P1) " + Fixed(p[1]) + " reaches the P1 alarm level " + Fixed(w.p1_probability));
+      p1_alarm = p[1] >= w.p1_probability;
+      p1 = p[1];
     }
   }
 
@@ -264,6 +265,11 @@ PriorityResult Triage::Prioritize(const TicketSignals& ticket, const RequesterCo
                          std::to_string(matrix);
     apply("matrix", share * (matrix - score), std::move(detail));
   }
+  // The alarm is a floor the matrix cannot lift: the cost of a missed P1 outweighs the evidence
+  // of a medium-looking text.
+  if (p1_alarm && score > 1.0 + kTilt)
+    apply("p1_alarm", (1.0 + kTilt) - score,
+          "P(P1) " + Fixed(p1) + " reaches the P1 alarm level " + Fixed(w.p1_probability));
 
   // (c) The requester.
   const double before_requester = score;

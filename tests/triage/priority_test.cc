@@ -76,6 +76,17 @@ TEST_F(PriorityTest, P1AlarmOverridesAMoreLikelyLowerLevel) {
   EXPECT_TRUE(HasReason(r, "p1_alarm"));
 }
 
+TEST_F(PriorityTest, P1AlarmIsAFloorTheMatrixCannotLift) {
+  TicketSignals t = Plain();
+  t.text += ", no rush";  // urgency low pulls towards P4
+  t.service = "wiki";     // impact low as well
+  t.priority_head = {{"P1", 0.12}, {"P3", 0.88}};
+  const PriorityResult r = Run(t);
+  EXPECT_EQ(r.priority, Priority::kP1);
+  EXPECT_TRUE(HasReason(r, "matrix"));
+  EXPECT_TRUE(HasReason(r, "p1_alarm"));
+}
+
 TEST_F(PriorityTest, CriticalServiceRaisesImpact) {
   TicketSignals t = Plain();
   t.service = "wiki";  // low criticality: impact low x urgency medium (assumed) = P4

@@ -13,6 +13,9 @@ int RunEval(const std::vector<std::string>& argv);
 int RunServe(const std::vector<std::string>& argv);
 int RunTenant(const std::vector<std::string>& argv);
 int RunRedact(const std::vector<std::string>& argv);
+int RunSimilar(const std::vector<std::string>& argv);
+int RunSearch(const std::vector<std::string>& argv);
+int RunKb(const std::vector<std::string>& argv);
 int RunTriage(const std::vector<std::string>& argv);
 
 }  // namespace ticketwise::cli

@@ -17,6 +17,9 @@ constexpr char kUsage[] =
     "  serve     serve the HTTP API: triage tickets, record decisions\n"
     "  tenant    administer tenants: 'tenant create NAME' prints its API key once\n"
     "  redact    replace personal data and secrets in text (or JSONL) with placeholders\n"
+    "  similar   index a file and print each row's most similar other rows (JSON lines)\n"
+    "  search    index a file and print the best matches for a query\n"
+    "  kb        knowledge-base articles: 'kb import FILE...' parses and prints them as JSONL\n"
     "  triage    priority P1-P4 and queue routing with reasons, from a triage configuration\n"
     "  version   print the version\n"
     "\n"
@@ -37,6 +40,9 @@ int main(int argc, char** argv) {
   if (command == "serve") return ticketwise::cli::RunServe(rest);
   if (command == "tenant") return ticketwise::cli::RunTenant(rest);
   if (command == "redact") return ticketwise::cli::RunRedact(rest);
+  if (command == "similar") return ticketwise::cli::RunSimilar(rest);
+  if (command == "search") return ticketwise::cli::RunSearch(rest);
+  if (command == "kb") return ticketwise::cli::RunKb(rest);
   if (command == "triage") return ticketwise::cli::RunTriage(rest);
   if (command == "version" || command == "--version") {
     std::puts("ticketwise 0.1.0");

@@ -1,0 +1,381 @@
+// Index::Impl: inserting, erasing, compacting and searching. See index.h for the contract.
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include "retrieve/analyzer.h"
+#include "retrieve/index_internal.h"
+
+namespace ticketwise::retrieve {
+namespace {
+
+std::uint64_t HashTerm(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a: stable across runs and platforms
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
+// Weight of a term that occurs `tf` (field-weighted) times in a query: sublinear, as repeated
+// words in a long ticket say less than new ones.
+double QueryTf(double tf) { return tf >= 1 ? 1.0 + std::log(tf) : tf; }
+
+std::uint16_t Saturate(std::uint32_t v) { return static_cast<std::uint16_t>(std::min(v, 65535u)); }
+
+}  // namespace
+
+Analyzed AnalyzeDocument(const Document& doc) {
+  Analyzed a;
+  AnalyzeScratch scratch;
+  Analyze(doc.title, &a.title, &scratch);
+  Analyze(doc.body, &a.body, &scratch);
+  return a;
+}
+
+double Index::Impl::Idf(std::uint32_t term) const {
+  const double n = static_cast<double>(live_docs);
+  const double d = df[term];
+  return std::log(1.0 + (n - d + 0.5) / (d + 0.5));
+}
+
+void Index::Impl::Insert(const std::string& id, DocKind doc_kind, const Analyzed& a) {
+  // Map terms to ids, growing the vocabulary.
+  auto term_ids = [&](const std::vector<std::string>& terms, std::vector<TermRef>* out) {
+    out->reserve(terms.size());
+    for (const std::string& t : terms) {
+      auto it = vocab.find(t);
+      std::uint32_t tid;
+      if (it == vocab.end()) {
+        tid = static_cast<std::uint32_t>(term_hash.size());
+        vocab.emplace(t, tid);
+        term_hash.push_back(HashTerm(t));
+        postings.emplace_back();
+        df.push_back(0);
+      } else {
+        tid = it->second;
+      }
+      out->push_back({tid, term_hash[tid]});
+    }
+  };
+  std::vector<TermRef> title, body;
+  term_ids(a.title, &title);
+  term_ids(a.body, &body);
+  // Context comes from informative neighbours: weight each by its idf as the index stands now
+  // (this document counted), so that "the error in the logs" says little about "error".
+  for (std::vector<TermRef>* seq : {&title, &body})
+    for (TermRef& t : *seq)
+      t.weight = static_cast<float>(std::log(1.0 + (live_docs + 1.0) / (df[t.id] + 1.0)));
+  semantic.Grow(term_hash.size());
+
+  std::uint32_t slot;
+  if (!free_slots.empty()) {
+    slot = free_slots.back();
+    free_slots.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(slot_id.size());
+    slot_id.emplace_back();
+    live.push_back(0);
+    kind.push_back(0);
+    len_title.push_back(0);
+    len_body.push_back(0);
+    inv_norm_title.push_back(0);
+    inv_norm_body.push_back(0);
+    doc_terms.emplace_back();
+    embedding.resize(embedding.size() + semantic.dim(), 0.0f);
+  }
+  slot_id[slot] = id;
+  live[slot] = 1;
+  kind[slot] = static_cast<std::uint8_t>(doc_kind);
+  len_title[slot] = static_cast<float>(title.size());
+  len_body[slot] = static_cast<float>(body.size());
+
+  // Distinct terms with their counts per field.
+  std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>> counts;
+  for (const TermRef& t : title) ++counts[t.id].first;
+  for (const TermRef& t : body) ++counts[t.id].second;
+  std::vector<TermCount>& terms = doc_terms[slot];
+  terms.clear();
+  terms.reserve(counts.size());
+  for (const auto& [tid, c] : counts) terms.push_back({tid, Saturate(c.first), Saturate(c.second)});
+  std::sort(terms.begin(), terms.end(),
+            [](const TermCount& x, const TermCount& y) { return x.term < y.term; });
+  for (const TermCount& t : terms) {
+    postings[t.term].push_back({slot, t.tf_title, t.tf_body});
+    ++df[t.term];
+  }
+  total_postings += terms.size();
+  ids.emplace(id, slot);
+  ++live_docs;
+  dirty_since_refresh = true;
+  sum_len_title += title.size();
+  sum_len_body += body.size();
+
+  MaybeRenormalize();
+  SetNorms(slot);
+  semantic.Learn(title);
+  semantic.Learn(body);
+  EmbedSlot(slot);
+  // Early embeddings were made from word vectors that had seen little text; redo them as the
+  // collection grows (amortized: each doubling re-embeds what is there).
+  if (live_docs >= 32 && live_docs >= 2 * docs_at_refresh) RefreshEmbeddingsLocked();
+}
+
+void Index::Impl::SetNorms(std::uint32_t slot) {
+  const double b = options.b;
+  inv_norm_title[slot] =
+      static_cast<float>(1.0 / (1 - b + b * len_title[slot] / std::max(1e-9, norm_avg_title)));
+  inv_norm_body[slot] =
+      static_cast<float>(1.0 / (1 - b + b * len_body[slot] / std::max(1e-9, norm_avg_body)));
+}
+
+void Index::Impl::MaybeRenormalize() {
+  if (live_docs == 0) return;
+  const double avg_title = sum_len_title / live_docs, avg_body = sum_len_body / live_docs;
+  auto drifted = [](double now, double then) {
+    return std::abs(now - then) > 0.02 * std::max(now, then);
+  };
+  if (!drifted(avg_title, norm_avg_title) && !drifted(avg_body, norm_avg_body)) return;
+  norm_avg_title = avg_title;
+  norm_avg_body = avg_body;
+  for (std::uint32_t slot = 0; slot < slot_id.size(); ++slot)
+    if (live[slot]) SetNorms(slot);
+}
+
+void Index::Impl::Erase(std::uint32_t slot) {
+  ids.erase(slot_id[slot]);
+  live[slot] = 0;
+  for (const TermCount& t : doc_terms[slot]) --df[t.term];
+  sum_len_title -= len_title[slot];
+  sum_len_body -= len_body[slot];
+  --live_docs;
+  ++dead_docs;
+  MaybeRenormalize();
+}
+
+void Index::Impl::MaybeCompact() {
+  if (dead_docs < 1024 && dead_docs * 4 < live_docs + dead_docs) return;
+  total_postings = 0;
+  for (std::vector<Posting>& list : postings) {
+    std::erase_if(list, [&](const Posting& p) { return !live[p.doc]; });
+    if (list.capacity() > 2 * list.size() + 8) list.shrink_to_fit();
+    total_postings += list.size();
+  }
+  for (std::uint32_t slot = 0; slot < slot_id.size(); ++slot) {
+    if (live[slot] || doc_terms[slot].empty()) continue;
+    std::vector<TermCount>().swap(doc_terms[slot]);
+    std::string().swap(slot_id[slot]);
+    free_slots.push_back(slot);
+  }
+  // Reuse the lowest slots first, so the hot part of the arrays stays small.
+  std::sort(free_slots.rbegin(), free_slots.rend());
+  dead_docs = 0;
+}
+
+void Index::Impl::EmbedSlot(std::uint32_t slot) {
+  const std::vector<TermCount>& terms = doc_terms[slot];
+  std::vector<TermRef> ids_buf;
+  std::vector<float> weights;
+  ids_buf.reserve(terms.size());
+  weights.reserve(terms.size());
+  for (const TermCount& t : terms) {
+    const double tf = options.title_weight * t.tf_title + options.body_weight * t.tf_body;
+    if (tf <= 0) continue;
+    ids_buf.push_back({t.term, term_hash[t.term]});
+    weights.push_back(static_cast<float>(QueryTf(tf) * Idf(t.term)));
+  }
+  const std::uint32_t dim = semantic.dim();
+  semantic.Embed(ids_buf, weights,
+                 std::span<float>(embedding.data() + std::size_t(slot) * dim, dim));
+}
+
+void Index::Impl::RefreshEmbeddingsLocked() {
+  if (!dirty_since_refresh) return;
+  dirty_since_refresh = false;
+  for (std::uint32_t slot = 0; slot < slot_id.size(); ++slot)
+    if (live[slot]) EmbedSlot(slot);
+  docs_at_refresh = live_docs;
+}
+
+IndexStats Index::Impl::StatsLocked() const {
+  IndexStats s;
+  s.documents = live_docs;
+  s.terms = term_hash.size();
+  s.postings = total_postings;
+  std::size_t bytes = semantic.MemoryBytes() + embedding.capacity() * sizeof(float);
+  bytes += term_hash.capacity() * sizeof(std::uint64_t) + df.capacity() * 4;
+  bytes += postings.capacity() * sizeof(std::vector<Posting>);
+  for (const auto& list : postings) bytes += list.capacity() * sizeof(Posting);
+  // Hash-map nodes: key string (with its heap buffer when long), value, next pointer, hash.
+  for (const auto& [term, tid] : vocab) bytes += 64 + (term.size() > 15 ? term.size() + 1 : 0);
+  for (const auto& [id, slot] : ids) bytes += 64 + (id.size() > 15 ? id.size() + 1 : 0);
+  for (const auto& id : slot_id) bytes += sizeof(std::string) + (id.size() > 15 ? id.size() : 0);
+  for (const auto& terms : doc_terms)
+    bytes += sizeof(std::vector<TermCount>) + terms.capacity() * sizeof(TermCount);
+  bytes += (len_title.capacity() + len_body.capacity()) * sizeof(float) + 2 * live.capacity();
+  s.memory_bytes = bytes;
+  return s;
+}
+
+SearchScratch* Index::Impl::AcquireScratch() const {
+  std::lock_guard lock(scratch_mu_);
+  if (scratch_pool_.empty()) return new SearchScratch();
+  SearchScratch* s = scratch_pool_.back().release();
+  scratch_pool_.pop_back();
+  return s;
+}
+
+void Index::Impl::ReleaseScratch(SearchScratch* s) const {
+  std::lock_guard lock(scratch_mu_);
+  scratch_pool_.emplace_back(s);
+}
+
+void Index::Impl::QueryFromTerms(const Analyzed& a, std::vector<QueryTerm>* q,
+                                 double* query_len) const {
+  std::unordered_map<std::uint32_t, double> counts;
+  auto add = [&](const std::vector<std::string>& terms, double weight) {
+    for (const std::string& t : terms) {
+      auto it = vocab.find(t);
+      if (it != vocab.end() && df[it->second] > 0) counts[it->second] += weight;
+    }
+  };
+  add(a.title, options.title_weight);
+  add(a.body, options.body_weight);
+  *query_len = static_cast<double>(a.title.size() + a.body.size());
+  q->clear();
+  for (const auto& [tid, c] : counts) q->push_back({tid, c});
+}
+
+void Index::Impl::QueryFromSlot(std::uint32_t slot, std::vector<QueryTerm>* q,
+                                double* query_len) const {
+  q->clear();
+  for (const TermCount& t : doc_terms[slot]) {
+    const double w = options.title_weight * t.tf_title + options.body_weight * t.tf_body;
+    if (w > 0 && df[t.term] > 0) q->push_back({t.term, w});
+  }
+  *query_len = len_title[slot] + len_body[slot];
+}
+
+void Index::Impl::SearchLocked(std::vector<QueryTerm> q, double query_len, const SearchOptions& o,
+                               std::vector<Hit>* hits) const {
+  if (live_docs == 0 || q.empty()) return;
+  for (QueryTerm& t : q) t.idf = Idf(t.term);
+  // Highest idf first, so that over-long queries keep their most telling terms.
+  std::sort(q.begin(), q.end(), [](const QueryTerm& a, const QueryTerm& b) {
+    return a.idf != b.idf ? a.idf > b.idf : a.term < b.term;
+  });
+  if (q.size() > options.max_query_terms) q.resize(options.max_query_terms);
+
+  const double k1 = options.k1, b = options.b;
+  const double avg_body = std::max(1e-9, norm_avg_body);
+  const float wt = static_cast<float>(options.title_weight);
+  const float wb = static_cast<float>(options.body_weight);
+  const float k1f = static_cast<float>(k1);
+  std::uint32_t excluded = UINT32_MAX;
+  if (!o.exclude_id.empty())
+    if (auto it = ids.find(o.exclude_id); it != ids.end()) excluded = it->second;
+
+  SearchScratch* scratch = AcquireScratch();
+  struct Lease {
+    const Impl* impl;
+    SearchScratch* s;
+    ~Lease() { impl->ReleaseScratch(s); }
+  } lease{this, scratch};
+  std::vector<float>& acc = scratch->acc;
+  std::vector<std::uint32_t>& touched = scratch->touched;
+  if (acc.size() < slot_id.size()) acc.resize(slot_id.size(), 0.0f);
+  touched.clear();
+
+  // The best the query could score: itself as a body-only document of its own length.
+  double self = 0;
+  const double self_norm = 1 - b + b * query_len / avg_body;
+  for (const QueryTerm& t : q) {
+    const double qw = t.idf * QueryTf(t.qtf);
+    const double tf_self = t.qtf / self_norm;
+    self += qw * tf_self * (k1 + 1) / (k1 + tf_self);
+    const float qwf = static_cast<float>(qw * (k1 + 1));
+    for (const Posting& p : postings[t.term]) {
+      if (!live[p.doc]) continue;
+      const float tf =
+          wt * p.tf_title * inv_norm_title[p.doc] + wb * p.tf_body * inv_norm_body[p.doc];
+      if (tf <= 0) continue;
+      float& a = acc[p.doc];
+      if (a == 0) touched.push_back(p.doc);
+      a += qwf * tf / (k1f + tf);
+    }
+  }
+
+  // Lexical candidates, then the semantic signal for them.
+  std::vector<std::pair<float, std::uint32_t>> cand;
+  cand.reserve(touched.size());
+  for (std::uint32_t slot : touched) {
+    if (slot != excluded && (!o.kind || kind[slot] == static_cast<std::uint8_t>(*o.kind)))
+      cand.push_back({acc[slot], slot});
+    acc[slot] = 0;
+  }
+  auto better = [](const std::pair<float, std::uint32_t>& x,
+                   const std::pair<float, std::uint32_t>& y) {
+    return x.first != y.first ? x.first > y.first : x.second < y.second;
+  };
+  const std::size_t keep =
+      std::min<std::size_t>(cand.size(), std::max<std::size_t>(options.candidates, o.k));
+  if (keep < cand.size()) std::nth_element(cand.begin(), cand.begin() + keep, cand.end(), better);
+  cand.resize(keep);
+  std::sort(cand.begin(), cand.end(), better);
+
+  const std::uint32_t dim = semantic.dim();
+  std::vector<float>& qe = scratch->query_embedding;
+  qe.assign(dim, 0.0f);
+  {
+    std::vector<TermRef> qids;
+    std::vector<float> qweights;
+    for (const QueryTerm& t : q) {
+      qids.push_back({t.term, term_hash[t.term]});
+      qweights.push_back(static_cast<float>(QueryTf(t.qtf) * t.idf));
+    }
+    semantic.Embed(qids, qweights, qe);
+  }
+  const double w = options.semantic_weight;
+  std::vector<Hit> scored;
+  scored.reserve(cand.size());
+  for (const auto& [lex_raw, slot] : cand) {
+    Hit h;
+    h.lexical = self > 0 ? std::min(1.0, lex_raw / self) : 0.0;
+    const std::span<const float> de(embedding.data() + std::size_t(slot) * dim, dim);
+    h.semantic = std::clamp(static_cast<double>(Dot(qe, de)), 0.0, 1.0);
+    h.score = (1 - w) * h.lexical + w * h.semantic;
+    if (h.score < o.min_score) continue;
+    h.kind = static_cast<DocKind>(kind[slot]);
+    h.id = slot_id[slot];
+    scored.push_back(std::move(h));
+  }
+  if (options.fusion == Fusion::kReciprocalRank && !scored.empty()) {
+    // `scored` is in lexical order; rank it by the semantic signal too, then by the sum of both
+    // reciprocal ranks (kept in Hit::lexical's place only while sorting).
+    std::vector<std::size_t> by_sem(scored.size());
+    for (std::size_t i = 0; i < by_sem.size(); ++i) by_sem[i] = i;
+    std::stable_sort(by_sem.begin(), by_sem.end(), [&](std::size_t x, std::size_t y) {
+      return scored[x].semantic > scored[y].semantic;
+    });
+    std::vector<double> rrf(scored.size());
+    for (std::size_t i = 0; i < scored.size(); ++i) rrf[i] += 1.0 / (60.0 + i);
+    for (std::size_t r = 0; r < by_sem.size(); ++r) rrf[by_sem[r]] += 1.0 / (60.0 + r);
+    std::vector<std::size_t> order(scored.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t x, std::size_t y) { return rrf[x] > rrf[y]; });
+    std::vector<Hit> ranked;
+    ranked.reserve(std::min(o.k, order.size()));
+    for (std::size_t i = 0; i < order.size() && i < o.k; ++i)
+      ranked.push_back(std::move(scored[order[i]]));
+    *hits = std::move(ranked);
+    return;
+  }
+  const std::size_t k = std::min(o.k, scored.size());
+  std::partial_sort(scored.begin(), scored.begin() + k, scored.end(),
+                    [](const Hit& x, const Hit& y) {
+                      return x.score != y.score ? x.score > y.score : x.id < y.id;
+                    });
+  scored.resize(k);
+  *hits = std::move(scored);
+}
+
+}  // namespace ticketwise::retrieve

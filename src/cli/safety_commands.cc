@@ -69,8 +69,10 @@ int RunRedact(const std::vector<std::string>& argv) {
 
   std::ios::sync_with_stdio(false);
   if (!args.On("json")) {
-    std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-    if (std::cin.bad()) return Failed(Status::IoError("reading standard input failed"));
+    std::string text;
+    char buf[1 << 16];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof(buf), stdin)) > 0;) text.append(buf, n);
+    if (std::ferror(stdin)) return Failed(Status::IoError("reading standard input failed"));
     safety::Redactor redactor(options);
     const std::string out = redactor.Redact(text).text;
     if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0)

@@ -35,8 +35,13 @@ std::size_t LetterAt(const Scan& scan, std::size_t p, bool* upper) {
     *upper = d < 0x9F;
     return 2;
   }
-  if (c == 0xC4 || c == 0xC5) {
-    *upper = (d & 1) == 0;  // Latin Extended-A alternates upper, lower (close enough for names)
+  if (c == 0xC4 || c == 0xC5) {  // Latin Extended-A: pairs of upper and lower case
+    const unsigned cp = ((c & 0x1Fu) << 6) | (d & 0x3Fu);
+    if (cp == 0x138 || cp == 0x149 || cp == 0x17F) {
+      *upper = false;
+    } else {
+      *upper = (cp >= 0x139 && cp <= 0x148) ? (cp & 1u) != 0 : (cp & 1u) == 0;
+    }
     return 2;
   }
   return 0;
@@ -199,7 +204,8 @@ void DetectPerson(Scan& scan, std::size_t i, std::size_t word_end, Keyword keywo
       AfterGreeting(scan, word_end);
       return;
     case Keyword::kTitle: {
-      if (!IsUpper(scan.At(i))) return;
+      // "Mr", "Frau" in title case; "MS Surface" and "MR FileInput" are no titles.
+      if (!IsUpper(scan.At(i)) || IsUpper(scan.At(i + 1))) return;
       std::size_t p = word_end;
       if (scan.At(p) == '.') ++p;
       if (scan.At(p) != ' ') return;

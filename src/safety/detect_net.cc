@@ -113,6 +113,14 @@ void DetectEmail(Scan& scan, std::size_t at) {
   for (std::size_t k = last_label; k < e; ++k)
     if (!IsAlpha(scan.At(k))) return;
   if (scan.At(e) >= 0x80) return;
+  // "abfs://container@account.dfs.core.windows.net": the user of a URL, not an address.
+  if (s >= 3 && scan.text.substr(s - 3, 3) == "://") return;
+  // "hdfs/nn1@EXAMPLE.COM", "namenode@CORP.LOCAL": a Kerberos principal, whose realm is written in
+  // capitals, unlike the rest of it.
+  bool upper_domain = true, lower_local = false;
+  for (std::size_t k = at + 1; k < e; ++k) upper_domain = upper_domain && !IsLower(scan.At(k));
+  for (std::size_t k = s; k < at; ++k) lower_local = lower_local || IsLower(scan.At(k));
+  if (upper_domain && (lower_local || (s > 0 && scan.At(s - 1) == '/'))) return;
   scan.Add(PiiType::kEmail, s, e);
 }
 

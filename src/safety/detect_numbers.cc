@@ -86,6 +86,22 @@ bool SsnContext(const Scan& scan, std::size_t i) {
   return HasContextBefore(scan, i, {"ssn", "social security", "ss#", "ss #", "ssn#"});
 }
 
+// Four-part version numbers look like IPv4 addresses: "jackson-databind 2.9.10.3",
+// "snappy-java:jar:1.1.8.2", "HDP-2.6.5.165-3". They follow a version word or a '-' / ':', are
+// or are followed by '-' or '+'.
+bool LooksLikeVersion(const Scan& scan, std::size_t begin, std::size_t end) {
+  const unsigned char before = begin > 0 ? scan.At(begin - 1) : 0;
+  const unsigned char after = scan.At(end);
+  if (before == '-' || before == ':' || before == '_') return true;
+  if (after == '-' || after == '+' || after == '_') return true;
+  if (HasContextBefore(
+          scan, begin,
+          {"version", "versions", "upgrade", "update", "bump", "jar", "release", "jdk", "jre",
+           "java", "runtime", "edition", "patched", "databind", "sdk", "-->", "dependency"}))
+    return true;
+  return false;
+}
+
 bool AllSeps(const Run& r, int k, std::string_view sep) {
   for (int g = 1; g < k; ++g)
     if (r.sep_before[g] != sep) return false;
@@ -158,8 +174,11 @@ std::size_t Classify(Scan& scan, Run& r, int k, std::size_t begin) {
   const bool plain = !r.plus && !r.lead_paren;
   const std::string_view next_sep = k < r.groups ? r.sep_before[k] : r.sep_after;
 
-  if (plain && k == 4 && AllSeps(r, k, ".") && next_sep != "." &&
-      !(begin > 0 && t[begin - 1] == '.') && IsValidIpv4(t.substr(begin, end - begin))) {
+  // 0.x.y.z is a version number, not an address (0.0.0.0 aside).
+  const bool zero_net = digits[0] == '0' && Len(r, 0) == 1 && nd != 4;
+  if (plain && k == 4 && !zero_net && AllSeps(r, k, ".") && next_sep != "." &&
+      !LooksLikeVersion(scan, begin, end) && !(begin > 0 && t[begin - 1] == '.') &&
+      IsValidIpv4(t.substr(begin, end - begin))) {
     scan.Add(PiiType::kIpv4, begin, end);
     return end;
   }
@@ -223,10 +242,12 @@ std::size_t DetectNumber(Scan& scan, std::size_t i) {
     }
     if (r.groups < kMaxGroups) r.sep_before[r.groups] = sep;
   }
-  // The whole run must end at a word boundary; its prefixes end at a separator.
+  // A run that runs into a word ("0111/56598489-3de3-...", a UUID or a hash) is an identifier.
   const std::size_t begin = i;
+  if (!scan.WordBoundaryAfter(r.end[r.groups - 1]) ||
+      ((r.sep_after == "-" || r.sep_after == "/") && IsAlnum(scan.At(r.end[r.groups - 1] + 1))))
+    return r.end[r.groups - 1];
   for (int k = r.groups; k >= 1; --k) {
-    if (k == r.groups && !scan.WordBoundaryAfter(r.end[k - 1])) continue;
     if (const std::size_t end = Classify(scan, r, k, begin); end != 0) return end;
   }
   return r.end[0];

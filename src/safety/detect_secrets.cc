@@ -164,32 +164,29 @@ std::size_t DetectWordSecrets(Scan& scan, std::size_t i, std::size_t word_end) {
     }
   }
   if (c0 == 'e' && StartsWith(w, "eyJ")) return DetectJwt(scan, i);
-  if ((StartsWith(w, "sk_live_") || StartsWith(w, "rk_live_") || StartsWith(w, "sk_test_")) &&
-      n >= 24) {
+  if ((c0 == 's' || c0 == 'r') && n >= 24 &&
+      (StartsWith(w, "sk_live_") || StartsWith(w, "rk_live_") || StartsWith(w, "sk_test_"))) {
     scan.Add(PiiType::kSecret, i, word_end);
     return word_end;
   }
-  if (n == 4 && w == "AIza" && scan.At(word_end) == '-') {
+  if (c0 == 'A' && StartsWith(w, "AIza")) {  // Google API key: 39 characters of [A-Za-z0-9_-]
     const std::size_t e = TokenEnd(scan, i, 64);
-    if (e - i == 39) {
+    if (e - i == 39 && scan.WordBoundaryAfter(e)) {
       scan.Add(PiiType::kSecret, i, e);
       return e;
     }
-  }
-  if (n == 39 && StartsWith(w, "AIza")) {
-    scan.Add(PiiType::kSecret, i, word_end);
-    return word_end;
   }
   // IBAN: two letters, two check digits.
   if (IsAlpha(c0) && IsAlpha(static_cast<unsigned char>(w[1])) &&
       IsDigit(static_cast<unsigned char>(w[2])) && IsDigit(static_cast<unsigned char>(w[3]))) {
     if (const std::size_t e = DetectIban(scan, i); e != i) return e;
   }
-  if (n == 9 && IsValidSpanishId(w)) {
+  if (n == 9 && IsDigit(static_cast<unsigned char>(w[1])) && IsValidSpanishId(w)) {
     scan.Add(PiiType::kNationalId, i, word_end);
     return word_end;
   }
-  if (IsUpper(c0) && n == 9) {
+  if (IsUpper(c0) && n == 9 && IsUpper(static_cast<unsigned char>(w[1])) &&
+      IsDigit(static_cast<unsigned char>(w[2]))) {
     if (const std::size_t e = DetectNino(scan, i); e != i) return e;
   }
   return i;
@@ -239,10 +236,10 @@ std::size_t DetectKeywordValue(Scan& scan, std::size_t i, std::size_t word_end, 
   // A password after ':' or '=' may end in punctuation; in a sentence ("is ...") it is the
   // sentence's.
   if (quote == 0 && (keyword != Keyword::kPassword || verb)) {
+    // '!' and '?' stay: passwords end in them more often than sentences around them do.
     while (end > start) {
       const char c = scan.text[end - 1];
-      if (c == '.' || c == ',' || c == ';' || c == ')' || c == ']' || c == '}' || c == '!' ||
-          c == '?')
+      if (c == '.' || c == ',' || c == ';' || c == ':' || c == ')' || c == ']' || c == '}')
         --end;
       else
         break;

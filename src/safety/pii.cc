@@ -165,16 +165,51 @@ constexpr bool KeywordsSorted() {
     if (!(kKeywords[i - 1].word < kKeywords[i].word)) return false;
   return true;
 }
-static_assert(KeywordsSorted(), "kKeywords must be sorted by byte order for binary search");
+static_assert(KeywordsSorted(), "kKeywords must be sorted by byte order, without duplicates");
 
-// Bit L of kLengthsByFirst[c - 'a'] is set when a keyword starting with c has length L: most words
+// An open-addressing hash table over kKeywords, built at compile time: a lookup is one hash and
+// usually one comparison.
+constexpr std::size_t kKeywordSlots = 512;
+constexpr std::uint32_t HashWord(std::string_view w) {
+  std::uint32_t h = 2166136261u;
+  for (char c : w) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h;
+}
+constexpr std::array<std::int16_t, kKeywordSlots> KeywordSlots() {
+  std::array<std::int16_t, kKeywordSlots> slots{};
+  for (auto& s : slots) s = -1;
+  for (std::size_t k = 0; k < std::size(kKeywords); ++k) {
+    std::size_t h = HashWord(kKeywords[k].word) % kKeywordSlots;
+    while (slots[h] >= 0) h = (h + 1) % kKeywordSlots;
+    slots[h] = static_cast<std::int16_t>(k);
+  }
+  return slots;
+}
+constexpr std::array<std::int16_t, kKeywordSlots> kKeywordSlotTable = KeywordSlots();
+
+// Bit L of kLengthsByFirst[c] is set when a keyword starting with byte c has length L: most words
 // are rejected by this one load.
-constexpr std::array<std::uint32_t, 26> LengthsByFirst() {
-  std::array<std::uint32_t, 26> m{};
-  for (const KeywordEntry& e : kKeywords) m[e.word[0] - 'a'] |= 1u << e.word.size();
+constexpr std::array<std::uint32_t, 256> LengthsByFirst() {
+  std::array<std::uint32_t, 256> m{};
+  for (const KeywordEntry& e : kKeywords)
+    m[static_cast<unsigned char>(e.word[0])] |= 1u << e.word.size();
   return m;
 }
-constexpr std::array<std::uint32_t, 26> kLengthsByFirst = LengthsByFirst();
+constexpr std::array<std::uint32_t, 256> kLengthsByFirst = LengthsByFirst();
+
+// What the main loop does with a byte: skip it, start a word there, or call a detector.
+enum class ByteClass : std::uint8_t { kOther, kWord, kNonAscii, kTrigger };
+constexpr std::array<ByteClass, 256> ByteClasses() {
+  std::array<ByteClass, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const auto u = static_cast<unsigned char>(c);
+    if (internal::IsAlnum(u) || u == '_') t[c] = ByteClass::kWord;
+    if (u >= 0x80) t[c] = ByteClass::kNonAscii;
+  }
+  for (unsigned char u : {'@', '-', '+', '(', ':'}) t[u] = ByteClass::kTrigger;
+  return t;
+}
+constexpr std::array<ByteClass, 256> kByteClass = ByteClasses();
 
 // Ties at the same span go to the more specific type.
 int Specificity(PiiType t) {
@@ -200,11 +235,14 @@ namespace internal {
 Keyword LookupKeyword(std::string_view lower) {
   if (lower.size() < 2 || lower.size() > kMaxKeyword || lower[0] < 'a' || lower[0] > 'z')
     return Keyword::kNone;
-  if ((kLengthsByFirst[lower[0] - 'a'] >> lower.size() & 1u) == 0) return Keyword::kNone;
-  const auto* it =
-      std::lower_bound(std::begin(kKeywords), std::end(kKeywords), lower,
-                       [](const KeywordEntry& e, std::string_view w) { return e.word < w; });
-  return it != std::end(kKeywords) && it->word == lower ? it->keyword : Keyword::kNone;
+  if ((kLengthsByFirst[static_cast<unsigned char>(lower[0])] >> lower.size() & 1u) == 0)
+    return Keyword::kNone;
+  for (std::size_t h = HashWord(lower) % kKeywordSlots; kKeywordSlotTable[h] >= 0;
+       h = (h + 1) % kKeywordSlots) {
+    const KeywordEntry& e = kKeywords[static_cast<std::size_t>(kKeywordSlotTable[h])];
+    if (e.word == lower) return e.keyword;
+  }
+  return Keyword::kNone;
 }
 
 }  // namespace internal
@@ -224,47 +262,63 @@ std::vector<PiiSpan> FindPii(std::string_view text, const DetectOptions& options
   using namespace internal;
   Scan scan{text, options, {}, std::string_view::npos};
   const std::size_t n = text.size();
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   std::size_t i = 0;
   char lower[kMaxKeyword];
   while (i < n) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c == '@') {
-      DetectEmail(scan, i);
+    const unsigned char c = bytes[i];
+    const ByteClass cls = kByteClass[c];
+    if (cls == ByteClass::kOther) {
       ++i;
       continue;
     }
-    if (c == '-') {
-      i = MatchesAt(text, i, "-----begin ") ? std::max(i + 1, DetectPem(scan, i)) : i + 1;
-      continue;
-    }
-    if (!scan.WordBoundaryBefore(i)) {
+    if (cls == ByteClass::kNonAscii || c == '_') {  // detectors start only at ASCII word starts
       ++i;
       continue;
     }
-    if (c == '+' || c == '(') {
-      i = std::max(i + 1, DetectNumber(scan, i));
+    if (cls == ByteClass::kTrigger) {
+      if (c == '@') {
+        DetectEmail(scan, i);
+        ++i;
+      } else if (c == '-') {
+        i = MatchesAt(text, i, "-----begin ") ? std::max(i + 1, DetectPem(scan, i)) : i + 1;
+      } else if (!scan.WordBoundaryBefore(i)) {
+        ++i;
+      } else if (c == ':') {
+        i = scan.At(i + 1) == ':' && scan.At(i - 1) != ':'
+                ? std::max(i + 2, DetectHexAddress(scan, i))
+                : i + 1;
+      } else {  // '+' or '('
+        i = std::max(i + 1, DetectNumber(scan, i));
+      }
       continue;
     }
-    if (c == ':' && scan.At(i + 1) == ':' && scan.At(i - 1) != ':') {
-      i = std::max(i + 2, DetectHexAddress(scan, i));
-      continue;
-    }
-    if (!IsAlnum(c)) {
-      ++i;
-      continue;
-    }
+    // An ASCII letter or digit. Inside a word (after a non-ASCII letter) nothing starts.
     std::size_t word_end = i + 1;
-    while (word_end < n && !scan.WordBoundaryAfter(word_end)) ++word_end;
+    while (word_end < n && kByteClass[bytes[word_end]] == ByteClass::kWord) ++word_end;
+    if (word_end < n && bytes[word_end] >= 0x80)
+      while (word_end < n && !scan.WordBoundaryAfter(word_end)) ++word_end;
+    if (!scan.WordBoundaryBefore(i)) {
+      i = word_end;
+      continue;
+    }
     std::size_t next = word_end;
+    const std::size_t len = word_end - i;
     const unsigned char after = scan.At(word_end);
     if (IsDigit(c)) next = std::max(next, DetectNumber(scan, i));
-    if (IsHex(c) && word_end - i <= 4 && (after == ':' || after == '-' || after == '.'))
+    if (len <= 4 && IsHex(c) && (after == ':' || after == '-' || after == '.'))
       next = std::max(next, DetectHexAddress(scan, i));
-    if (word_end - i >= 4 || (word_end - i == 2 && IsUpper(c)))
+    // Words that can start a token, IBAN or national id: upper case (AKIA, AIza, IBAN, NINO, NIE),
+    // g/x/e/s/r (ghp_, xoxb-, eyJ, sk_live_), two letters and two digits, nine characters.
+    const bool may_be_secret = IsUpper(c) || c == 'g' || c == 'x' || c == 'e' || c == 's' ||
+                               c == 'r' || len == 9 ||
+                               (len >= 4 && IsDigit(bytes[i + 2]) && IsDigit(bytes[i + 3]));
+    if (may_be_secret && (len >= 4 || (len == 2 && IsUpper(c))))
       next = std::max(next, DetectWordSecrets(scan, i, word_end));
-    if (IsAlpha(c) && word_end - i <= kMaxKeyword) {
-      for (std::size_t k = i; k < word_end; ++k) lower[k - i] = ToLower(text[k]);
-      const Keyword kw = LookupKeyword(std::string_view(lower, word_end - i));
+    if (IsAlpha(c) && len >= 2 && len <= kMaxKeyword &&
+        (kLengthsByFirst[c | 0x20] >> len & 1u) != 0) {
+      for (std::size_t k = 0; k < len; ++k) lower[k] = ToLower(text[i + k]);
+      const Keyword kw = LookupKeyword(std::string_view(lower, len));
       if (kw == Keyword::kUrlScheme) {
         if (MatchesAt(text, word_end, "://")) next = std::max(next, DetectUrl(scan, i, word_end));
       } else if (kw == Keyword::kPassword || kw == Keyword::kSecretKey || kw == Keyword::kMot) {

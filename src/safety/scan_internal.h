@@ -12,20 +12,20 @@
 
 namespace ticketwise::safety::internal {
 
-inline bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
-inline bool IsAlpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-inline bool IsAlnum(unsigned char c) { return IsDigit(c) || IsAlpha(c); }
-inline bool IsUpper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
-inline bool IsLower(unsigned char c) { return c >= 'a' && c <= 'z'; }
-inline bool IsHex(unsigned char c) {
+constexpr bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
+constexpr bool IsAlpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+constexpr bool IsAlnum(unsigned char c) { return IsDigit(c) || IsAlpha(c); }
+constexpr bool IsUpper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+constexpr bool IsLower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+constexpr bool IsHex(unsigned char c) {
   return IsDigit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
 }
 // Bytes that continue a word: ASCII letters, digits, '_' and every non-ASCII byte, so that no
 // detector starts inside a word of any script.
-inline bool IsWordByte(unsigned char c) { return IsAlnum(c) || c == '_' || c >= 0x80; }
-inline bool IsSpace(unsigned char c) { return c == ' ' || c == '\t'; }
-inline char ToUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
-inline char ToLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+constexpr bool IsWordByte(unsigned char c) { return IsAlnum(c) || c == '_' || c >= 0x80; }
+constexpr bool IsSpace(unsigned char c) { return c == ' ' || c == '\t'; }
+constexpr char ToUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
+constexpr char ToLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
 // ASCII case-insensitive comparison of text[i, i + word.size()) with lower-case `word`.
 inline bool MatchesAt(std::string_view text, std::size_t i, std::string_view word) {

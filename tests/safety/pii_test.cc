@@ -89,6 +89,22 @@ TEST(FindPiiTest, FindsIpAndMacAddresses) {
             (Strings{"mac:00:1A:2B:3C:4D:5E", "mac:00-1a-2b-3c-4d-5e", "mac:0011.2233.4455"}));
 }
 
+TEST(FindPiiTest, FourPartVersionsAreNotAddresses) {
+  EXPECT_TRUE(Found("Upgrade jackson-databind to 2.9.10.3; snappy-java:jar:1.1.8.2").empty());
+  EXPECT_TRUE(Found("HDP-2.6.5.165-3 and Zulu 8.54.0.21-CA, version 0.8.2.1").empty());
+  EXPECT_EQ(Found("can't ping 8.8.8.8 from 10.1.2.3"), (Strings{"ipv4:8.8.8.8", "ipv4:10.1.2.3"}));
+}
+
+TEST(FindPiiTest, KerberosPrincipalsAndUrlUsersAreNotEmailAddresses) {
+  EXPECT_TRUE(Found("kinit hdfs/nn1@EXAMPLE.COM and namenode@CORP.LOCAL").empty());
+  EXPECT_TRUE(Found("abfs://container@account.dfs.core.windows.net/dir").empty());
+  EXPECT_EQ(Found("write to OPS@EXAMPLE.COM"), (Strings{"email:OPS@EXAMPLE.COM"}));
+}
+
+TEST(FindPiiTest, IdentifiersThatContainNumbersAreNotNumbers) {
+  EXPECT_TRUE(Found("path ndi-0111/56598489-3de3-4585-8426-c034a1 done").empty());
+}
+
 TEST(FindPiiTest, FindsUrlsWithCredentialsOnly) {
   EXPECT_EQ(Found("clone https://bob:s3cr3t@git.example.com/repo.git."),
             (Strings{"url_credential:https://bob:s3cr3t@git.example.com/repo.git"}));
@@ -146,6 +162,8 @@ TEST(FindPiiTest, FindsNamesWhenContextMakesThemClear) {
   EXPECT_EQ(Found("Mr. Smith called. Je m'appelle Marie Dupont. My name is Ana Lopez."),
             (Strings{"person:Smith", "person:Marie Dupont", "person:Ana Lopez"}));
   EXPECT_EQ(Found("Hi John", {.person_names = false}), Strings{});
+  EXPECT_EQ(Found("Cześć! Hi Łukasz,"), (Strings{"person:Łukasz"}));
+  EXPECT_TRUE(Found("MS Surface Pro and MR FileInput formats").empty());
 }
 
 TEST(FindPiiTest, CommonCapitalisedWordsAfterGreetingsAreNotNames) {

@@ -74,9 +74,17 @@ std::size_t NameToken(const Scan& scan, std::size_t p) {
 // One to four name tokens from p, separated by single spaces; lower-case particles may stand
 // between them. Returns the end of the name or p.
 std::size_t NameAt(const Scan& scan, std::size_t p) {
+  // Leading particles: "Madame van der Berg".
+  const std::size_t start = p;
+  for (int k = 0; k < 2; ++k) {
+    std::size_t w = p;
+    while (IsLower(scan.At(w))) ++w;
+    if (w > p && scan.At(w) == ' ' && IsParticle(scan.text.substr(p, w - p))) p = w + 1;
+  }
+  if (p != start && NameToken(scan, p) == p) return start;
   std::size_t e = NameToken(scan, p);
   if (e == p || IsStopWord(scan.text.substr(p, e - p)) || HasStopPrefix(scan.text.substr(p, e - p)))
-    return p;
+    return start;
   std::size_t end = e;
   for (int tokens = 1; tokens < kMaxNameTokens && scan.At(end) == ' ';) {
     std::size_t q = end + 1;

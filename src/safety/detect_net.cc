@@ -96,6 +96,7 @@ void DetectEmail(Scan& scan, std::size_t at) {
   std::size_t s = at;
   while (s > 0 && at - s <= kMaxLocalPart && IsLocalChar(scan.At(s - 1))) --s;
   if (at - s > kMaxLocalPart || (s > 0 && IsWordByte(scan.At(s - 1)))) return;
+  const std::size_t local_start = s;
   while (s < at && !IsAlnum(scan.At(s))) ++s;
   if (s == at || scan.At(at - 1) == '.') return;
   std::size_t e = at + 1, last_label = 0;
@@ -120,7 +121,9 @@ void DetectEmail(Scan& scan, std::size_t at) {
   bool upper_domain = true, lower_local = false;
   for (std::size_t k = at + 1; k < e; ++k) upper_domain = upper_domain && !IsLower(scan.At(k));
   for (std::size_t k = s; k < at; ++k) lower_local = lower_local || IsLower(scan.At(k));
-  if (upper_domain && (lower_local || (s > 0 && scan.At(s - 1) == '/'))) return;
+  if (upper_domain && (lower_local || (local_start > 0 && scan.At(local_start - 1) == '/'))) return;
+  // "git@github.com:org/repo.git": an scp-style remote, not an address.
+  if (scan.At(e) == ':' && (IsAlpha(scan.At(e + 1)) || scan.At(e + 1) == '/')) return;
   scan.Add(PiiType::kEmail, s, e);
 }
 

@@ -3,6 +3,7 @@
 // and kMaxRunBytes bytes, so the work per start is bounded. Prefixes of the run are tried from the
 // longest down, which lets "call 555-123-4567 or 555-987-6543" yield two numbers.
 #include <array>
+#include <cstdint>
 #include <string>
 
 #include "safety/scan_internal.h"
@@ -40,12 +41,25 @@ bool IsAllowedSep(std::string_view s) {
   return false;
 }
 
-// True when one of `words` occurs as a whole word in the 32 bytes before `i`.
+// True when one of `words` occurs as a whole word in the 32 bytes before `i`, within the same
+// sentence when `same_sentence`.
 bool HasContextBefore(const Scan& scan, std::size_t i,
-                      std::initializer_list<std::string_view> words) {
-  const std::size_t from = i > 32 ? i - 32 : 0;
+                      std::initializer_list<std::string_view> words, bool same_sentence = false) {
+  std::size_t from = i > 48 ? i - 48 : 0;
+  if (!same_sentence && i > 32) from = i - 32;
+  if (same_sentence)
+    for (std::size_t p = i; p > from; --p)
+      if (scan.At(p - 1) == '\n' || (scan.At(p - 1) == ' ' && scan.At(p - 2) == '.')) {
+        from = p;
+        break;
+      }
+  std::uint32_t first = 0;  // the first bytes of `words`, as bits of (byte & 31)
+  for (std::string_view w : words) first |= 1u << (static_cast<unsigned char>(w[0]) & 31);
   for (std::size_t p = from; p < i; ++p) {
-    if (!IsAlpha(scan.At(p)) || !scan.WordBoundaryBefore(p)) continue;
+    const unsigned char c = scan.At(p);
+    if (!(IsAlpha(c) || c == '-') || (first >> (ToLower(static_cast<char>(c)) & 31) & 1u) == 0 ||
+        !scan.WordBoundaryBefore(p))
+      continue;
     for (std::string_view w : words)
       if (MatchesAt(scan.text, p, w) && !IsAlpha(scan.At(p + w.size()))) return true;
   }
@@ -94,12 +108,15 @@ bool LooksLikeVersion(const Scan& scan, std::size_t begin, std::size_t end) {
   const unsigned char after = scan.At(end);
   if (before == '-' || before == ':' || before == '_') return true;
   if (after == '-' || after == '+' || after == '_') return true;
-  if (HasContextBefore(
-          scan, begin,
-          {"version", "versions", "upgrade", "update", "bump", "jar", "release", "jdk", "jre",
-           "java", "runtime", "edition", "patched", "databind", "sdk", "-->", "dependency"}))
-    return true;
-  return false;
+  // "VM 17.0.1.0 (build ...)", "jackson < 2.9.10.4".
+  if (MatchesAt(scan.text, end, " (build")) return true;
+  const unsigned char cmp = begin > 1 && before == ' ' ? scan.At(begin - 2) : before;
+  if (cmp == '<' || cmp == '>' || cmp == '=') return true;
+  return HasContextBefore(scan, begin,
+                          {"version", "versions", "upgrade", "upgraded", "update", "updated",
+                           "bump", "jar", "release", "jdk", "jre", "java", "runtime", "edition",
+                           "patched", "databind", "sdk", "-->", "dependency"},
+                          /*same_sentence=*/true);
 }
 
 bool AllSeps(const Run& r, int k, std::string_view sep) {

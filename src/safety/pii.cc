@@ -197,6 +197,44 @@ constexpr std::array<std::uint32_t, 256> LengthsByFirst() {
 }
 constexpr std::array<std::uint32_t, 256> kLengthsByFirst = LengthsByFirst();
 
+// Bit (b & 31) of kFirstTwo[a - 'a'] is set when a keyword starts with the letters a, b.
+constexpr std::array<std::uint32_t, 26> FirstTwo() {
+  std::array<std::uint32_t, 26> m{};
+  for (const KeywordEntry& e : kKeywords)
+    m[static_cast<std::size_t>(e.word[0] - 'a')] |= 1u
+                                                    << (static_cast<unsigned char>(e.word[1]) & 31);
+  return m;
+}
+constexpr std::array<std::uint32_t, 26> kFirstTwo = FirstTwo();
+
+// Whether the word w[0, len) can start a token, IBAN or national id (see DetectWordSecrets):
+// AKIA... and AIza..., ghp_/github_pat_/glpat-, xox?-, eyJ, sk_/rk_, two letters and two digits
+// (IBAN), nine characters (DNI, NIE, NINO), two capitals (spaced NINO).
+constexpr bool MayStartSecretWord(const unsigned char* w, std::size_t len) {
+  using internal::IsAlpha;
+  using internal::IsDigit;
+  using internal::IsUpper;
+  if (len == 2) return IsUpper(w[0]) && IsUpper(w[1]);
+  if (len < 4) return false;
+  if (len == 9 || len == 20) return true;
+  if (IsAlpha(w[0]) && IsAlpha(w[1]) && IsDigit(w[2]) && IsDigit(w[3])) return true;
+  switch (w[0]) {
+    case 'A':
+      return w[1] == 'I';
+    case 'g':
+      return w[1] == 'h' || w[1] == 'i' || (w[1] == 'l' && len == 5);
+    case 'x':
+      return len == 4 && w[1] == 'o';
+    case 'e':
+      return w[1] == 'y' && w[2] == 'J';
+    case 's':
+    case 'r':
+      return w[1] == 'k' && w[2] == '_';
+    default:
+      return false;
+  }
+}
+
 // What the main loop does with a byte: skip it, start a word there, or call a detector.
 enum class ByteClass : std::uint8_t { kOther, kWord, kNonAscii, kTrigger };
 constexpr std::array<ByteClass, 256> ByteClasses() {
@@ -308,17 +346,27 @@ std::vector<PiiSpan> FindPii(std::string_view text, const DetectOptions& options
     if (IsDigit(c)) next = std::max(next, DetectNumber(scan, i));
     if (len <= 4 && IsHex(c) && (after == ':' || after == '-' || after == '.'))
       next = std::max(next, DetectHexAddress(scan, i));
-    // Words that can start a token, IBAN or national id: upper case (AKIA, AIza, IBAN, NINO, NIE),
-    // g/x/e/s/r (ghp_, xoxb-, eyJ, sk_live_), two letters and two digits, nine characters.
-    const bool may_be_secret = IsUpper(c) || c == 'g' || c == 'x' || c == 'e' || c == 's' ||
-                               c == 'r' || len == 9 ||
-                               (len >= 4 && IsDigit(bytes[i + 2]) && IsDigit(bytes[i + 3]));
-    if (may_be_secret && (len >= 4 || (len == 2 && IsUpper(c))))
+    if (MayStartSecretWord(bytes + i, len))
       next = std::max(next, DetectWordSecrets(scan, i, word_end));
+    Keyword kw = Keyword::kNone;
     if (IsAlpha(c) && len >= 2 && len <= kMaxKeyword &&
-        (kLengthsByFirst[c | 0x20] >> len & 1u) != 0) {
+        (kLengthsByFirst[c | 0x20] >> len & 1u) != 0 &&
+        kFirstTwo[(c | 0x20) - 'a'] >> (ToLower(static_cast<char>(bytes[i + 1])) & 31) & 1u) {
       for (std::size_t k = 0; k < len; ++k) lower[k] = ToLower(text[i + k]);
-      const Keyword kw = LookupKeyword(std::string_view(lower, len));
+      kw = LookupKeyword(std::string_view(lower, len));
+    }
+    // "MINIO_ROOT_PASSWORD=...", "db_passwd: ...": the last part of a variable name.
+    if (kw == Keyword::kNone && len >= 6 && IsAlpha(c) && IsAlpha(bytes[word_end - 1])) {
+      for (std::size_t tail_len : {3, 4, 5, 6, 8}) {  // pwd, pass, token, passwd/secret, password
+        if (len <= tail_len + 1 || bytes[word_end - tail_len - 1] != '_') continue;
+        for (std::size_t k = 0; k < tail_len; ++k)
+          lower[k] = ToLower(text[word_end - tail_len + k]);
+        const Keyword tail = LookupKeyword(std::string_view(lower, tail_len));
+        if (tail == Keyword::kPassword || tail == Keyword::kSecretKey) kw = tail;
+        break;
+      }
+    }
+    if (kw != Keyword::kNone) {
       if (kw == Keyword::kUrlScheme) {
         if (MatchesAt(text, word_end, "://")) next = std::max(next, DetectUrl(scan, i, word_end));
       } else if (kw == Keyword::kPassword || kw == Keyword::kSecretKey || kw == Keyword::kMot) {

@@ -92,11 +92,16 @@ TEST(FindPiiTest, FindsIpAndMacAddresses) {
 TEST(FindPiiTest, FourPartVersionsAreNotAddresses) {
   EXPECT_TRUE(Found("Upgrade jackson-databind to 2.9.10.3; snappy-java:jar:1.1.8.2").empty());
   EXPECT_TRUE(Found("HDP-2.6.5.165-3 and Zulu 8.54.0.21-CA, version 0.8.2.1").empty());
+  EXPECT_TRUE(Found("hbase 1.2.6 --> 1.2.6.1, jackson < 2.9.10.4, VM 17.0.1.0 (build 9)").empty());
   EXPECT_EQ(Found("can't ping 8.8.8.8 from 10.1.2.3"), (Strings{"ipv4:8.8.8.8", "ipv4:10.1.2.3"}));
+  EXPECT_EQ(Found("release 10.2.3.4567. ping 151.220.220.180 fails"),
+            (Strings{"ipv4:151.220.220.180"}));
 }
 
 TEST(FindPiiTest, KerberosPrincipalsAndUrlUsersAreNotEmailAddresses) {
-  EXPECT_TRUE(Found("kinit hdfs/nn1@EXAMPLE.COM and namenode@CORP.LOCAL").empty());
+  EXPECT_TRUE(
+      Found("kinit hdfs/nn1@EXAMPLE.COM, nn/_HOST@EXAMPLE.COM, namenode@CORP.LOCAL").empty());
+  EXPECT_TRUE(Found("remote git@github.com:apache/hadoop.git").empty());
   EXPECT_TRUE(Found("abfs://container@account.dfs.core.windows.net/dir").empty());
   EXPECT_EQ(Found("write to OPS@EXAMPLE.COM"), (Strings{"email:OPS@EXAMPLE.COM"}));
 }
@@ -148,6 +153,8 @@ TEST(FindPiiTest, FindsPasswordsInSeveralLanguages) {
   EXPECT_TRUE(
       Found("my password is expired; password: reset please; Kennwort ist abgelaufen").empty());
   EXPECT_TRUE(Found("String password = conf.getPassword(KEY);").empty());
+  EXPECT_EQ(Found("docker run -e MINIO_ROOT_PASSWORD=iepaeg3of minio"),
+            (Strings{"password:iepaeg3of"}));
 }
 
 TEST(FindPiiTest, FindsNamesWhenContextMakesThemClear) {
@@ -164,6 +171,7 @@ TEST(FindPiiTest, FindsNamesWhenContextMakesThemClear) {
   EXPECT_EQ(Found("Hi John", {.person_names = false}), Strings{});
   EXPECT_EQ(Found("Cześć! Hi Łukasz,"), (Strings{"person:Łukasz"}));
   EXPECT_TRUE(Found("MS Surface Pro and MR FileInput formats").empty());
+  EXPECT_EQ(Found("Bonjour Madame van der Berg,"), (Strings{"person:van der Berg"}));
 }
 
 TEST(FindPiiTest, CommonCapitalisedWordsAfterGreetingsAreNotNames) {

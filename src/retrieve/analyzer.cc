@@ -32,6 +32,7 @@ constexpr auto kStopWords = std::to_array<std::string_view>({
 }  // namespace
 
 bool IsStopWord(std::string_view word) {
+  if (word.size() > 7) return false;  // the longest stop words ("between", "through") have 7
   return std::binary_search(kStopWords.begin(), kStopWords.end(), word);
 }
 

@@ -40,15 +40,15 @@ enum class Fusion : std::uint8_t {
 };
 
 struct IndexOptions {
-  double k1 = 1.2;                      // BM25 term-frequency saturation
-  double b = 0.75;                      // BM25 length normalization
-  double title_weight = 2.0;            // a title occurrence counts this many body occurrences
-  double body_weight = 1.0;             // weight of a body occurrence
-  double semantic_weight = 0.3;         // share of the semantic signal in the fused score (0..1)
-  Fusion fusion = Fusion::kLinear;      // how the ranking is fused
-  std::uint32_t candidates = 100;       // lexical candidates re-scored with the semantic signal
-  std::uint32_t max_query_terms = 256;  // longer queries keep their highest-idf distinct terms
-  SemanticOptions semantic;             // word vectors
+  double k1 = 1.2;                     // BM25 term-frequency saturation
+  double b = 0.75;                     // BM25 length normalization
+  double title_weight = 2.0;           // a title occurrence counts this many body occurrences
+  double body_weight = 1.0;            // weight of a body occurrence
+  double semantic_weight = 0.3;        // share of the semantic signal in the fused score (0..1)
+  Fusion fusion = Fusion::kLinear;     // how the ranking is fused
+  std::uint32_t candidates = 50;      // lexical candidates re-scored with the semantic signal
+  std::uint32_t max_query_terms = 48;  // longer queries keep their highest-idf distinct terms
+  SemanticOptions semantic;            // word vectors
 };
 
 // Checks ranges (weights finite and non-negative, 0 <= b <= 1, dim 8..1024, ...).

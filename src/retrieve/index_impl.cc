@@ -1,6 +1,8 @@
 // Index::Impl: inserting, erasing, compacting and searching. See index.h for the contract.
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <limits>
 #include <memory>
 
 #include "retrieve/analyzer.h"
@@ -50,6 +52,7 @@ void Index::Impl::Insert(const std::string& id, DocKind doc_kind, const Analyzed
         term_hash.push_back(HashTerm(t));
         postings.emplace_back();
         df.push_back(0);
+        max_impact.push_back(0);
       } else {
         tid = it->second;
       }
@@ -98,19 +101,30 @@ void Index::Impl::Insert(const std::string& id, DocKind doc_kind, const Analyzed
   for (const auto& [tid, c] : counts) terms.push_back({tid, Saturate(c.first), Saturate(c.second)});
   std::sort(terms.begin(), terms.end(),
             [](const TermCount& x, const TermCount& y) { return x.term < y.term; });
+  sum_len_title += title.size();
+  sum_len_body += body.size();
+  ++live_docs;
+  MaybeRenormalize();
+  SetNorms(slot);
   for (const TermCount& t : terms) {
-    postings[t.term].push_back({slot, t.tf_title, t.tf_body});
+    // Lists stay sorted by slot (searches probe them); a reused slot goes in its place.
+    std::vector<Posting>& list = postings[t.term];
+    const std::uint8_t tt = static_cast<std::uint8_t>(std::min<unsigned>(t.tf_title, 255));
+    const std::uint8_t tb = static_cast<std::uint8_t>(std::min<unsigned>(t.tf_body, 255));
+    const Posting p{slot, Impact(slot, tt, tb), tt, tb};
+    max_impact[t.term] = std::max(max_impact[t.term], p.impact);
+    if (list.empty() || list.back().doc < slot) {
+      list.push_back(p);
+    } else {
+      list.insert(std::upper_bound(list.begin(), list.end(), slot,
+                                   [](std::uint32_t d, const Posting& x) { return d < x.doc; }),
+                  p);
+    }
     ++df[t.term];
   }
   total_postings += terms.size();
   ids.emplace(id, slot);
-  ++live_docs;
   dirty_since_refresh = true;
-  sum_len_title += title.size();
-  sum_len_body += body.size();
-
-  MaybeRenormalize();
-  SetNorms(slot);
   semantic.Learn(title);
   semantic.Learn(body);
   EmbedSlot(slot);
@@ -127,23 +141,47 @@ void Index::Impl::SetNorms(std::uint32_t slot) {
       static_cast<float>(1.0 / (1 - b + b * len_body[slot] / std::max(1e-9, norm_avg_body)));
 }
 
+std::uint16_t Index::Impl::Impact(std::uint32_t slot, unsigned tf_title, unsigned tf_body) const {
+  const double tf = options.title_weight * tf_title * inv_norm_title[slot] +
+                    options.body_weight * tf_body * inv_norm_body[slot];
+  if (tf <= 0) return 0;
+  // At least 1, so that a document holding the term is never mistaken for a removed one.
+  return static_cast<std::uint16_t>(
+      std::clamp(std::lround(65535.0 * tf / (options.k1 + tf)), 1L, 65535L));
+}
+
 void Index::Impl::MaybeRenormalize() {
   if (live_docs == 0) return;
   const double avg_title = sum_len_title / live_docs, avg_body = sum_len_body / live_docs;
   auto drifted = [](double now, double then) {
-    return std::abs(now - then) > 0.02 * std::max(now, then);
+    return std::abs(now - then) > 0.1 * std::max(now, then);
   };
   if (!drifted(avg_title, norm_avg_title) && !drifted(avg_body, norm_avg_body)) return;
   norm_avg_title = avg_title;
   norm_avg_body = avg_body;
   for (std::uint32_t slot = 0; slot < slot_id.size(); ++slot)
     if (live[slot]) SetNorms(slot);
+  for (std::uint32_t term = 0; term < postings.size(); ++term) {
+    std::uint16_t top = 0;
+    for (Posting& p : postings[term]) {
+      if (!live[p.doc]) continue;
+      p.impact = Impact(p.doc, p.tf_title, p.tf_body);
+      top = std::max(top, p.impact);
+    }
+    max_impact[term] = top;
+  }
 }
 
 void Index::Impl::Erase(std::uint32_t slot) {
   ids.erase(slot_id[slot]);
   live[slot] = 0;
-  for (const TermCount& t : doc_terms[slot]) --df[t.term];
+  for (const TermCount& t : doc_terms[slot]) {
+    --df[t.term];
+    std::vector<Posting>& list = postings[t.term];
+    auto it = std::lower_bound(list.begin(), list.end(), slot,
+                               [](const Posting& p, std::uint32_t d) { return p.doc < d; });
+    if (it != list.end() && it->doc == slot) it->impact = 0;
+  }
   sum_len_title -= len_title[slot];
   sum_len_body -= len_body[slot];
   --live_docs;
@@ -266,9 +304,6 @@ void Index::Impl::SearchLocked(std::vector<QueryTerm> q, double query_len, const
 
   const double k1 = options.k1, b = options.b;
   const double avg_body = std::max(1e-9, norm_avg_body);
-  const float wt = static_cast<float>(options.title_weight);
-  const float wb = static_cast<float>(options.body_weight);
-  const float k1f = static_cast<float>(k1);
   std::uint32_t excluded = UINT32_MAX;
   if (!o.exclude_id.empty())
     if (auto it = ids.find(o.exclude_id); it != ids.end()) excluded = it->second;
@@ -284,22 +319,76 @@ void Index::Impl::SearchLocked(std::vector<QueryTerm> q, double query_len, const
   if (acc.size() < slot_id.size()) acc.resize(slot_id.size(), 0.0f);
   touched.clear();
 
+  auto eligible = [&](std::uint32_t slot) {
+    return slot != excluded && (!o.kind || kind[slot] == static_cast<std::uint8_t>(*o.kind));
+  };
+  auto contribution = [](const Posting& p, float qwf) { return qwf * p.impact; };
+
   // The best the query could score: itself as a body-only document of its own length.
   double self = 0;
   const double self_norm = 1 - b + b * query_len / avg_body;
-  for (const QueryTerm& t : q) {
-    const double qw = t.idf * QueryTf(t.qtf);
-    const double tf_self = t.qtf / self_norm;
+  std::vector<float> qwf(q.size()), rest(q.size() + 1, 0.0f);
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    const double qw = q[i].idf * QueryTf(q[i].qtf);
+    const double tf_self = q[i].qtf / self_norm;
     self += qw * tf_self * (k1 + 1) / (k1 + tf_self);
-    const float qwf = static_cast<float>(qw * (k1 + 1));
-    for (const Posting& p : postings[t.term]) {
-      if (!live[p.doc]) continue;
-      const float tf =
-          wt * p.tf_title * inv_norm_title[p.doc] + wb * p.tf_body * inv_norm_body[p.doc];
-      if (tf <= 0) continue;
-      float& a = acc[p.doc];
-      if (a == 0) touched.push_back(p.doc);
-      a += qwf * tf / (k1f + tf);
+    qwf[i] = static_cast<float>(qw * (k1 + 1) / 65535.0);
+  }
+  // rest[i]: the most that terms i.. can add to any document.
+  for (std::size_t i = q.size(); i-- > 0;) rest[i] = rest[i + 1] + qwf[i] * max_impact[q[i].term];
+
+  // Term at a time, rarest first. Once the `want`-th best eligible score so far (theta) exceeds
+  // what the remaining terms could add, no unseen document can reach the candidates: the remaining
+  // (common, long) posting lists are then only probed for the documents that still can.
+  const std::size_t want = std::max<std::size_t>(options.candidates, o.k);
+  float max_acc = 0, theta = 0;
+  float last_try = std::numeric_limits<float>::infinity();
+  std::size_t ti = 0;
+  for (; ti < q.size(); ++ti) {
+    if (rest[ti] < max_acc && rest[ti] < 0.5f * last_try && touched.size() > want) {
+      last_try = rest[ti];
+      std::vector<float>& vals = scratch->values;
+      vals.clear();
+      for (std::uint32_t slot : touched)
+        if (eligible(slot)) vals.push_back(acc[slot]);
+      if (vals.size() > want) {
+        std::nth_element(vals.begin(), vals.begin() + (want - 1), vals.end(), std::greater<>());
+        theta = vals[want - 1];
+        if (theta > rest[ti]) break;
+      }
+    }
+    for (const Posting& p : postings[q[ti].term]) {
+      if (p.impact == 0) continue;
+      const float c = contribution(p, qwf[ti]);
+      float& acc_doc = acc[p.doc];
+      if (acc_doc == 0) touched.push_back(p.doc);
+      acc_doc += c;
+      max_acc = std::max(max_acc, acc_doc);
+    }
+  }
+  if (ti < q.size()) {
+    std::vector<std::uint32_t>& alive = scratch->alive;
+    alive.clear();
+    for (std::uint32_t slot : touched)
+      if (eligible(slot) && acc[slot] + rest[ti] >= theta) alive.push_back(slot);
+    std::sort(alive.begin(), alive.end());
+    for (; ti < q.size(); ++ti) {
+      const std::vector<Posting>& list = postings[q[ti].term];
+      auto it = list.begin();
+      for (std::uint32_t slot : alive) {
+        // Galloping search: the probes are sorted, so each starts where the last one ended.
+        std::size_t step = 1;
+        auto hi = it;
+        while (hi != list.end() && hi->doc < slot) {
+          it = hi;
+          hi = (list.end() - hi > static_cast<std::ptrdiff_t>(step)) ? hi + step : list.end();
+          step *= 2;
+        }
+        it = std::lower_bound(it, hi, slot,
+                              [](const Posting& p, std::uint32_t d) { return p.doc < d; });
+        if (it == list.end()) break;
+        if (it->doc == slot) acc[slot] += contribution(*it, qwf[ti]);
+      }
     }
   }
 
@@ -307,8 +396,7 @@ void Index::Impl::SearchLocked(std::vector<QueryTerm> q, double query_len, const
   std::vector<std::pair<float, std::uint32_t>> cand;
   cand.reserve(touched.size());
   for (std::uint32_t slot : touched) {
-    if (slot != excluded && (!o.kind || kind[slot] == static_cast<std::uint8_t>(*o.kind)))
-      cand.push_back({acc[slot], slot});
+    if (eligible(slot)) cand.push_back({acc[slot], slot});
     acc[slot] = 0;
   }
   auto better = [](const std::pair<float, std::uint32_t>& x,

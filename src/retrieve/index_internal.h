@@ -30,10 +30,15 @@ struct StringHash {
 };
 
 // One document's occurrences of one term.
+// `impact` is the document side of BM25F, tf / (k1 + tf) with the field weights and length
+// normalization applied, scaled to 0..65535; a search multiplies it by the query term's weight, so
+// the inner loop touches nothing but the posting and the score array. Removed documents' impacts
+// are zero until compaction drops them.
 struct Posting {
   std::uint32_t doc = 0;
-  std::uint16_t tf_title = 0;  // saturated at 65535
-  std::uint16_t tf_body = 0;
+  std::uint16_t impact = 0;
+  std::uint8_t tf_title = 0;  // saturated at 255, far past where BM25 stops counting
+  std::uint8_t tf_body = 0;
 };
 
 // A document's distinct terms (kept for removal and for recomputing its embedding).
@@ -54,6 +59,8 @@ struct SearchScratch {
   std::vector<float> acc;              // BM25F accumulator per slot
   std::vector<std::uint32_t> touched;  // slots with acc != 0
   std::vector<float> query_embedding;
+  std::vector<float> values;         // scores, for finding the pruning threshold
+  std::vector<std::uint32_t> alive;  // slots that can still reach the candidates
 };
 
 class Index::Impl {
@@ -79,6 +86,7 @@ class Index::Impl {
   std::vector<std::uint64_t> term_hash;
   std::vector<std::vector<Posting>> postings;  // by term id
   std::vector<std::uint32_t> df;               // live documents holding the term
+  std::vector<std::uint16_t> max_impact;       // an upper bound of the term's posting impacts
 
   // Documents, by slot. Slots of removed documents are reused after a compaction.
   std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> ids;
@@ -87,7 +95,7 @@ class Index::Impl {
   std::vector<std::uint8_t> kind;
   std::vector<float> len_title, len_body;
   // 1 / (1 - b + b * len / average len) per slot and field, for the averages in norm_avg_*;
-  // recomputed when the averages drift by more than 2%.
+  // recomputed, with every impact, when the averages drift by more than 10%.
   std::vector<float> inv_norm_title, inv_norm_body;
   double norm_avg_title = 0, norm_avg_body = 0;
   std::vector<std::vector<TermCount>> doc_terms;
@@ -104,6 +112,7 @@ class Index::Impl {
   double Idf(std::uint32_t term) const;
   void EmbedSlot(std::uint32_t slot);
   void SetNorms(std::uint32_t slot);
+  std::uint16_t Impact(std::uint32_t slot, unsigned tf_title, unsigned tf_body) const;
   void MaybeRenormalize();
   SearchScratch* AcquireScratch() const;
   void ReleaseScratch(SearchScratch* s) const;

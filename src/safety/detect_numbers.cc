@@ -68,32 +68,30 @@ bool HasContextBefore(const Scan& scan, std::size_t i,
 
 bool PhoneContext(const Scan& scan, std::size_t i) {
   return HasContextBefore(scan, i,
-                          {"tel",
-                           "phone",
-                           "mobile",
-                           "cell",
-                           "call",
-                           "fax",
-                           "handy",
-                           "telefon",
-                           "telefonnummer",
-                           "mobil",
-                           "rufnummer",
-                           "t\xc3\xa9l",
-                           "t\xc3\xa9l\xc3\xa9phone",
-                           "portable",
-                           "tel\xc3\xa9"
-                           "fono",
-                           "telefono",
-                           "m\xc3\xb3vil",
-                           "movil",
-                           "whatsapp",
-                           "sms",
-                           "hotline",
-                           "number",
-                           "nummer",
-                           "num\xc3\xa9ro",
-                           "n\xc3\xbamero"});
+                          {
+                              "tel",
+                              "phone",
+                              "mobile",
+                              "cell",
+                              "call",
+                              "fax",
+                              "handy",
+                              "telefon",
+                              "telefonnummer",
+                              "mobil",
+                              "rufnummer",
+                              "t\xc3\xa9l",
+                              "t\xc3\xa9l\xc3\xa9phone",
+                              "portable",
+                              "tel\xc3\xa9"
+                              "fono",
+                              "telefono",
+                              "m\xc3\xb3vil",
+                              "movil",
+                              "whatsapp",
+                              "sms",
+                              "hotline",
+                          });
 }
 
 bool SsnContext(const Scan& scan, std::size_t i) {
@@ -167,6 +165,10 @@ bool IsPhone(const Scan& scan, Run& r, int k, std::string_view digits) {
     return false;
   for (int g = 1; g < k; ++g)
     if (r.sep_before[g] == "/" && Len(r, g) <= 2) return false;
+  // Dates: 05.10.2023, 2023.10.05, 05-10-2023.
+  if (k == 3 && ((Len(r, 0) == 2 && Len(r, 1) == 2 && Len(r, 2) == 4) ||
+                 (Len(r, 0) == 4 && Len(r, 1) == 2 && Len(r, 2) == 2)))
+    return false;
   if (nd < 8 || nd > 15) return false;
   if (r.phone_context < 0) r.phone_context = PhoneContext(scan, r.start[0]) ? 1 : 0;
   return r.phone_context == 1;

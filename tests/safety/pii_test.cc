@@ -47,6 +47,7 @@ TEST(FindPiiTest, FindsInternationalAndNationalPhoneNumbers) {
 TEST(FindPiiTest, DatesVersionsAndTimestampsAreNotPhoneNumbers) {
   EXPECT_TRUE(Found("released 2021-03-07 21:10, build 08-31-11-16-56, id 13404344").empty());
   EXPECT_TRUE(Found("version 3.3.1 on 24/07/25 11:00, error 0x80070005, port 8080").empty());
+  EXPECT_TRUE(Found("please call back on 05.10.2023 or 2023-10-05").empty());
 }
 
 TEST(FindPiiTest, FindsLuhnValidCardsAndRejectsNearMisses) {

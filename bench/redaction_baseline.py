@@ -27,15 +27,15 @@ COMPILED = [(t, re.compile(p)) for t, p in PATTERNS]
 def find(text):
     """Spans as (type, start, end) in character offsets, earliest-longest first, no overlaps."""
     found = []
-    for kind, rx in COMPILED:
+    for rank, (kind, rx) in enumerate(COMPILED):  # ties go to the pattern listed first
         for m in rx.finditer(text):
             if m.lastindex:
-                found.append((m.start(1), -(m.end(1)), kind))
+                found.append((m.start(1), -(m.end(1)), rank, kind))
             else:
-                found.append((m.start(), -m.end(), kind))
+                found.append((m.start(), -m.end(), rank, kind))
     found.sort()
     out, end = [], -1
-    for start, neg_end, kind in found:
+    for start, neg_end, _, kind in found:
         if start >= end:
             out.append((kind, start, -neg_end))
             end = -neg_end

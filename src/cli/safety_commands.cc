@@ -1,4 +1,7 @@
 // redact: the safety module's command-line contract (see README "Redaction").
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -69,13 +72,27 @@ int RunRedact(const std::vector<std::string>& argv) {
 
   std::ios::sync_with_stdio(false);
   if (!args.On("json")) {
+    // Read all of standard input (one ticket, one session), then write the text between the
+    // spans and the placeholders straight out.
     std::string text;
+    struct stat st;
+    if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+      text.reserve(static_cast<std::size_t>(st.st_size));
     char buf[1 << 16];
     for (std::size_t n; (n = std::fread(buf, 1, sizeof(buf), stdin)) > 0;) text.append(buf, n);
     if (std::ferror(stdin)) return Failed(Status::IoError("reading standard input failed"));
     safety::Redactor redactor(options);
-    const std::string out = redactor.Redact(text).text;
-    if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0)
+    std::size_t pos = 0;
+    bool ok = true;
+    for (const safety::PiiSpan& s : safety::FindPii(text, options)) {
+      const std::string& placeholder =
+          redactor.PlaceholderFor(s.type, std::string_view(text).substr(s.start, s.end - s.start));
+      ok = ok && std::fwrite(text.data() + pos, 1, s.start - pos, stdout) == s.start - pos &&
+           std::fwrite(placeholder.data(), 1, placeholder.size(), stdout) == placeholder.size();
+      pos = s.end;
+    }
+    ok = ok && std::fwrite(text.data() + pos, 1, text.size() - pos, stdout) == text.size() - pos;
+    if (!ok || std::fflush(stdout) != 0)
       return Failed(Status::IoError("writing standard output failed"));
     return 0;
   }

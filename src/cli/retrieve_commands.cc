@@ -14,6 +14,7 @@
 #include "core/parallel.h"
 #include "ingest/import.h"
 #include "retrieve/index.h"
+#include "retrieve/kb_article.h"
 
 namespace ticketwise::cli {
 namespace {
@@ -235,8 +236,78 @@ int RunSearch(const std::vector<std::string>& argv) {
 }  // namespace ticketwise::cli
 
 namespace ticketwise::cli {
-int RunKb(const std::vector<std::string>&) {
-  std::fputs("ticketwise kb: not available in this build yet\n", stderr);
-  return 1;
+
+int RunKb(const std::vector<std::string>& argv) {
+  if (argv.empty() || argv[0] != "import") {
+    if (!argv.empty() && (argv[0] == "--help" || argv[0] == "-h")) {
+      std::fputs("usage: ticketwise kb import FILE... [--quiet]\n", stdout);
+      return 0;
+    }
+    return Usage(Status::InvalidArgument("usage: ticketwise kb import FILE... [--quiet]"));
+  }
+  std::vector<std::string> files;
+  bool quiet = false;
+  for (std::size_t i = 1; i < argv.size(); ++i) {
+    if (argv[i] == "--help" || argv[i] == "-h") {
+      std::fputs(
+          "usage: ticketwise kb import FILE... [--quiet]\n\n"
+          "Parses knowledge-base articles and prints each as one JSON object\n"
+          "{\"id\":..,\"title\":..,\"link\":..,\"sections\":[\"heading\",...],\"resolution\":..,"
+          "\"chars\":N}\n"
+          "where resolution holds the Resolution / Solution / Workaround (then Cause) sections.\n"
+          "FILE is .jsonl (one article per line: id, body_md or body, optional title, link/url),\n"
+          ".md or .html (one article; its id is the path). Articles that cannot be used are\n"
+          "reported on standard error and skipped. This validates and previews an import; the\n"
+          "per-tenant knowledge-base store is filled through the service (POST "
+          "/v1/kb/articles).\n\n"
+          "  --quiet   print only the summary\n",
+          stdout);
+      return 0;
+    }
+    if (argv[i] == "--quiet") {
+      quiet = true;
+    } else if (argv[i].starts_with("--")) {
+      return Usage(Status::InvalidArgument("kb import: unknown flag " + argv[i]));
+    } else {
+      files.push_back(argv[i]);
+    }
+  }
+  if (files.empty()) return Usage(Status::InvalidArgument("kb import: name at least one FILE"));
+  std::size_t articles = 0, skipped = 0;
+  for (const std::string& file : files) {
+    auto report = retrieve::ImportKbFile(file);
+    if (!report) return Failed(report.error());
+    for (std::size_t i = 0; i < report->problems.size(); ++i)
+      if (i < 20) std::fprintf(stderr, "%s\n", report->problems[i].c_str());
+    skipped += report->problems.size();
+    articles += report->articles.size();
+    if (quiet) continue;
+    std::string out;
+    for (const retrieve::Article& a : report->articles) {
+      out = "{\"id\":";
+      AppendJsonString(&out, a.id);
+      out += ",\"title\":";
+      AppendJsonString(&out, a.title);
+      out += ",\"link\":";
+      AppendJsonString(&out, a.link);
+      out += ",\"sections\":[";
+      for (std::size_t i = 0; i < a.sections.size(); ++i) {
+        if (i) out += ',';
+        AppendJsonString(&out, a.sections[i].heading);
+      }
+      out += "],\"resolution\":";
+      std::string steps;
+      for (const retrieve::Section* s : retrieve::ResolutionSections(a)) {
+        if (!steps.empty()) steps += "\n\n";
+        steps += s->heading + "\n" + s->text;
+      }
+      AppendJsonString(&out, steps);
+      out += ",\"chars\":" + std::to_string(a.Body().size()) + "}\n";
+      std::fwrite(out.data(), 1, out.size(), stdout);
+    }
+  }
+  std::fprintf(stderr, "kb import: %zu articles, %zu skipped\n", articles, skipped);
+  return 0;
 }
+
 }  // namespace ticketwise::cli

@@ -46,7 +46,7 @@ struct IndexOptions {
   double body_weight = 1.0;            // weight of a body occurrence
   double semantic_weight = 0.3;        // share of the semantic signal in the fused score (0..1)
   Fusion fusion = Fusion::kLinear;     // how the ranking is fused
-  std::uint32_t candidates = 50;      // lexical candidates re-scored with the semantic signal
+  std::uint32_t candidates = 50;       // lexical candidates re-scored with the semantic signal
   std::uint32_t max_query_terms = 48;  // longer queries keep their highest-idf distinct terms
   SemanticOptions semantic;            // word vectors
 };

@@ -25,7 +25,6 @@ Result<Verdict> ParseVerdict(std::string_view name);
 
 Result<Visibility> DecodeVisibility(std::string_view name);
 
-std::string_view ModelStateName(ModelState state);
 Result<ModelState> DecodeModelState(std::string_view name);
 
 // Probabilities are written with 9 significant digits, enough for a float to read back bit-exact.

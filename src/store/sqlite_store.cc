@@ -28,9 +28,9 @@ void AppendField(std::string* out, std::string_view value) {
 // repeated request is the same request.
 std::string ContentHash(const Ticket& t) {
   std::string canonical;
-  for (std::string_view v : {std::string_view(t.external_id), std::string_view(t.title),
-                             std::string_view(t.description), std::string_view(t.requester),
-                             std::string_view(t.service)})
+  for (std::string_view v :
+       {std::string_view(t.external_id), std::string_view(t.title), std::string_view(t.description),
+        std::string_view(t.requester), std::string_view(t.service)})
     AppendField(&canonical, v);
   canonical += 'C';
   for (const Comment& c : t.comments) {

@@ -71,12 +71,10 @@ class SqliteStoreImpl final : public Store {
   Result<std::string> UpsertTicketLocked(std::string_view tenant, const Ticket& ticket,
                                          std::int64_t now);
   // Inserts the decision and its fields; returns its seq.
-  Result<std::int64_t> InsertDecisionLocked(const Decision& decision,
-                                            std::string_view content_hash,
+  Result<std::int64_t> InsertDecisionLocked(const Decision& decision, std::string_view content_hash,
                                             std::string_view idempotency_key);
   // The id of the decision a triage request repeats (see Store::RecordTriage), or "".
-  Result<std::string> ReplayedDecisionLocked(std::string_view tenant,
-                                             std::string_view external_id,
+  Result<std::string> ReplayedDecisionLocked(std::string_view tenant, std::string_view external_id,
                                              std::string_view content_hash,
                                              std::string_view idempotency_key);
   // The version row of `version` ("v<number>") if it is the tenant's, else NotFound.

@@ -35,7 +35,8 @@ Status CheckFieldName(std::string_view field) {
 
 constexpr char kModelColumns[] =
     "SELECT m.number, m.field, m.state, m.created_at_ms, m.finished_at_ms, m.metrics, m.error,"
-    " a.number IS NOT NULL, m.tenant_id FROM models m LEFT JOIN active_models a ON a.tenant_id = m.tenant_id"
+    " a.number IS NOT NULL, m.tenant_id FROM models m LEFT JOIN active_models a ON a.tenant_id = "
+    "m.tenant_id"
     " AND a.field = m.field AND a.number = m.number";
 
 Result<ModelVersion> ReadModelRow(Stmt& s) {
@@ -239,7 +240,8 @@ Result<ModelVersion> SqliteStoreImpl::LoadModelLocked(std::string_view tenant,
                                                       std::string_view version) {
   Result<std::int64_t> number = VersionNumber(version);
   if (!number) return Fail(number.error());
-  static const std::string sql = std::string(kModelColumns) + " WHERE m.tenant_id = ?1 AND m.number = ?2";
+  static const std::string sql =
+      std::string(kModelColumns) + " WHERE m.tenant_id = ?1 AND m.number = ?2";
   auto stmt = db_->Prepare(sql.c_str());
   if (!stmt) return Fail(stmt.error());
   Stmt& s = **stmt;
@@ -304,8 +306,7 @@ Result<ModelVersion> SqliteStoreImpl::ActivateModel(std::string_view tenant,
   return m;
 }
 
-Result<std::string> SqliteStoreImpl::ModelBytes(std::string_view tenant,
-                                                std::string_view version) {
+Result<std::string> SqliteStoreImpl::ModelBytes(std::string_view tenant, std::string_view version) {
   Result<std::int64_t> number = VersionNumber(version);
   if (!number) return Fail(number.error());
   std::lock_guard lock(mu_);

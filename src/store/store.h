@@ -82,6 +82,8 @@ struct FieldMode {
 };
 
 enum class ModelState : std::uint8_t { kTraining, kReady, kFailed };
+// "training", "ready", "failed".
+std::string_view ModelStateName(ModelState state);
 
 // One version of a tenant's model for one field.
 struct ModelVersion {
@@ -113,7 +115,7 @@ struct AuditRecord {
   std::int64_t seq = 0;  // increasing in insertion order
   std::string tenant_id{};
   std::int64_t at_ms = 0;
-  std::string what{};  // "triage", "feedback", "mode", "model_trained", "model_activated"
+  std::string what{};           // "triage", "feedback", "mode", "model_trained", "model_activated"
   std::string subject_id{};     // decision, feedback or model version id, or the field
   std::string model_version{};  // model(s) that decided, comma-separated
   std::string input_hash{};     // hash of the ticket content the decision was made on

@@ -345,7 +345,10 @@ TEST_F(StoreTest, ConcurrentCallsFromManyThreadsAreAllRecorded) {
       for (int i = 0; i < kPerThread; ++i) {
         Decision d = SampleDecision();
         Status s = store_->RecordTriage(
-            tenant, SampleTicket("T-" + std::to_string(t) + "-" + std::to_string(i % 5), "attempt " + std::to_string(i)), &d);
+            tenant,
+            SampleTicket("T-" + std::to_string(t) + "-" + std::to_string(i % 5),
+                         "attempt " + std::to_string(i)),
+            &d);
         EXPECT_TRUE(s.ok()) << s.ToString();
         EXPECT_TRUE(store_->GetDecision(tenant, d.id));
       }
@@ -371,8 +374,7 @@ TEST_F(StoreTest, SameIdempotencyKeyReplaysTheFirstDecision) {
   EXPECT_EQ(store_->ListDecisions(tenant, {})->size(), 1u);
 
   Decision other = SampleDecision();
-  EXPECT_EQ(store_->RecordTriage(tenant, SampleTicket("ITSM-1", "changed"), &other, "key-1")
-                .code(),
+  EXPECT_EQ(store_->RecordTriage(tenant, SampleTicket("ITSM-1", "changed"), &other, "key-1").code(),
             StatusCode::kAlreadyExists);
   // The same key belongs to nobody else: another tenant may use it freely.
   const std::string beta = NewTenantId("beta");
@@ -462,13 +464,15 @@ TEST_F(StoreTest, ModelVersionsMoveFromTrainingToReadyAndActivateOneAtATime) {
 
 TEST_F(StoreTest, FieldModesAreSetPerTenantAndAudited) {
   const std::string tenant = NewTenantId("acme");
-  ASSERT_TRUE(store_->SetFieldMode(tenant, {.field = "category", .mode = Mode::kAuto,
-                                            .auto_min_confidence = 0.97},
-                                   "ops")
-                  .ok());
-  EXPECT_EQ(store_->SetFieldMode(tenant, {.field = "category", .auto_min_confidence = 1.5}, "ops")
-                .code(),
-            StatusCode::kInvalidArgument);
+  ASSERT_TRUE(
+      store_
+          ->SetFieldMode(tenant,
+                         {.field = "category", .mode = Mode::kAuto, .auto_min_confidence = 0.97},
+                         "ops")
+          .ok());
+  EXPECT_EQ(
+      store_->SetFieldMode(tenant, {.field = "category", .auto_min_confidence = 1.5}, "ops").code(),
+      StatusCode::kInvalidArgument);
   auto modes = store_->ListFieldModes(tenant);
   ASSERT_TRUE(modes);
   ASSERT_EQ(modes->size(), 1u);

@@ -53,13 +53,6 @@ void RecordDecisionMetrics(Metrics* metrics, const Decision& d) {
 void Server::Impl::PostTicket(const httplib::Request& req, httplib::Response& res,
                               const std::string& tenant) {
   if (!RequireJson(req, res)) return;
-  // The pre-routing hook refuses larger declared bodies; this keeps the limit true for chunked
-  // ones too.
-  if (req.body.size() > options.max_body_bytes) {
-    SendError(res, 413, "payload_too_large",
-              "body exceeds " + std::to_string(options.max_body_bytes) + " bytes");
-    return;
-  }
   const std::string key = req.get_header_value("Idempotency-Key");
   if (key.size() > kMaxIdempotencyKeyBytes) {
     SendError(res, 400, "invalid_argument", "Idempotency-Key is longer than 255 bytes");

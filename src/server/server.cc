@@ -141,6 +141,11 @@ void Server::Impl::Add(const char* method, const char* name, const char* regex, 
     Measure(route, req, res, [&] {
       auto tenant = Authenticate(req, res);
       if (!tenant) return;
+      if (req.body.size() > options.max_body_bytes) {
+        SendError(res, 413, "payload_too_large",
+                  "body exceeds " + std::to_string(options.max_body_bytes) + " bytes");
+        return;
+      }
       (this->*handler)(req, res, *tenant);
     });
   };
@@ -170,17 +175,21 @@ void Server::Impl::Fallback(const httplib::Request& req, httplib::Response& res)
 }
 
 void Server::Impl::InstallRoutes() {
-  // Bodies of every route but the import are limited to max_body_bytes before they are read (the
-  // library reads a body only after this hook); the import streams to a file under its own limit.
+  // The import streams to a file under its own limit; every other route takes max_body_bytes.
+  // A body a little over that is read and answered 413 by the handler, so the client gets its
+  // answer; one far over it (declared by Content-Length) is refused before it is read, and the
+  // connection is closed, because reading it would only waste time.
   http.set_payload_max_length(std::max(options.max_body_bytes, options.max_import_bytes));
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (req.path == "/v1/import") return httplib::Server::HandlerResponse::Unhandled;
     const std::string length = req.get_header_value("Content-Length");
+    const std::size_t cut_off = 16 * options.max_body_bytes;
     if (!length.empty() && length.size() < 20 &&
         std::all_of(length.begin(), length.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-        std::stoull(length) > options.max_body_bytes) {
+        std::stoull(length) > cut_off) {
       SendError(res, 413, "payload_too_large",
                 "body exceeds " + std::to_string(options.max_body_bytes) + " bytes");
+      res.set_header("Connection", "close");
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;

@@ -3,6 +3,11 @@
 // rate limits, tenant isolation on every route, and the documented route list (docs/api.md).
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -383,6 +388,77 @@ TEST_F(ServeApiTest, NoRouteLetsOneTenantReadOrChangeAnothersData) {
           http.Get("/v1/decisions/" + decision + "/feedback", Bearer(key_a_))->body)["feedback"]
           .empty());
   EXPECT_EQ(server->Terminate(), 0);
+}
+
+// Count of rows `sql` returns as its one value, read straight from the database file.
+long long SqlCount(const std::string& db, const char* sql) {
+  sqlite3* handle = nullptr;
+  if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return -1;
+  sqlite3_stmt* stmt = nullptr;
+  long long n = -1;
+  if (sqlite3_prepare_v2(handle, sql, -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(handle);
+  return n;
+}
+
+TEST_F(ServeApiTest, SigkillUnderLoadKeepsEveryAcknowledgedTicketWholeAndNothingHalf) {
+  auto server = StartServer(db_, DemoModel(), {"--rate-limit", "0"});
+  ASSERT_NE(server, nullptr);
+  const int port = server->port();
+  std::mutex mu;
+  std::map<std::string, std::string> acknowledged;  // external id -> decision id
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&, c] {
+      httplib::Client http("127.0.0.1", port);
+      http.set_keep_alive(true);
+      for (int i = 0; !stop.load(); ++i) {
+        const std::string id = "K-" + std::to_string(c) + "-" + std::to_string(i);
+        auto r = http.Post("/v1/tickets", Bearer(key_a_), Ticket(id, "laptop " + id),
+                           "application/json");
+        if (!r) continue;
+        if (r->status == 201) {
+          std::lock_guard lock(mu);
+          acknowledged[id] = JsonString(r->body, "decision_id");
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  server->Kill();
+  stop.store(true);
+  for (std::thread& t : clients) t.join();
+  ASSERT_GT(acknowledged.size(), 20u);
+
+  auto restarted = StartServer(db_, DemoModel());
+  ASSERT_NE(restarted, nullptr);
+  httplib::Client http("127.0.0.1", restarted->port());
+  for (const auto& [id, decision] : acknowledged) {
+    auto d = http.Get("/v1/decisions/" + decision, Bearer(key_a_));
+    ASSERT_TRUE(d);
+    ASSERT_EQ(d->status, 200) << id;
+    auto t = http.Get("/v1/tickets/" + JsonString(d->body, "ticket_id"), Bearer(key_a_));
+    ASSERT_TRUE(t);
+    ASSERT_EQ(t->status, 200);
+    EXPECT_EQ(json::parse(t->body)["title"], "laptop " + id);
+  }
+  EXPECT_EQ(restarted->Terminate(), 0);
+  // Nothing half there: every stored ticket has its decision, its fields and its audit record.
+  const long long decisions = SqlCount(db_, "SELECT COUNT(*) FROM decisions");
+  EXPECT_GE(decisions, static_cast<long long>(acknowledged.size()));
+  EXPECT_EQ(SqlCount(db_, "SELECT COUNT(*) FROM tickets"), decisions);
+  EXPECT_EQ(SqlCount(db_, "SELECT COUNT(*) FROM audit WHERE what = 'triage'"), decisions);
+  EXPECT_EQ(SqlCount(db_,
+                     "SELECT COUNT(*) FROM decisions d WHERE NOT EXISTS (SELECT 1 FROM "
+                     "decision_fields f WHERE f.decision_seq = d.seq)"),
+            0);
+  EXPECT_EQ(
+      SqlCount(db_, "SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"),
+      0);
 }
 
 // docs/api.md documents exactly the routes the server registers.

@@ -6,9 +6,8 @@
 #include <set>
 #include <sstream>
 
-#define TOML_EXCEPTIONS 0
-#define TOML_HEADER_ONLY 1
-#include <toml++/toml.h>
+#include <map>
+#include <variant>
 
 namespace ticketwise::server {
 namespace {
@@ -32,67 +31,197 @@ Status CheckRates(const ServerOptions& o) {
   return Status::Ok();
 }
 
-// Reads a non-negative integer node into `*out`.
+// A value of the settings file: TOML's string, integer, float or boolean.
+using Value = std::variant<std::string, std::int64_t, double, bool>;
+
+struct Setting {
+  Value value;
+  std::size_t line = 0;
+};
+
+std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+bool BareKey(std::string_view key) {
+  if (key.empty()) return false;
+  for (char c : key) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Parses one value at the start of `rest` and returns what follows it.
+Result<std::string_view> ParseValue(std::string_view rest, Value* out) {
+  if (rest.empty()) return Fail(Status::InvalidArgument("missing value"));
+  if (rest.front() == '"' || rest.front() == '\'') {
+    const char quote = rest.front();
+    std::string text;
+    for (std::size_t i = 1; i < rest.size(); ++i) {
+      const char c = rest[i];
+      if (c == quote) {
+        *out = std::move(text);
+        return rest.substr(i + 1);
+      }
+      if (c == '\\' && quote == '"') {
+        if (++i == rest.size()) break;
+        switch (rest[i]) {
+          case '"':
+            text += '"';
+            break;
+          case '\\':
+            text += '\\';
+            break;
+          case 'n':
+            text += '\n';
+            break;
+          case 't':
+            text += '\t';
+            break;
+          case 'r':
+            text += '\r';
+            break;
+          default:
+            return Fail(Status::InvalidArgument(std::string("unknown escape \\") + rest[i]));
+        }
+        continue;
+      }
+      if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
+        return Fail(Status::InvalidArgument("control character in a string"));
+      text += c;
+    }
+    return Fail(Status::InvalidArgument("unterminated string"));
+  }
+  std::size_t end = 0;
+  while (end < rest.size() && rest[end] != ' ' && rest[end] != '\t' && rest[end] != '#') ++end;
+  const std::string_view word = rest.substr(0, end);
+  if (word == "true" || word == "false") {
+    *out = word == "true";
+    return rest.substr(end);
+  }
+  std::string digits;
+  for (char c : word) {
+    if (c != '_') digits += c;
+  }
+  std::int64_t integer = 0;
+  auto [iptr, iec] = std::from_chars(digits.data() + (digits.starts_with('+') ? 1 : 0),
+                                     digits.data() + digits.size(), integer);
+  if (!digits.empty() && iec == std::errc() && iptr == digits.data() + digits.size()) {
+    *out = integer;
+    return rest.substr(end);
+  }
+  double number = 0;
+  auto [dptr, dec] = std::from_chars(digits.data() + (digits.starts_with('+') ? 1 : 0),
+                                     digits.data() + digits.size(), number);
+  if (!digits.empty() && dec == std::errc() && dptr == digits.data() + digits.size()) {
+    *out = number;
+    return rest.substr(end);
+  }
+  return Fail(
+      Status::InvalidArgument("'" + std::string(word) + "' is not a string, number or boolean"));
+}
+
+// The settings file: TOML's tables, key/value pairs, strings, numbers, booleans and comments,
+// which is all the settings need. Keys are returned dotted ("rate_limit.burst").
+Result<std::map<std::string, Setting>> ParseSettings(std::string_view text) {
+  std::map<std::string, Setting> out;
+  std::string table;
+  std::size_t line_no = 0;
+  while (!text.empty()) {
+    ++line_no;
+    const std::size_t nl = text.find('\n');
+    std::string_view line = TrimSpaces(text.substr(0, nl));
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    auto fail = [line_no](const std::string& what) {
+      return Fail(Status::InvalidArgument("line " + std::to_string(line_no) + ": " + what));
+    };
+    if (line.empty() || line.front() == '#') continue;
+    if (line.front() == '[') {
+      const std::size_t close = line.find(']');
+      if (close == std::string_view::npos) return fail("unterminated table header");
+      const std::string_view name = TrimSpaces(line.substr(1, close - 1));
+      const std::string_view after = TrimSpaces(line.substr(close + 1));
+      if (!BareKey(name)) return fail("bad table name");
+      if (!after.empty() && after.front() != '#') return fail("text after the table header");
+      table = std::string(name);
+      continue;
+    }
+    const std::size_t eq = line.find('=');
+    if (eq == std::string_view::npos) return fail("expected key = value");
+    const std::string_view key = TrimSpaces(line.substr(0, eq));
+    if (!BareKey(key)) return fail("bad key '" + std::string(key) + "'");
+    Value value;
+    Result<std::string_view> rest = ParseValue(TrimSpaces(line.substr(eq + 1)), &value);
+    if (!rest) return fail(rest.error().message());
+    const std::string_view tail = TrimSpaces(*rest);
+    if (!tail.empty() && tail.front() != '#') return fail("text after the value");
+    const std::string dotted = table.empty() ? std::string(key) : table + "." + std::string(key);
+    if (!out.emplace(dotted, Setting{std::move(value), line_no}).second)
+      return fail("'" + dotted + "' is set twice");
+  }
+  return out;
+}
+
 template <class T>
-Status Integer(const toml::node& node, const std::string& key, T* out) {
-  const std::optional<std::int64_t> v = node.value<std::int64_t>();
-  if (!v || *v < 0) return Status::InvalidArgument("'" + key + "' must be a whole number >= 0");
-  *out = static_cast<T>(*v);
+Status Integer(const Value& v, const std::string& key, T* out) {
+  const std::int64_t* n = std::get_if<std::int64_t>(&v);
+  if (n == nullptr || *n < 0)
+    return Status::InvalidArgument("'" + key + "' must be a whole number >= 0");
+  *out = static_cast<T>(*n);
   return Status::Ok();
 }
 
-Status Number(const toml::node& node, const std::string& key, double* out) {
-  const std::optional<double> v = node.value<double>();
-  if (!v) return Status::InvalidArgument("'" + key + "' must be a number");
-  *out = *v;
+Status Number(const Value& v, const std::string& key, double* out) {
+  if (const std::int64_t* n = std::get_if<std::int64_t>(&v)) {
+    *out = static_cast<double>(*n);
+  } else if (const double* d = std::get_if<double>(&v)) {
+    *out = *d;
+  } else {
+    return Status::InvalidArgument("'" + key + "' must be a number");
+  }
   return Status::Ok();
 }
 
-Status String(const toml::node& node, const std::string& key, std::string* out) {
-  const std::optional<std::string> v = node.value<std::string>();
-  if (!v) return Status::InvalidArgument("'" + key + "' must be a string");
-  *out = *v;
+Status String(const Value& v, const std::string& key, std::string* out) {
+  const std::string* s = std::get_if<std::string>(&v);
+  if (s == nullptr) return Status::InvalidArgument("'" + key + "' must be a string");
+  *out = *s;
   return Status::Ok();
 }
 
-Status ApplyTable(const toml::table& root, ServerOptions* o) {
-  for (const auto& [key_node, node] : root) {
-    const std::string key(key_node.str());
+Status Apply(const std::map<std::string, Setting>& settings, ServerOptions* o) {
+  for (const auto& [key, setting] : settings) {
+    const Value& v = setting.value;
     Status s = Status::Ok();
     if (key == "listen") {
       std::string listen;
-      s = String(node, key, &listen);
+      s = String(v, key, &listen);
       if (s.ok()) s = ApplyListen(listen, o);
     } else if (key == "db") {
-      s = String(node, key, &o->db_path);
+      s = String(v, key, &o->db_path);
     } else if (key == "model") {
-      s = String(node, key, &o->model_path);
+      s = String(v, key, &o->model_path);
     } else if (key == "max_body_bytes") {
-      s = Integer(node, key, &o->max_body_bytes);
+      s = Integer(v, key, &o->max_body_bytes);
     } else if (key == "max_import_bytes") {
-      s = Integer(node, key, &o->max_import_bytes);
+      s = Integer(v, key, &o->max_import_bytes);
     } else if (key == "http_threads") {
-      s = Integer(node, key, &o->http_threads);
-    } else if (key == "rate_limit" || key == "training") {
-      const toml::table* table = node.as_table();
-      if (table == nullptr) return Status::InvalidArgument("'" + key + "' must be a table");
-      for (const auto& [sub_node, sub] : *table) {
-        const std::string sub_key = key + "." + std::string(sub_node.str());
-        if (sub_key == "rate_limit.per_second") {
-          s = Number(sub, sub_key, &o->rate_limit);
-        } else if (sub_key == "rate_limit.burst") {
-          s = Number(sub, sub_key, &o->rate_burst);
-        } else if (sub_key == "training.threads") {
-          s = Integer(sub, sub_key, &o->train_threads);
-        } else {
-          s = Status::InvalidArgument("unknown setting '" + sub_key + "'");
-        }
-        if (!s.ok()) return s;
-      }
+      s = Integer(v, key, &o->http_threads);
+    } else if (key == "rate_limit.per_second") {
+      s = Number(v, key, &o->rate_limit);
+    } else if (key == "rate_limit.burst") {
+      s = Number(v, key, &o->rate_burst);
+    } else if (key == "training.threads") {
+      s = Integer(v, key, &o->train_threads);
     } else {
       s = Status::InvalidArgument("unknown setting '" + key + "'");
     }
-    if (!s.ok()) return s;
+    if (!s.ok()) return s.WithContext("line " + std::to_string(setting.line));
   }
   return CheckRates(*o);
 }
@@ -122,16 +251,10 @@ Status ApplyListen(std::string_view listen, ServerOptions* options) {
 }
 
 Status ApplyConfigText(std::string_view text, std::string_view name, ServerOptions* options) {
-  toml::parse_result parsed = toml::parse(text, name);
-  if (!parsed) {
-    const toml::parse_error& e = parsed.error();
-    return Status::InvalidArgument(std::string(name) + ":" + std::to_string(e.source().begin.line) +
-                                   ":" + std::to_string(e.source().begin.column) + ": " +
-                                   std::string(e.description()));
-  }
+  auto settings = ParseSettings(text);
+  if (!settings) return settings.error().WithContext(std::string(name));
   ServerOptions updated = *options;
-  if (Status s = ApplyTable(parsed.table(), &updated); !s.ok())
-    return s.WithContext(std::string(name));
+  if (Status s = Apply(*settings, &updated); !s.ok()) return s.WithContext(std::string(name));
   *options = std::move(updated);
   return Status::Ok();
 }

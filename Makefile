@@ -35,7 +35,7 @@ fuzz-smoke:
 	@scripts/bootstrap test
 	@CC=clang-16 CXX=clang++-16 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTW_FUZZ=ON \
 	  -DTW_BUILD_BENCH=OFF >/dev/null
-	@ninja -C build-fuzz -j $(JOBS) csv_import_fuzz jsonl_import_fuzz normalize_fuzz markup_fuzz model_file_fuzz triage_config_fuzz redact_fuzz
+	@ninja -C build-fuzz -j $(JOBS) fuzzers
 	@scripts/fuzz-smoke build-fuzz/tests/fuzz $(FUZZ_SECONDS)
 
 format:

@@ -13,27 +13,12 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "server/config.h"
 #include "server/server.h"
 #include "store/sqlite_store.h"
 
 namespace ticketwise::cli {
 namespace {
-
-// "HOST:PORT" -> options.host, options.port. Port 0 asks the kernel for a free port.
-Status ParseListen(const std::string& listen, server::ServerOptions* options) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size())
-    return Status::InvalidArgument("--listen must be HOST:PORT, got '" + listen + "'");
-  int port = -1;
-  const char* first = listen.data() + colon + 1;
-  const char* last = listen.data() + listen.size();
-  auto [ptr, ec] = std::from_chars(first, last, port);
-  if (ec != std::errc() || ptr != last || port < 0 || port > 65535)
-    return Status::InvalidArgument("--listen port must be 0..65535, got '" + listen + "'");
-  options->host = listen.substr(0, colon);
-  options->port = port;
-  return Status::Ok();
-}
 
 // Waits for SIGINT or SIGTERM and then stops `server`; returns when that happened or `*done` is
 // set. The signals are blocked in every thread (see RunServe) and taken here with sigtimedwait,
@@ -77,20 +62,38 @@ int RunTenantCreate(const std::vector<std::string>& argv) {
 }  // namespace
 
 int RunServe(const std::vector<std::string>& argv) {
-  Args args("serve", "serve the HTTP API (see README \"Command line\")");
+  Args args("serve", "serve the HTTP API (see README \"Command line\" and docs/api.md)");
   const server::ServerOptions defaults;
-  args.Flag("listen", "HOST:PORT", "address to listen on; port 0 picks a free port", false,
-            defaults.host + ":" + std::to_string(defaults.port));
-  args.Flag("db", "FILE", "SQLite database file, created if missing", false, defaults.db_path);
-  args.Flag("model", "FILE", "model file (from 'ticketwise train') used for every tenant", true);
+  args.Flag("config", "FILE", "TOML settings file (see docs/api.md, \"Configuration\")");
+  args.Flag("listen", "HOST:PORT",
+            "address to listen on (default " + defaults.host + ":" + std::to_string(defaults.port) +
+                "); port 0 picks a free port");
+  args.Flag("db", "FILE",
+            "SQLite database file, created if missing (default " + defaults.db_path + ")");
+  args.Flag("model", "FILE",
+            "model file (from 'ticketwise train') for tenants without an active model of their "
+            "own");
+  args.Flag("rate-limit", "N", "requests per second per tenant, 0 for no limit (default 1000)");
   auto parsed = args.Parse(argv);
   if (!parsed) return Usage(parsed.error());
   if (!*parsed) return 0;
 
+  // Defaults, then the file, then the environment, then these flags.
   server::ServerOptions options;
-  if (Status s = ParseListen(args.Get("listen"), &options); !s.ok()) return Usage(s);
-  options.db_path = args.Get("db");
-  options.model_path = args.Get("model");
+  if (Status s = server::LoadConfig(args.Has("config") ? args.Get("config") : std::string(),
+                                    server::ProcessEnv, &options);
+      !s.ok())
+    return Usage(s);
+  if (args.Has("listen")) {
+    if (Status s = server::ApplyListen(args.Get("listen"), &options); !s.ok()) return Usage(s);
+  }
+  if (args.Has("db")) options.db_path = args.Get("db");
+  if (args.Has("model")) options.model_path = args.Get("model");
+  if (args.Has("rate-limit")) {
+    auto rate = args.GetDouble("rate-limit");
+    if (!rate || *rate < 0) return Usage(Status::InvalidArgument("--rate-limit must be >= 0"));
+    options.rate_limit = *rate;
+  }
 
   // Block the stop signals before any thread exists so that every thread inherits the mask and
   // only WatchSignals receives them.

@@ -21,14 +21,26 @@ void Engine::SetModel(const std::string& tenant, std::shared_ptr<const classify:
   models_.insert_or_assign(tenant, TenantModel{std::move(model), std::move(version)});
 }
 
-bool Engine::HasModel(std::string_view tenant) const {
-  std::shared_lock lock(models_mu_);
-  return models_.find(tenant) != models_.end();
+void Engine::SetDefaultModel(std::shared_ptr<const classify::Model> model, std::string version) {
+  std::unique_lock lock(models_mu_);
+  default_model_ = TenantModel{std::move(model), std::move(version)};
 }
 
-std::size_t Engine::ModelCount() const {
+void Engine::SetPolicy(const std::string& tenant, const std::string& field, FieldPolicy policy) {
+  std::unique_lock lock(models_mu_);
+  policies_[tenant].insert_or_assign(field, policy);
+}
+
+bool Engine::HasModel(std::string_view tenant) const {
   std::shared_lock lock(models_mu_);
-  return models_.size();
+  return models_.find(tenant) != models_.end() || default_model_.model != nullptr;
+}
+
+std::string Engine::ModelVersion(std::string_view tenant) const {
+  std::shared_lock lock(models_mu_);
+  auto it = models_.find(tenant);
+  if (it != models_.end()) return it->second.version;
+  return default_model_.model != nullptr ? default_model_.version : std::string();
 }
 
 std::unique_ptr<classify::PredictScratch> Engine::AcquireScratch() const {
@@ -47,13 +59,17 @@ void Engine::ReleaseScratch(std::unique_ptr<classify::PredictScratch> scratch) c
 Result<Decision> Engine::Decide(std::string_view tenant, const Ticket& ticket) const {
   const auto start = std::chrono::steady_clock::now();
   TenantModel tm;
+  FieldPolicy policy;
   {
     // Copy the pointer and release the lock at once, so SetModel never waits for a prediction.
     std::shared_lock lock(models_mu_);
     auto it = models_.find(tenant);
-    if (it == models_.end())
+    tm = it != models_.end() ? it->second : default_model_;
+    if (tm.model == nullptr)
       return Fail(Status::FailedPrecondition("tenant '" + std::string(tenant) + "' has no model"));
-    tm = it->second;
+    if (auto p = policies_.find(tenant); p != policies_.end()) {
+      if (auto f = p->second.find("category"); f != p->second.end()) policy = f->second;
+    }
   }
 
   const std::string text = ModelText(ticket);
@@ -71,7 +87,11 @@ Result<Decision> Engine::Decide(std::string_view tenant, const Ticket& ticket) c
   field.top.reserve(p.top.size());
   for (const classify::LabelProbability& lp : p.top)
     field.top.push_back(Alternative{std::string(labels.Name(lp.label)), lp.p});
-  field.mode = options_.mode;
+  field.mode = policy.mode;
+  // Auto acts only on a confident decision; anything less is offered to an agent instead.
+  if (policy.mode == Mode::kAuto &&
+      (field.abstained || field.confidence < policy.auto_min_confidence))
+    field.mode = Mode::kSuggest;
   field.model_version = std::move(tm.version);
 
   Decision decision;

@@ -29,8 +29,13 @@ struct EngineOptions {
   double target_precision = 0.9;
   // How many alternatives (best first, the decided label included) a FieldDecision lists.
   std::size_t top_k = 3;
-  // The mode recorded on every field until per-tenant policy exists.
+};
+
+// How one field of one tenant may act. In auto mode a decision acts only when it did not abstain
+// and its confidence reaches auto_min_confidence; otherwise it is recorded as a suggestion.
+struct FieldPolicy {
   Mode mode = Mode::kShadow;
+  double auto_min_confidence = 0.95;
 };
 
 class Engine {
@@ -45,11 +50,17 @@ class Engine {
   void SetModel(const std::string& tenant, std::shared_ptr<const classify::Model> model,
                 std::string version);
 
-  // Whether `tenant` has a model.
+  // The model of every tenant that has none of its own; null removes it.
+  void SetDefaultModel(std::shared_ptr<const classify::Model> model, std::string version);
+
+  // Sets how `field` of `tenant` may act; fields without a policy are in shadow mode.
+  void SetPolicy(const std::string& tenant, const std::string& field, FieldPolicy policy);
+
+  // Whether `tenant` has a model, its own or the default.
   bool HasModel(std::string_view tenant) const;
 
-  // Number of tenants that have a model.
-  std::size_t ModelCount() const;
+  // The version that decides `tenant`'s tickets now, or "" when it has no model.
+  std::string ModelVersion(std::string_view tenant) const;
 
   // Decides `ticket` for `tenant`: one FieldDecision for "category". The Decision's id, ticket_id,
   // input_hash and created_at_ms are left for the store. FailedPrecondition when the tenant has no
@@ -70,6 +81,10 @@ class Engine {
   const EngineOptions options_;
   mutable std::shared_mutex models_mu_;
   std::map<std::string, TenantModel, std::less<>> models_;  // GUARDED_BY(models_mu_)
+  TenantModel default_model_;                               // GUARDED_BY(models_mu_)
+  // tenant -> field -> policy
+  std::map<std::string, std::map<std::string, FieldPolicy, std::less<>>, std::less<>>
+      policies_;  // GUARDED_BY(models_mu_)
   mutable std::mutex scratch_mu_;
   mutable std::vector<std::unique_ptr<classify::PredictScratch>>
       scratch_;  // GUARDED_BY(scratch_mu_)

@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "store/codec.h"
 #include "text/utf8.h"
 
 namespace ticketwise::server {
@@ -141,6 +142,145 @@ std::string TicketJson(const store::StoredTicket& stored) {
                     {"fields", t.fields},
                     {"updated_at_ms", stored.updated_at_ms}};
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<store::Feedback> ParseFeedbackRequest(std::string_view body) {
+  if (const std::size_t bad = text::FindInvalidUtf8(body); bad != std::string_view::npos)
+    return Fail(Status::InvalidArgument("body is not valid UTF-8 at byte " + std::to_string(bad)));
+  auto parsed = ParseJson(body);
+  if (!parsed) return Fail(parsed.error());
+  const json& j = *parsed;
+  if (!j.is_object()) return Fail(Status::InvalidArgument("body must be a JSON object"));
+  store::Feedback f;
+  std::string verdict;
+  for (auto [name, out] :
+       {std::pair{"field", &f.field}, std::pair{"verdict", &verdict}, std::pair{"value", &f.value},
+        std::pair{"reason", &f.reason}, std::pair{"actor", &f.actor}})
+    if (Status s = OptionalString(j, name, out); !s.ok()) return Fail(s);
+  if (f.field.empty()) return Fail(Status::InvalidArgument("field 'field' is required"));
+  auto v = store::ParseVerdict(verdict);
+  if (!v)
+    return Fail(Status::InvalidArgument(
+        "field 'verdict' must be \"accepted\", \"corrected\" or \"flagged\""));
+  f.verdict = *v;
+  if (f.verdict == store::Verdict::kCorrected && f.value.empty())
+    return Fail(Status::InvalidArgument("field 'value' is required when the verdict is corrected"));
+  if (f.actor.empty()) f.actor = "api";
+  return f;
+}
+
+Result<store::FieldMode> ParseModeRequest(std::string_view body) {
+  if (const std::size_t bad = text::FindInvalidUtf8(body); bad != std::string_view::npos)
+    return Fail(Status::InvalidArgument("body is not valid UTF-8 at byte " + std::to_string(bad)));
+  auto parsed = ParseJson(body);
+  if (!parsed) return Fail(parsed.error());
+  const json& j = *parsed;
+  if (!j.is_object()) return Fail(Status::InvalidArgument("body must be a JSON object"));
+  store::FieldMode m;
+  std::string mode;
+  if (Status s = OptionalString(j, "mode", &mode); !s.ok()) return Fail(s);
+  const std::optional<Mode> parsed_mode = ParseMode(mode);
+  if (!parsed_mode)
+    return Fail(
+        Status::InvalidArgument("field 'mode' must be \"shadow\", \"suggest\" or \"auto\""));
+  m.mode = *parsed_mode;
+  if (auto it = j.find("auto_min_confidence"); it != j.end() && !it->is_null()) {
+    if (!it->is_number())
+      return Fail(Status::InvalidArgument("field 'auto_min_confidence' must be a number"));
+    m.auto_min_confidence = it->get<double>();
+    if (!(m.auto_min_confidence >= 0.0 && m.auto_min_confidence <= 1.0))
+      return Fail(Status::InvalidArgument("field 'auto_min_confidence' must be between 0 and 1"));
+  }
+  return m;
+}
+
+Result<TrainRequest> ParseTrainRequest(std::string_view body) {
+  TrainRequest r;
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return r;
+  if (const std::size_t bad = text::FindInvalidUtf8(body); bad != std::string_view::npos)
+    return Fail(Status::InvalidArgument("body is not valid UTF-8 at byte " + std::to_string(bad)));
+  auto parsed = ParseJson(body);
+  if (!parsed) return Fail(parsed.error());
+  const json& j = *parsed;
+  if (!j.is_object()) return Fail(Status::InvalidArgument("body must be a JSON object"));
+  if (Status s = OptionalString(j, "field", &r.field); !s.ok()) return Fail(s);
+  if (r.field.empty()) return Fail(Status::InvalidArgument("field 'field' must not be empty"));
+  if (auto it = j.find("activate"); it != j.end() && !it->is_null()) {
+    if (!it->is_boolean())
+      return Fail(Status::InvalidArgument("field 'activate' must be true or false"));
+    r.activate = it->get<bool>();
+  }
+  return r;
+}
+
+namespace {
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+json FeedbackObject(const store::Feedback& f) {
+  return {{"id", f.id},       {"decision_id", f.decision_id},
+          {"field", f.field}, {"verdict", store::VerdictName(f.verdict)},
+          {"value", f.value}, {"reason", f.reason},
+          {"actor", f.actor}, {"created_at_ms", f.created_at_ms}};
+}
+
+json ModelObject(const store::ModelVersion& m) {
+  json metrics = json::parse(m.metrics_json, nullptr, false);
+  if (metrics.is_discarded()) metrics = json::object();
+  return {{"version", m.version},
+          {"field", m.field},
+          {"state", store::ModelStateName(m.state)},
+          {"active", m.active},
+          {"created_at_ms", m.created_at_ms},
+          {"finished_at_ms", m.finished_at_ms},
+          {"metrics", std::move(metrics)},
+          {"error", m.error}};
+}
+
+}  // namespace
+
+std::string DecisionListJson(const std::vector<Decision>& decisions, bool more) {
+  json list = json::array();
+  for (const Decision& d : decisions) list.push_back(json::parse(DecisionJson(d)));
+  json next = nullptr;
+  if (more && !decisions.empty()) next = decisions.back().id;
+  return Dump({{"decisions", std::move(list)}, {"next_before", std::move(next)}});
+}
+
+std::string FeedbackJson(const store::Feedback& feedback) { return Dump(FeedbackObject(feedback)); }
+
+std::string FeedbackListJson(const std::vector<store::Feedback>& feedback) {
+  json list = json::array();
+  for (const store::Feedback& f : feedback) list.push_back(FeedbackObject(f));
+  return Dump({{"feedback", std::move(list)}});
+}
+
+std::string ModelJson(const store::ModelVersion& model) { return Dump(ModelObject(model)); }
+
+std::string ModelListJson(const std::vector<store::ModelVersion>& models) {
+  json list = json::array();
+  for (const store::ModelVersion& m : models) list.push_back(ModelObject(m));
+  return Dump({{"models", std::move(list)}});
+}
+
+std::string ModesJson(const std::vector<store::FieldMode>& modes) {
+  json out = json::object();
+  for (const store::FieldMode& m : modes)
+    out[m.field] = {{"mode", ModeName(m.mode)},
+                    {"auto_min_confidence", m.auto_min_confidence},
+                    {"updated_at_ms", m.updated_at_ms}};
+  return Dump({{"modes", std::move(out)}});
+}
+
+std::string ImportReportJson(const ingest::ImportReport& report, std::string_view field) {
+  json skipped = json::array();
+  for (const ingest::SkippedRow& row : report.skipped)
+    skipped.push_back({{"line", row.line}, {"reason", row.reason}});
+  return Dump({{"field", field},
+               {"rows_seen", report.rows_seen},
+               {"rows_accepted", report.rows_accepted},
+               {"rows_skipped", report.rows_skipped},
+               {"skipped", std::move(skipped)}});
 }
 
 std::string ErrorJson(std::string_view code, std::string_view message) {

@@ -9,7 +9,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "ingest/import.h"
 #include "store/store.h"
 #include "ticketwise/decision.h"
 #include "ticketwise/status.h"
@@ -34,6 +36,40 @@ std::string DecisionJson(const Decision& decision);
 // {"id", "external_id", "title", "description", "comments", "requester", "service", "fields",
 //  "updated_at_ms"}
 std::string TicketJson(const store::StoredTicket& ticket);
+
+// Parses the body of `POST /v1/decisions/{id}/feedback`:
+//   {"field": str, "verdict": "accepted"|"corrected"|"flagged", "value": str, "reason": str,
+//    "actor": str}
+// field and verdict are required, value too for "corrected". decision_id is left empty.
+Result<store::Feedback> ParseFeedbackRequest(std::string_view body);
+
+// Parses the body of `PUT /v1/modes/{field}`: {"mode": "shadow"|"suggest"|"auto",
+// "auto_min_confidence": number in [0, 1] (default 0.95)}. The result's field is left empty.
+Result<store::FieldMode> ParseModeRequest(std::string_view body);
+
+struct TrainRequest {
+  std::string field = "category";
+  bool activate = false;
+};
+// Parses the body of `POST /v1/models/train`: {"field": str, "activate": bool}, both optional;
+// an empty body means the defaults.
+Result<TrainRequest> ParseTrainRequest(std::string_view body);
+
+// {"decisions": [DecisionJson...], "next_before": id or null}
+std::string DecisionListJson(const std::vector<Decision>& decisions, bool more);
+// {"id", "decision_id", "field", "verdict", "value", "reason", "actor", "created_at_ms"}
+std::string FeedbackJson(const store::Feedback& feedback);
+// {"feedback": [FeedbackJson...]}
+std::string FeedbackListJson(const std::vector<store::Feedback>& feedback);
+// {"version", "field", "state", "active", "created_at_ms", "finished_at_ms", "metrics", "error"}
+std::string ModelJson(const store::ModelVersion& model);
+// {"models": [ModelJson...]}
+std::string ModelListJson(const std::vector<store::ModelVersion>& models);
+// {"modes": {field: {"mode", "auto_min_confidence", "updated_at_ms"}}}
+std::string ModesJson(const std::vector<store::FieldMode>& modes);
+
+// {"field", "rows_seen", "rows_accepted", "rows_skipped", "skipped": [{"line", "reason"}]}
+std::string ImportReportJson(const ingest::ImportReport& report, std::string_view field);
 
 // {"error": {"code": code, "message": message}}
 std::string ErrorJson(std::string_view code, std::string_view message);

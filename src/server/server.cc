@@ -1,34 +1,44 @@
 #include "server/server.h"
 
-#include <httplib.h>
-
 #include <algorithm>
-#include <array>
-#include <atomic>
 #include <cctype>
 #include <chrono>
-#include <condition_variable>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <mutex>
-#include <optional>
-#include <regex>
-#include <string_view>
 #include <thread>
 #include <utility>
 
 #include "classify/model.h"
-#include "engine/engine.h"
 #include "server/api_json.h"
+#include "server/server_impl.h"
 #include "store/sqlite_store.h"
-#include "store/store.h"
 
 namespace ticketwise::server {
 namespace {
 
-constexpr char kJson[] = "application/json";
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
 
-// The one place where a Status becomes an HTTP status code.
+// Hex of the model's content checksum, so a decision names exactly the bytes that made it, even
+// when someone overwrites the model file under the same name.
+std::string FileModelVersion(const std::string& path, const classify::Model& model) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx",
+                static_cast<unsigned long long>(classify::Model::FileChecksum(model.Serialize())));
+  return std::filesystem::path(path).stem().string() + "@" + hex;
+}
+
+double SteadySeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
 int HttpStatusFor(StatusCode code) {
   switch (code) {
     case StatusCode::kOk:
@@ -64,7 +74,7 @@ void SendError(httplib::Response& res, int http_status, std::string_view code,
 void SendStatus(httplib::Response& res, const Status& status) {
   const int http = HttpStatusFor(status.code());
   // Internal details (paths, SQL errors) are for the operator's log, not for the client.
-  if (http >= 500) {
+  if (http >= 500 && status.code() != StatusCode::kFailedPrecondition) {
     std::fprintf(stderr, "ticketwise serve: %s\n", status.ToString().c_str());
     SendError(res, http, StatusCodeName(status.code()), "the server could not handle the request");
     return;
@@ -72,68 +82,12 @@ void SendStatus(httplib::Response& res, const Status& status) {
   SendError(res, http, StatusCodeName(status.code()), status.message());
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-// The media type of a Content-Type header without parameters, lower-cased:
-// "Application/JSON; charset=utf-8" -> "application/json".
 std::string MediaType(std::string_view content_type) {
   content_type = content_type.substr(0, content_type.find(';'));
   while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
   while (!content_type.empty() && content_type.front() == ' ') content_type.remove_prefix(1);
   return Lower(content_type);
 }
-
-// Hex of the model's content checksum, so a decision names exactly the bytes that made it, even
-// when someone overwrites the model file under the same name.
-std::string ModelVersion(const std::string& path, const classify::Model& model) {
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(classify::Model::FileChecksum(model.Serialize())));
-  return std::filesystem::path(path).stem().string() + "@" + hex;
-}
-
-struct Route {
-  std::regex pattern;
-  const char* allow;  // methods served, for 405's Allow header
-};
-
-}  // namespace
-
-struct Server::Impl {
-  ServerOptions options;
-  std::unique_ptr<store::Store> store;
-  engine::Engine engine;
-  std::shared_ptr<const classify::Model> model;
-  std::string model_version;
-  std::vector<Route> routes;
-  httplib::Server http;
-
-  std::mutex stop_mu;
-  std::condition_variable stop_cv;
-  bool stop_requested = false;  // GUARDED_BY(stop_mu)
-  bool listen_done = false;     // GUARDED_BY(stop_mu)
-
-  void InstallRoutes();
-
-  // Resolves the bearer key to a tenant, or answers the request (401, or the store's error).
-  std::optional<std::string> Authenticate(const httplib::Request& req, httplib::Response& res);
-
-  // One model serves every tenant until per-tenant training exists (issue 3, models API); tenants
-  // created after the server started get it on their first request.
-  void EnsureModel(const std::string& tenant) {
-    if (!engine.HasModel(tenant)) engine.SetModel(tenant, model, model_version);
-  }
-
-  void PostTicket(const httplib::Request& req, httplib::Response& res);
-  void GetTicket(const httplib::Request& req, httplib::Response& res);
-  void GetDecision(const httplib::Request& req, httplib::Response& res);
-  void Fallback(const httplib::Request& req, httplib::Response& res);
-};
 
 std::optional<std::string> Server::Impl::Authenticate(const httplib::Request& req,
                                                       httplib::Response& res) {
@@ -157,52 +111,55 @@ std::optional<std::string> Server::Impl::Authenticate(const httplib::Request& re
     }
     return std::nullopt;
   }
+  if (const double wait = limiter->Take(*tenant, SteadySeconds()); wait > 0.0) {
+    metrics.RecordRateLimited(*tenant);
+    res.set_header("Retry-After", std::to_string(static_cast<long>(std::ceil(wait))));
+    SendError(res, 429, "rate_limited", "too many requests for this tenant; retry later");
+    return std::nullopt;
+  }
   return std::move(*tenant);
 }
 
-void Server::Impl::PostTicket(const httplib::Request& req, httplib::Response& res) {
-  auto tenant = Authenticate(req, res);
-  if (!tenant) return;
-  if (MediaType(req.get_header_value("Content-Type")) != kJson) {
-    SendError(res, 415, "unsupported_media_type", "Content-Type must be application/json");
-    return;
-  }
-  // The HTTP library already refuses larger bodies while reading (set_payload_max_length); this
-  // keeps the limit true even if that setting is ever dropped.
-  if (req.body.size() > options.max_body_bytes) {
-    SendError(res, 413, "payload_too_large",
-              "body exceeds " + std::to_string(options.max_body_bytes) + " bytes");
-    return;
-  }
-  auto ticket = ParseTicketRequest(req.body);
-  if (!ticket) return SendStatus(res, ticket.error());
-  ticket->tenant = *tenant;
-
-  EnsureModel(*tenant);
-  auto decision = engine.Decide(*tenant, *ticket);
-  if (!decision) return SendStatus(res, decision.error());
-  // Committed before the response leaves: a client that got 201 can always read it back.
-  if (Status s = store->RecordTriage(*tenant, *ticket, &*decision); !s.ok())
-    return SendStatus(res, s);
-  res.status = 201;
-  res.set_header("Location", "/v1/decisions/" + decision->id);
-  res.set_content(DecisionJson(*decision), kJson);
+bool Server::Impl::RequireJson(const httplib::Request& req, httplib::Response& res) {
+  if (MediaType(req.get_header_value("Content-Type")) == kJson) return true;
+  SendError(res, 415, "unsupported_media_type", "Content-Type must be application/json");
+  return false;
 }
 
-void Server::Impl::GetTicket(const httplib::Request& req, httplib::Response& res) {
-  auto tenant = Authenticate(req, res);
-  if (!tenant) return;
-  auto ticket = store->GetTicket(*tenant, req.matches[1].str());
-  if (!ticket) return SendStatus(res, ticket.error());
-  res.set_content(TicketJson(*ticket), kJson);
+void Server::Impl::Measure(const std::string& route, const httplib::Request& req,
+                           httplib::Response& res, const std::function<void()>& handle) {
+  const auto start = std::chrono::steady_clock::now();
+  handle();
+  metrics.RecordRequest(
+      route, req.method, res.status,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 
-void Server::Impl::GetDecision(const httplib::Request& req, httplib::Response& res) {
-  auto tenant = Authenticate(req, res);
-  if (!tenant) return;
-  auto decision = store->GetDecision(*tenant, req.matches[1].str());
-  if (!decision) return SendStatus(res, decision.error());
-  res.set_content(DecisionJson(*decision), kJson);
+void Server::Impl::Add(const char* method, const char* name, const char* regex, Handler handler) {
+  const std::string route = name;
+  auto fn = [this, route, handler](const httplib::Request& req, httplib::Response& res) {
+    Measure(route, req, res, [&] {
+      auto tenant = Authenticate(req, res);
+      if (!tenant) return;
+      if (req.body.size() > options.max_body_bytes) {
+        SendError(res, 413, "payload_too_large",
+                  "body exceeds " + std::to_string(options.max_body_bytes) + " bytes");
+        return;
+      }
+      (this->*handler)(req, res, *tenant);
+    });
+  };
+  const std::string m = method;
+  if (m == "GET") http.Get(regex, fn);
+  if (m == "POST") http.Post(regex, fn);
+  if (m == "PUT") http.Put(regex, fn);
+  for (Route& r : routes) {
+    if (r.name == route) {
+      r.allow += ", " + m;
+      return;
+    }
+  }
+  routes.push_back({route, std::regex(regex), m});
 }
 
 void Server::Impl::Fallback(const httplib::Request& req, httplib::Response& res) {
@@ -218,34 +175,75 @@ void Server::Impl::Fallback(const httplib::Request& req, httplib::Response& res)
 }
 
 void Server::Impl::InstallRoutes() {
-  // Kept next to the handlers below so that the 405 check knows every path the API serves.
-  routes = {{std::regex("/healthz"), "GET"},
-            {std::regex("/readyz"), "GET"},
-            {std::regex("/v1/tickets"), "POST"},
-            {std::regex("/v1/tickets/[^/]+"), "GET"},
-            {std::regex("/v1/decisions/[^/]+"), "GET"}};
-
-  http.set_payload_max_length(options.max_body_bytes);
-  http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("ok", "text/plain");
-  });
-  http.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
-    // Create refuses to build a Server without both, so readiness only fails if that changes.
-    if (store == nullptr || model == nullptr) {
-      SendError(res, 503, "unavailable", "store or model not ready");
-      return;
+  // The import streams to a file under its own limit; every other route takes max_body_bytes.
+  // A body a little over that is read and answered 413 by the handler, so the client gets its
+  // answer; one far over it (declared by Content-Length) is refused before it is read, and the
+  // connection is closed, because reading it would only waste time.
+  http.set_payload_max_length(std::max(options.max_body_bytes, options.max_import_bytes));
+  http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (req.path == "/v1/import") return httplib::Server::HandlerResponse::Unhandled;
+    const std::string length = req.get_header_value("Content-Length");
+    const std::size_t cut_off = 16 * options.max_body_bytes;
+    if (!length.empty() && length.size() < 20 &&
+        std::all_of(length.begin(), length.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+        std::stoull(length) > cut_off) {
+      SendError(res, 413, "payload_too_large",
+                "body exceeds " + std::to_string(options.max_body_bytes) + " bytes");
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
     }
-    res.set_content("ready", "text/plain");
+    return httplib::Server::HandlerResponse::Unhandled;
   });
-  http.Post("/v1/tickets",
-            [this](const httplib::Request& req, httplib::Response& res) { PostTicket(req, res); });
-  http.Get("/v1/tickets/([^/]+)",
-           [this](const httplib::Request& req, httplib::Response& res) { GetTicket(req, res); });
-  http.Get("/v1/decisions/([^/]+)",
-           [this](const httplib::Request& req, httplib::Response& res) { GetDecision(req, res); });
+
+  routes.push_back({"/healthz", std::regex("/healthz"), "GET"});
+  routes.push_back({"/readyz", std::regex("/readyz"), "GET"});
+  routes.push_back({"/metrics", std::regex("/metrics"), "GET"});
+  http.Get("/healthz", [this](const httplib::Request& req, httplib::Response& res) {
+    Measure("/healthz", req, res, [&] { res.set_content("ok", "text/plain"); });
+  });
+  http.Get("/readyz", [this](const httplib::Request& req, httplib::Response& res) {
+    Measure("/readyz", req, res, [&] {
+      // Ready when the database answers; tenants without a model get 503 on their own requests.
+      if (auto tenants = store->ListTenants(); !tenants) {
+        SendError(res, 503, "unavailable", "the database is not reachable");
+        return;
+      }
+      res.set_content("ready", "text/plain");
+    });
+  });
+  http.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+    Measure("/metrics", req, res, [&] {
+      std::vector<std::pair<std::string, std::string>> models;
+      if (auto tenants = store->ListTenants(); tenants) {
+        for (const store::Tenant& t : *tenants) {
+          std::string version = engine.ModelVersion(t.id);
+          if (!version.empty()) models.emplace_back(t.id, std::move(version));
+        }
+      }
+      res.set_content(metrics.Render(models), "text/plain; version=0.0.4");
+    });
+  });
+
+  Add("POST", "/v1/tickets", "/v1/tickets", &Impl::PostTicket);
+  Add("GET", "/v1/tickets/{id}", "/v1/tickets/([^/]+)", &Impl::GetTicket);
+  Add("GET", "/v1/decisions", "/v1/decisions", &Impl::ListDecisions);
+  Add("GET", "/v1/decisions/{id}", "/v1/decisions/([^/]+)", &Impl::GetDecision);
+  Add("POST", "/v1/decisions/{id}/feedback", "/v1/decisions/([^/]+)/feedback", &Impl::PostFeedback);
+  Add("GET", "/v1/decisions/{id}/feedback", "/v1/decisions/([^/]+)/feedback", &Impl::ListFeedback);
+  routes.push_back({"/v1/import", std::regex("/v1/import"), "POST"});
+  http.Post("/v1/import", [this](const httplib::Request& req, httplib::Response& res,
+                                 const httplib::ContentReader& reader) {
+    Measure("/v1/import", req, res, [&] { PostImport(req, res, reader); });
+  });
+  Add("POST", "/v1/models/train", "/v1/models/train", &Impl::TrainModel);
+  Add("GET", "/v1/models", "/v1/models", &Impl::ListModels);
+  Add("GET", "/v1/models/{version}", "/v1/models/([^/]+)", &Impl::GetModel);
+  Add("POST", "/v1/models/{version}/activate", "/v1/models/([^/]+)/activate", &Impl::ActivateModel);
+  Add("GET", "/v1/modes", "/v1/modes", &Impl::ListModes);
+  Add("PUT", "/v1/modes/{field}", "/v1/modes/([^/]+)", &Impl::SetMode);
 
   auto fallback = [this](const httplib::Request& req, httplib::Response& res) {
-    Fallback(req, res);
+    Measure("unmatched", req, res, [&] { Fallback(req, res); });
   };
   http.Get(".*", fallback);
   http.Post(".*", fallback);
@@ -275,27 +273,64 @@ void Server::Impl::InstallRoutes() {
       });
 }
 
+Status Server::Impl::LoadTenantState() {
+  auto active = store->ActiveModels();
+  if (!active) return active.error();
+  for (const auto& [tenant, version] : *active) {
+    auto bytes = store->ModelBytes(tenant, version.version);
+    if (!bytes) return bytes.error();
+    auto model = classify::Model::Deserialize(*bytes);
+    if (!model)
+      return model.error().WithContext("model " + version.version + " of tenant " + tenant);
+    engine.SetModel(tenant, std::make_shared<const classify::Model>(std::move(*model)),
+                    version.version);
+  }
+  auto tenants = store->ListTenants();
+  if (!tenants) return tenants.error();
+  for (const store::Tenant& t : *tenants) {
+    auto modes = store->ListFieldModes(t.id);
+    if (!modes) return modes.error();
+    for (const store::FieldMode& m : *modes)
+      engine.SetPolicy(t.id, m.field, {m.mode, m.auto_min_confidence});
+  }
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
-  if (options.model_path.empty()) return Fail(Status::InvalidArgument("a model file is required"));
   if (options.port < 0 || options.port > 65535)
     return Fail(Status::InvalidArgument("port must be in 0..65535"));
-  if (options.max_body_bytes == 0)
-    return Fail(Status::InvalidArgument("max_body_bytes must be positive"));
+  if (options.max_body_bytes == 0 || options.max_import_bytes == 0)
+    return Fail(Status::InvalidArgument("body limits must be positive"));
+  if (!(options.rate_limit >= 0.0) || !(options.rate_burst >= 0.0))
+    return Fail(Status::InvalidArgument("rate limits must not be negative"));
 
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  auto model = classify::Model::Load(options.model_path);
-  if (!model) return Fail(model.error());  // Load names the file already
-  impl->model = std::make_shared<const classify::Model>(std::move(*model));
-  impl->model_version = ModelVersion(options.model_path, *impl->model);
+  if (!options.model_path.empty()) {
+    auto model = classify::Model::Load(options.model_path);
+    if (!model) return Fail(model.error());  // Load names the file already
+    const std::string version = FileModelVersion(options.model_path, *model);
+    impl->engine.SetDefaultModel(std::make_shared<const classify::Model>(std::move(*model)),
+                                 version);
+  }
 
   auto store = store::OpenSqliteStore(options.db_path);
   if (!store) return Fail(store.error().WithContext(options.db_path));
   impl->store = std::move(*store);
-  auto tenants = impl->store->ListTenants();
-  if (!tenants) return Fail(tenants.error());
-  for (const store::Tenant& t : *tenants) impl->EnsureModel(t.id);
-
+  if (Status s = impl->store->FailAbandonedModels(); !s.ok()) return Fail(s);
+  if (Status s = impl->LoadTenantState(); !s.ok()) return Fail(s);
+  impl->limiter = std::make_unique<RateLimiter>(options.rate_limit, options.rate_burst);
+  Impl* raw = impl.get();
+  impl->trainer = std::make_unique<ModelTrainer>(
+      impl->store.get(), TrainerOptions{.threads = options.train_threads},
+      [raw](const std::string& tenant, const std::string& version,
+            std::shared_ptr<const classify::Model> model) {
+        raw->engine.SetModel(tenant, std::move(model), version);
+      });
+  if (options.http_threads > 0) {
+    const std::size_t n = options.http_threads;
+    impl->http.new_task_queue = [n] { return new httplib::ThreadPool(n); };
+  }
   impl->InstallRoutes();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -23,16 +24,26 @@ struct ServerOptions {
   int port = 8080;
   // Largest request body accepted; larger ones get 413 before they are parsed.
   std::size_t max_body_bytes = std::size_t{1} << 20;
-  // The model file installed for every tenant (required).
+  // Largest upload to POST /v1/import, which streams to a temporary file rather than memory.
+  std::size_t max_import_bytes = std::size_t{256} << 20;
+  // A model file that decides for every tenant without an active model of its own; empty: such
+  // tenants get 503 until they train one.
   std::string model_path;
   // The SQLite database file, created if missing.
   std::string db_path = "./ticketwise.db";
+  // Requests per second each tenant may make on average (0: no limit) and at once.
+  double rate_limit = 1000.0;
+  double rate_burst = 2000.0;
+  // Threads for background model training; 0: one per core.
+  std::uint32_t train_threads = 0;
+  // HTTP worker threads; 0: the library's default.
+  std::size_t http_threads = 0;
 };
 
 class Server {
  public:
-  // Loads the model and opens the store. InvalidArgument for bad options; the model's and the
-  // store's errors otherwise.
+  // Opens the store, loads the default model (if any) and every tenant's active models and modes.
+  // InvalidArgument for bad options; the model's and the store's errors otherwise.
   static Result<std::unique_ptr<Server>> Create(const ServerOptions& options);
 
   ~Server();

@@ -23,6 +23,25 @@ std::string_view VerdictName(Verdict verdict) {
   return "accepted";
 }
 
+std::string_view ModelStateName(ModelState state) {
+  switch (state) {
+    case ModelState::kTraining:
+      return "training";
+    case ModelState::kReady:
+      return "ready";
+    case ModelState::kFailed:
+      return "failed";
+  }
+  return "failed";
+}
+
+Result<ModelState> DecodeModelState(std::string_view name) {
+  if (name == "training") return ModelState::kTraining;
+  if (name == "ready") return ModelState::kReady;
+  if (name == "failed") return ModelState::kFailed;
+  return Fail(Status::Corruption("unknown model state '" + std::string(name) + "'"));
+}
+
 Result<Verdict> ParseVerdict(std::string_view name) {
   if (name == "accepted") return Verdict::kAccepted;
   if (name == "corrected") return Verdict::kCorrected;

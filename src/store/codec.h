@@ -25,6 +25,8 @@ Result<Verdict> ParseVerdict(std::string_view name);
 
 Result<Visibility> DecodeVisibility(std::string_view name);
 
+Result<ModelState> DecodeModelState(std::string_view name);
+
 // Probabilities are written with 9 significant digits, enough for a float to read back bit-exact.
 std::string EncodeAlternatives(const std::vector<Alternative>& alternatives);
 // Corruption when `text` is not something EncodeAlternatives wrote.

@@ -7,7 +7,7 @@ namespace ticketwise::store {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // 1: tenants, tickets, decisions, feedback, audit.
     R"sql(
 CREATE TABLE tenants (
@@ -101,6 +101,44 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+)sql",
+    // 2: idempotency, per-field modes, model versions, content hashes of decisions.
+    R"sql(
+ALTER TABLE decisions ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE decisions ADD COLUMN idempotency_key TEXT;
+CREATE UNIQUE INDEX decisions_by_idempotency_key ON decisions (tenant_id, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+
+CREATE TABLE field_modes (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  field TEXT NOT NULL,
+  mode TEXT NOT NULL CHECK (mode IN ('shadow', 'suggest', 'auto')),
+  auto_min_confidence REAL NOT NULL CHECK (auto_min_confidence BETWEEN 0 AND 1),
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, field)
+);
+
+CREATE TABLE models (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  number INTEGER NOT NULL,  -- the version is "v" || number
+  field TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('training', 'ready', 'failed')),
+  created_at_ms INTEGER NOT NULL,
+  finished_at_ms INTEGER NOT NULL DEFAULT 0,
+  metrics TEXT NOT NULL DEFAULT '{}',
+  error TEXT NOT NULL DEFAULT '',
+  bytes BLOB,
+  PRIMARY KEY (tenant_id, number)
+);
+
+CREATE TABLE active_models (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  field TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  activated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, field),
+  FOREIGN KEY (tenant_id, number) REFERENCES models (tenant_id, number)
+);
 )sql",
 };
 

@@ -15,6 +15,36 @@ namespace ticketwise::store {
 namespace {
 
 constexpr std::size_t kMaxTenantNameBytes = 200;
+constexpr std::size_t kMaxIdempotencyKeyBytes = 255;
+
+// Appends `value` with its length, so that no two different field lists encode alike.
+void AppendField(std::string* out, std::string_view value) {
+  *out += std::to_string(value.size());
+  *out += ':';
+  *out += value;
+}
+
+// SHA-256 over everything a client sends about a ticket except timestamps: what decides whether a
+// repeated request is the same request.
+std::string ContentHash(const Ticket& t) {
+  std::string canonical;
+  for (std::string_view v :
+       {std::string_view(t.external_id), std::string_view(t.title), std::string_view(t.description),
+        std::string_view(t.requester), std::string_view(t.service)})
+    AppendField(&canonical, v);
+  canonical += 'C';
+  for (const Comment& c : t.comments) {
+    AppendField(&canonical, c.author);
+    AppendField(&canonical, c.body);
+    AppendField(&canonical, VisibilityName(c.visibility));
+  }
+  canonical += 'F';
+  for (const auto& [name, value] : t.fields) {
+    AppendField(&canonical, name);
+    AppendField(&canonical, value);
+  }
+  return Sha256Hex(canonical);
+}
 
 // Runs a PRAGMA that answers with one row and returns that row's first column as text.
 Result<std::string> PragmaText(Db* db, const char* sql) {
@@ -200,11 +230,16 @@ Result<std::string> SqliteStoreImpl::UpsertTicketLocked(std::string_view tenant,
 }
 
 Status SqliteStoreImpl::RecordTriage(std::string_view tenant, const Ticket& ticket,
-                                     Decision* decision) {
+                                     Decision* decision, std::string_view idempotency_key,
+                                     TriageOutcome* outcome) {
   if (decision == nullptr) return Status::InvalidArgument("no decision to record");
   if (ticket.external_id.empty()) return Status::InvalidArgument("ticket has no external id");
   if (!ticket.tenant.empty() && ticket.tenant != tenant) {
     return Status::InvalidArgument("ticket belongs to another tenant");
+  }
+  if (idempotency_key.size() > kMaxIdempotencyKeyBytes) {
+    return Status::InvalidArgument("idempotency key longer than " +
+                                   std::to_string(kMaxIdempotencyKeyBytes) + " bytes");
   }
   std::set<std::string_view> names;
   for (const FieldDecision& f : decision->fields) {
@@ -220,16 +255,28 @@ Status SqliteStoreImpl::RecordTriage(std::string_view tenant, const Ticket& tick
   d.id = std::move(*id);
   d.tenant = std::string(tenant);
   if (d.input_hash.empty()) d.input_hash = Sha256Hex(ModelText(ticket));
+  const std::string content_hash = ContentHash(ticket);
 
   std::lock_guard lock(mu_);
   d.created_at_ms = Now();
   Transaction tx(db_.get());
   if (Status s = tx.Begin(); !s.ok()) return s;
   if (Status s = TenantExistsLocked(tenant); !s.ok()) return s;
+  Result<std::string> replay =
+      ReplayedDecisionLocked(tenant, ticket.external_id, content_hash, idempotency_key);
+  if (!replay) return replay.error();
+  if (!replay->empty()) {
+    Result<Decision> earlier = LoadDecisionLocked(tenant, *replay);
+    if (!earlier) return earlier.error();
+    if (Status s = tx.Commit(); !s.ok()) return s;
+    *decision = std::move(*earlier);
+    if (outcome != nullptr) outcome->replayed = true;
+    return Status::Ok();
+  }
   Result<std::string> ticket_id = UpsertTicketLocked(tenant, ticket, d.created_at_ms);
   if (!ticket_id) return ticket_id.error();
   d.ticket_id = std::move(*ticket_id);
-  Result<std::int64_t> seq = InsertDecisionLocked(d);
+  Result<std::int64_t> seq = InsertDecisionLocked(d, content_hash, idempotency_key);
   if (!seq) return seq.error();
 
   std::string versions;
@@ -249,7 +296,42 @@ Status SqliteStoreImpl::RecordTriage(std::string_view tenant, const Ticket& tick
   if (Status s = AppendAuditLocked(audit); !s.ok()) return s;
   if (Status s = tx.Commit(); !s.ok()) return s;
   *decision = std::move(d);
+  if (outcome != nullptr) outcome->replayed = false;
   return Status::Ok();
+}
+
+Result<std::string> SqliteStoreImpl::ReplayedDecisionLocked(std::string_view tenant,
+                                                            std::string_view external_id,
+                                                            std::string_view content_hash,
+                                                            std::string_view idempotency_key) {
+  if (!idempotency_key.empty()) {
+    auto stmt = db_->Prepare(
+        "SELECT id, content_hash FROM decisions WHERE tenant_id = ?1 AND idempotency_key = ?2");
+    if (!stmt) return Fail(stmt.error());
+    (*stmt)->Bind(1, tenant);
+    (*stmt)->Bind(2, idempotency_key);
+    Result<bool> row = (*stmt)->Step();
+    if (!row) return Fail(row.error());
+    if (*row) {
+      if ((*stmt)->Text(1) != content_hash) {
+        return Fail(Status::AlreadyExists(
+            "the Idempotency-Key was already used for a request with different content"));
+      }
+      return (*stmt)->Text(0);
+    }
+    return std::string();
+  }
+  // The latest decision on this ticket, replayed when the content is unchanged.
+  auto stmt = db_->Prepare(
+      "SELECT d.id, d.content_hash FROM decisions d JOIN tickets t ON t.id = d.ticket_id"
+      " WHERE t.tenant_id = ?1 AND t.external_id = ?2 ORDER BY d.seq DESC LIMIT 1");
+  if (!stmt) return Fail(stmt.error());
+  (*stmt)->Bind(1, tenant);
+  (*stmt)->Bind(2, external_id);
+  Result<bool> row = (*stmt)->Step();
+  if (!row) return Fail(row.error());
+  if (*row && (*stmt)->Text(1) == content_hash) return (*stmt)->Text(0);
+  return std::string();
 }
 
 Result<StoredTicket> SqliteStoreImpl::GetTicket(std::string_view tenant,

@@ -10,12 +10,14 @@
 
 namespace ticketwise::store {
 
-Result<std::int64_t> SqliteStoreImpl::InsertDecisionLocked(const Decision& d) {
+Result<std::int64_t> SqliteStoreImpl::InsertDecisionLocked(const Decision& d,
+                                                           std::string_view content_hash,
+                                                           std::string_view idempotency_key) {
   std::int64_t seq = 0;
   {
     auto stmt = db_->Prepare(
-        "INSERT INTO decisions (id, tenant_id, ticket_id, input_hash, created_at_ms, engine_micros)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING seq");
+        "INSERT INTO decisions (id, tenant_id, ticket_id, input_hash, created_at_ms, engine_micros,"
+        " content_hash, idempotency_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING seq");
     if (!stmt) return Fail(stmt.error());
     Stmt& s = **stmt;
     s.Bind(1, d.id);
@@ -24,6 +26,12 @@ Result<std::int64_t> SqliteStoreImpl::InsertDecisionLocked(const Decision& d) {
     s.Bind(4, d.input_hash);
     s.Bind(5, d.created_at_ms);
     s.Bind(6, d.engine_micros);
+    s.Bind(7, content_hash);
+    if (idempotency_key.empty()) {
+      s.BindNull(8);
+    } else {
+      s.Bind(8, idempotency_key);
+    }
     Result<bool> row = s.Step();
     if (!row) return Fail(row.error());
     if (!*row) return Fail(Status::Internal("decision insert returned no seq"));

@@ -29,7 +29,8 @@ class SqliteStoreImpl final : public Store {
   Result<std::string> FindTenantByApiKey(std::string_view api_key) override;
   Result<std::vector<Tenant>> ListTenants() override;
 
-  Status RecordTriage(std::string_view tenant, const Ticket& ticket, Decision* decision) override;
+  Status RecordTriage(std::string_view tenant, const Ticket& ticket, Decision* decision,
+                      std::string_view idempotency_key, TriageOutcome* outcome) override;
   Result<StoredTicket> GetTicket(std::string_view tenant, std::string_view ticket_id) override;
   Result<Decision> GetDecision(std::string_view tenant, std::string_view decision_id) override;
   Result<std::vector<Decision>> ListDecisions(std::string_view tenant,
@@ -38,6 +39,27 @@ class SqliteStoreImpl final : public Store {
   Result<Feedback> RecordFeedback(std::string_view tenant, const Feedback& feedback) override;
   Result<std::vector<Feedback>> ListFeedback(std::string_view tenant,
                                              std::string_view decision_id) override;
+
+  Status ImportTickets(std::string_view tenant, const std::vector<Ticket>& tickets) override;
+  Result<std::vector<TrainingExample>> TrainingExamples(std::string_view tenant,
+                                                        std::string_view field,
+                                                        std::size_t limit) override;
+
+  Status SetFieldMode(std::string_view tenant, const FieldMode& mode,
+                      std::string_view actor) override;
+  Result<std::vector<FieldMode>> ListFieldModes(std::string_view tenant) override;
+
+  Result<ModelVersion> BeginModel(std::string_view tenant, std::string_view field) override;
+  Status FinishModel(std::string_view tenant, std::string_view version,
+                     std::string_view model_bytes, std::string_view metrics_json) override;
+  Status FailModel(std::string_view tenant, std::string_view version,
+                   std::string_view error) override;
+  Result<std::vector<ModelVersion>> ListModels(std::string_view tenant) override;
+  Result<ModelVersion> ActivateModel(std::string_view tenant, std::string_view version,
+                                     std::string_view actor) override;
+  Result<std::string> ModelBytes(std::string_view tenant, std::string_view version) override;
+  Result<std::vector<std::pair<std::string, ModelVersion>>> ActiveModels() override;
+  Status FailAbandonedModels() override;
 
   Result<std::vector<AuditRecord>> ListAudit(std::string_view tenant, std::uint32_t limit) override;
 
@@ -49,7 +71,14 @@ class SqliteStoreImpl final : public Store {
   Result<std::string> UpsertTicketLocked(std::string_view tenant, const Ticket& ticket,
                                          std::int64_t now);
   // Inserts the decision and its fields; returns its seq.
-  Result<std::int64_t> InsertDecisionLocked(const Decision& decision);
+  Result<std::int64_t> InsertDecisionLocked(const Decision& decision, std::string_view content_hash,
+                                            std::string_view idempotency_key);
+  // The id of the decision a triage request repeats (see Store::RecordTriage), or "".
+  Result<std::string> ReplayedDecisionLocked(std::string_view tenant, std::string_view external_id,
+                                             std::string_view content_hash,
+                                             std::string_view idempotency_key);
+  // The version row of `version` ("v<number>") if it is the tenant's, else NotFound.
+  Result<ModelVersion> LoadModelLocked(std::string_view tenant, std::string_view version);
   Status AppendAuditLocked(const AuditRecord& record);
   // The decision's seq if it is the tenant's, else NotFound.
   Result<std::int64_t> DecisionSeqLocked(std::string_view tenant, std::string_view decision_id);

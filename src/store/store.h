@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ticketwise/decision.h"
@@ -70,16 +71,55 @@ struct Feedback {
   std::int64_t created_at_ms = 0;  // assigned by the store
 };
 
+// How a field's decisions may act, per tenant. Fields without a row are in shadow mode.
+struct FieldMode {
+  std::string field{};
+  Mode mode = Mode::kShadow;
+  // In auto mode, the least confidence at which the engine acts by itself; below it the decision
+  // is recorded as a suggestion.
+  double auto_min_confidence = 0.95;
+  std::int64_t updated_at_ms = 0;  // assigned by the store
+};
+
+enum class ModelState : std::uint8_t { kTraining, kReady, kFailed };
+// "training", "ready", "failed".
+std::string_view ModelStateName(ModelState state);
+
+// One version of a tenant's model for one field.
+struct ModelVersion {
+  std::string version{};  // "v1", "v2", ... per tenant, in creation order
+  std::string field{};    // the field it decides ("category")
+  ModelState state = ModelState::kTraining;
+  bool active = false;              // the version that decides the field now
+  std::int64_t created_at_ms = 0;   // when training started
+  std::int64_t finished_at_ms = 0;  // when it became ready or failed; 0 while training
+  std::string metrics_json{};       // evaluation figures, a JSON object; "{}" until ready
+  std::string error{};              // why training failed
+};
+
+// A labelled text for training, as TrainingExamples hands it out.
+struct TrainingExample {
+  std::string text{};  // ModelText of the stored ticket
+  std::string label{};
+};
+
+// What RecordTriage did.
+struct TriageOutcome {
+  // The request repeated an earlier one (same Idempotency-Key, or same external id and content):
+  // nothing was written and `*decision` is the earlier decision.
+  bool replayed = false;
+};
+
 // One row of the append-only audit trail.
 struct AuditRecord {
   std::int64_t seq = 0;  // increasing in insertion order
   std::string tenant_id{};
   std::int64_t at_ms = 0;
-  std::string what{};           // "triage" or "feedback"
-  std::string subject_id{};     // decision id or feedback id
+  std::string what{};           // "triage", "feedback", "mode", "model_trained", "model_activated"
+  std::string subject_id{};     // decision, feedback or model version id, or the field
   std::string model_version{};  // model(s) that decided, comma-separated
   std::string input_hash{};     // hash of the ticket content the decision was made on
-  std::string actor{};          // "engine" for triage, the feedback's actor otherwise
+  std::string actor{};          // "engine" for triage; who gave the feedback or made the change
 };
 
 class Store {
@@ -106,8 +146,16 @@ class Store {
   // was empty (SHA-256 of ModelText). REQUIRES: ticket.external_id is not empty; ticket.tenant is
   // empty or equals `tenant`; field names within the decision are unique. NotFound for an unknown
   // tenant.
-  virtual Status RecordTriage(std::string_view tenant, const Ticket& ticket,
-                              Decision* decision) = 0;
+  //
+  // Idempotent: when `idempotency_key` is not empty and the tenant already recorded a triage under
+  // it, nothing is written and `*decision` becomes that earlier decision (replayed), provided the
+  // ticket content is the same; a different content under the same key is AlreadyExists. Without
+  // a key, a ticket whose external id and content equal those of its latest decision replays that
+  // decision too, so a platform that retries a webhook does not create a second one.
+  // `*outcome`, when given, says whether the call replayed.
+  virtual Status RecordTriage(std::string_view tenant, const Ticket& ticket, Decision* decision,
+                              std::string_view idempotency_key = {},
+                              TriageOutcome* outcome = nullptr) = 0;
 
   virtual Result<StoredTicket> GetTicket(std::string_view tenant, std::string_view ticket_id) = 0;
   virtual Result<Decision> GetDecision(std::string_view tenant, std::string_view decision_id) = 0;
@@ -124,6 +172,44 @@ class Store {
   // Feedback on one decision, oldest first. NotFound when the decision is not the tenant's.
   virtual Result<std::vector<Feedback>> ListFeedback(std::string_view tenant,
                                                      std::string_view decision_id) = 0;
+
+  // --- Import of historical tickets (no decisions): upserts every ticket by external id in one
+  // transaction. REQUIRES: every external_id is non-empty. NotFound for an unknown tenant.
+  virtual Status ImportTickets(std::string_view tenant, const std::vector<Ticket>& tickets) = 0;
+
+  // The tenant's tickets that carry `field` (in their current fields, or a correction given as
+  // feedback on a decision of that field, which wins), oldest first, at most `limit`.
+  virtual Result<std::vector<TrainingExample>> TrainingExamples(std::string_view tenant,
+                                                                std::string_view field,
+                                                                std::size_t limit) = 0;
+
+  // --- Modes.
+
+  virtual Status SetFieldMode(std::string_view tenant, const FieldMode& mode,
+                              std::string_view actor) = 0;
+  virtual Result<std::vector<FieldMode>> ListFieldModes(std::string_view tenant) = 0;
+
+  // --- Models.
+
+  // Starts a new version in state training and returns it.
+  virtual Result<ModelVersion> BeginModel(std::string_view tenant, std::string_view field) = 0;
+  // Marks a training version ready with its file and figures.
+  virtual Status FinishModel(std::string_view tenant, std::string_view version,
+                             std::string_view model_bytes, std::string_view metrics_json) = 0;
+  virtual Status FailModel(std::string_view tenant, std::string_view version,
+                           std::string_view error) = 0;
+  // Newest first.
+  virtual Result<std::vector<ModelVersion>> ListModels(std::string_view tenant) = 0;
+  // Makes a ready version the active one for its field (atomically replacing the previous one).
+  // FailedPrecondition when it is not ready.
+  virtual Result<ModelVersion> ActivateModel(std::string_view tenant, std::string_view version,
+                                             std::string_view actor) = 0;
+  // The model file bytes of a ready version.
+  virtual Result<std::string> ModelBytes(std::string_view tenant, std::string_view version) = 0;
+  // Every active version of every tenant: (tenant, version), for loading at start-up.
+  virtual Result<std::vector<std::pair<std::string, ModelVersion>>> ActiveModels() = 0;
+  // Versions left in state training by a process that stopped mid-training become failed.
+  virtual Status FailAbandonedModels() = 0;
 
   // --- Audit.
 

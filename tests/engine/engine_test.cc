@@ -85,7 +85,7 @@ TEST(EngineTest, AbstainsWhenTargetPrecisionCannotBeMet) {
 TEST(EngineTest, UnknownTenantIsFailedPrecondition) {
   ASSERT_NE(TinyModel(), nullptr);
   Engine engine;
-  EXPECT_EQ(engine.ModelCount(), 0u);
+  EXPECT_FALSE(engine.HasModel("tenant-a"));
   engine.SetModel("tenant-a", TinyModel(), "v1");
   EXPECT_TRUE(engine.HasModel("tenant-a"));
   EXPECT_FALSE(engine.HasModel("tenant-b"));
@@ -94,12 +94,47 @@ TEST(EngineTest, UnknownTenantIsFailedPrecondition) {
   EXPECT_EQ(d.error().code(), StatusCode::kFailedPrecondition);
 }
 
+TEST(EngineTest, DefaultModelServesTenantsWithoutTheirOwn) {
+  ASSERT_NE(TinyModel(), nullptr);
+  Engine engine;
+  engine.SetDefaultModel(TinyModel(), "default-v1");
+  engine.SetModel("own", TinyModel(), "own-v1");
+  EXPECT_EQ(engine.Decide("anyone", PrinterTicket())->fields[0].model_version, "default-v1");
+  EXPECT_EQ(engine.Decide("own", PrinterTicket())->fields[0].model_version, "own-v1");
+  EXPECT_EQ(engine.ModelVersion("anyone"), "default-v1");
+  engine.SetDefaultModel(nullptr, "");
+  EXPECT_FALSE(engine.HasModel("anyone"));
+  EXPECT_TRUE(engine.HasModel("own"));
+}
+
+TEST(EngineTest, AutoModeActsOnlyAboveItsGateAndOtherwiseSuggests) {
+  ASSERT_NE(TinyModel(), nullptr);
+  Engine engine;
+  engine.SetModel("t", TinyModel(), "v1");
+  engine.SetPolicy("t", "category", {.mode = Mode::kAuto, .auto_min_confidence = 0.0});
+  auto confident = engine.Decide("t", PrinterTicket());
+  ASSERT_TRUE(confident.has_value());
+  ASSERT_FALSE(confident->fields[0].abstained);
+  EXPECT_EQ(confident->fields[0].mode, Mode::kAuto);
+
+  // A gate no confidence reaches.
+  engine.SetPolicy("t", "category", {.mode = Mode::kAuto, .auto_min_confidence = 1.01});
+  auto unsure = engine.Decide("t", PrinterTicket());
+  ASSERT_TRUE(unsure.has_value());
+  EXPECT_EQ(unsure->fields[0].mode, Mode::kSuggest);
+  engine.SetPolicy("t", "category", {.mode = Mode::kSuggest});
+  EXPECT_EQ(engine.Decide("t", PrinterTicket())->fields[0].mode, Mode::kSuggest);
+  // Policies are per tenant.
+  engine.SetModel("u", TinyModel(), "v1");
+  EXPECT_EQ(engine.Decide("u", PrinterTicket())->fields[0].mode, Mode::kShadow);
+}
+
 TEST(EngineTest, SetModelReplacesTheTenantsModelVersion) {
   ASSERT_NE(TinyModel(), nullptr);
   Engine engine;
   engine.SetModel("t", TinyModel(), "v1");
   engine.SetModel("t", TinyModel(), "v2");
-  EXPECT_EQ(engine.ModelCount(), 1u);
+  EXPECT_EQ(engine.ModelVersion("t"), "v2");
   auto d = engine.Decide("t", PrinterTicket());
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->fields[0].model_version, "v2");

@@ -345,7 +345,10 @@ TEST_F(StoreTest, ConcurrentCallsFromManyThreadsAreAllRecorded) {
       for (int i = 0; i < kPerThread; ++i) {
         Decision d = SampleDecision();
         Status s = store_->RecordTriage(
-            tenant, SampleTicket("T-" + std::to_string(t) + "-" + std::to_string(i % 5)), &d);
+            tenant,
+            SampleTicket("T-" + std::to_string(t) + "-" + std::to_string(i % 5),
+                         "attempt " + std::to_string(i)),
+            &d);
         EXPECT_TRUE(s.ok()) << s.ToString();
         EXPECT_TRUE(store_->GetDecision(tenant, d.id));
       }
@@ -356,6 +359,127 @@ TEST_F(StoreTest, ConcurrentCallsFromManyThreadsAreAllRecorded) {
             static_cast<std::size_t>(kThreads * kPerThread));
   EXPECT_EQ(store_->ListAudit(tenant, 1000)->size(),
             static_cast<std::size_t>(kThreads * kPerThread));
+}
+
+TEST_F(StoreTest, SameIdempotencyKeyReplaysTheFirstDecision) {
+  const std::string tenant = NewTenantId("acme");
+  Decision first = SampleDecision();
+  TriageOutcome outcome;
+  ASSERT_TRUE(store_->RecordTriage(tenant, SampleTicket("ITSM-1"), &first, "key-1", &outcome).ok());
+  EXPECT_FALSE(outcome.replayed);
+  Decision again = SampleDecision();
+  ASSERT_TRUE(store_->RecordTriage(tenant, SampleTicket("ITSM-1"), &again, "key-1", &outcome).ok());
+  EXPECT_TRUE(outcome.replayed);
+  EXPECT_EQ(again.id, first.id);
+  EXPECT_EQ(store_->ListDecisions(tenant, {})->size(), 1u);
+
+  Decision other = SampleDecision();
+  EXPECT_EQ(store_->RecordTriage(tenant, SampleTicket("ITSM-1", "changed"), &other, "key-1").code(),
+            StatusCode::kAlreadyExists);
+  // The same key belongs to nobody else: another tenant may use it freely.
+  const std::string beta = NewTenantId("beta");
+  Decision theirs = SampleDecision();
+  ASSERT_TRUE(store_->RecordTriage(beta, SampleTicket("ITSM-1"), &theirs, "key-1", &outcome).ok());
+  EXPECT_FALSE(outcome.replayed);
+}
+
+TEST_F(StoreTest, UnchangedTicketWithoutKeyReplaysAndAChangedOneIsDecidedAgain) {
+  const std::string tenant = NewTenantId("acme");
+  const Decision first = Triage(tenant, SampleTicket("ITSM-1"));
+  TriageOutcome outcome;
+  Decision same = SampleDecision();
+  ASSERT_TRUE(store_->RecordTriage(tenant, SampleTicket("ITSM-1"), &same, {}, &outcome).ok());
+  EXPECT_TRUE(outcome.replayed);
+  EXPECT_EQ(same.id, first.id);
+  Decision changed = SampleDecision();
+  ASSERT_TRUE(
+      store_->RecordTriage(tenant, SampleTicket("ITSM-1", "other"), &changed, {}, &outcome).ok());
+  EXPECT_FALSE(outcome.replayed);
+  EXPECT_NE(changed.id, first.id);
+  EXPECT_EQ(store_->ListAudit(tenant, 10)->size(), 2u);
+}
+
+TEST_F(StoreTest, TrainingExamplesPreferCorrectionsOverStoredFields) {
+  const std::string tenant = NewTenantId("acme");
+  Ticket a = SampleTicket("A-1", "printer jam");
+  a.fields = {{"category", "hardware"}};
+  Ticket b = SampleTicket("A-2", "no label");
+  b.fields.clear();
+  ASSERT_TRUE(store_->ImportTickets(tenant, {a, b}).ok());
+  const Decision d = Triage(tenant, SampleTicket("A-3", "vpn"));  // fields: category=network
+  Feedback fb{.decision_id = d.id,
+              .field = "category",
+              .verdict = Verdict::kCorrected,
+              .value = "access",
+              .actor = "agent7"};
+  ASSERT_TRUE(store_->RecordFeedback(tenant, fb));
+  auto examples = store_->TrainingExamples(tenant, "category", 100);
+  ASSERT_TRUE(examples);
+  ASSERT_EQ(examples->size(), 2u);
+  EXPECT_EQ((*examples)[0].label, "hardware");
+  EXPECT_NE((*examples)[0].text.find("printer jam"), std::string::npos);
+  EXPECT_EQ((*examples)[1].label, "access");
+  EXPECT_TRUE(store_->TrainingExamples(NewTenantId("beta"), "category", 100)->empty());
+}
+
+TEST_F(StoreTest, ModelVersionsMoveFromTrainingToReadyAndActivateOneAtATime) {
+  const std::string tenant = NewTenantId("acme");
+  auto v1 = store_->BeginModel(tenant, "category");
+  ASSERT_TRUE(v1);
+  EXPECT_EQ(v1->version, "v1");
+  EXPECT_EQ(store_->ActivateModel(tenant, "v1", "ops").error().code(),
+            StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(store_->FinishModel(tenant, "v1", "model-one", R"({"accuracy":0.9})").ok());
+  auto v2 = store_->BeginModel(tenant, "category");
+  ASSERT_TRUE(v2);
+  ASSERT_TRUE(store_->FinishModel(tenant, "v2", "model-two", "{}").ok());
+  ASSERT_TRUE(store_->ActivateModel(tenant, "v2", "ops"));
+  ASSERT_TRUE(store_->ActivateModel(tenant, "v1", "ops"));
+  auto models = store_->ListModels(tenant);
+  ASSERT_TRUE(models);
+  ASSERT_EQ(models->size(), 2u);
+  EXPECT_EQ((*models)[0].version, "v2");
+  EXPECT_FALSE((*models)[0].active);
+  EXPECT_TRUE((*models)[1].active);
+  EXPECT_EQ((*models)[1].metrics_json, R"({"accuracy":0.9})");
+  EXPECT_EQ(*store_->ModelBytes(tenant, "v1"), "model-one");
+  auto active = store_->ActiveModels();
+  ASSERT_TRUE(active);
+  ASSERT_EQ(active->size(), 1u);
+  EXPECT_EQ((*active)[0].first, tenant);
+  EXPECT_EQ((*active)[0].second.version, "v1");
+
+  // Another tenant sees none of it.
+  const std::string beta = NewTenantId("beta");
+  EXPECT_TRUE(store_->ListModels(beta)->empty());
+  EXPECT_EQ(store_->ModelBytes(beta, "v1").error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->ActivateModel(beta, "v1", "ops").error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->ModelBytes(tenant, "x1").error().code(), StatusCode::kNotFound);
+
+  auto v3 = store_->BeginModel(tenant, "category");
+  ASSERT_TRUE(v3);
+  ASSERT_TRUE(store_->FailAbandonedModels().ok());
+  EXPECT_EQ(store_->ListModels(tenant)->front().state, ModelState::kFailed);
+}
+
+TEST_F(StoreTest, FieldModesAreSetPerTenantAndAudited) {
+  const std::string tenant = NewTenantId("acme");
+  ASSERT_TRUE(
+      store_
+          ->SetFieldMode(tenant,
+                         {.field = "category", .mode = Mode::kAuto, .auto_min_confidence = 0.97},
+                         "ops")
+          .ok());
+  EXPECT_EQ(
+      store_->SetFieldMode(tenant, {.field = "category", .auto_min_confidence = 1.5}, "ops").code(),
+      StatusCode::kInvalidArgument);
+  auto modes = store_->ListFieldModes(tenant);
+  ASSERT_TRUE(modes);
+  ASSERT_EQ(modes->size(), 1u);
+  EXPECT_EQ((*modes)[0].mode, Mode::kAuto);
+  EXPECT_DOUBLE_EQ((*modes)[0].auto_min_confidence, 0.97);
+  EXPECT_TRUE(store_->ListFieldModes(NewTenantId("beta"))->empty());
+  EXPECT_EQ(store_->ListAudit(tenant, 10)->front().what, "mode");
 }
 
 }  // namespace

@@ -21,10 +21,11 @@ inline std::string FreshDbPath() {
   return path;
 }
 
-inline Ticket SampleTicket(const std::string& external_id) {
+inline Ticket SampleTicket(const std::string& external_id,
+                           const std::string& title = "VPN drops every 10 minutes") {
   Ticket t;
   t.external_id = external_id;
-  t.title = "VPN drops every 10 minutes";
+  t.title = title;
   t.description = "Since Monday the VPN client disconnects.\tTabs and \"quotes\" survive.";
   t.requester = "u123";
   t.service = "vpn";

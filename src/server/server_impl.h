@@ -1,0 +1,102 @@
+// Server::Impl: the state behind a Server and its request handlers; private to src/server.
+//
+// The handlers are split by resource: server.cc (life cycle, routing, authentication, limits),
+// handlers_tickets.cc (tickets, decisions, feedback, import) and handlers_models.cc (models,
+// modes). Everything here is shared by the HTTP worker threads: the Store and the Engine are
+// thread-safe, Metrics and RateLimiter lock internally, and the rest is set before Run and only
+// read afterwards.
+#pragma once
+
+#include <httplib.h>
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/engine.h"
+#include "server/metrics.h"
+#include "server/model_trainer.h"
+#include "server/rate_limiter.h"
+#include "server/server.h"
+#include "store/store.h"
+
+namespace ticketwise::server {
+
+inline constexpr char kJson[] = "application/json";
+
+// The one place where a Status becomes an HTTP status code.
+int HttpStatusFor(StatusCode code);
+void SendError(httplib::Response& res, int http_status, std::string_view code,
+               std::string_view message);
+// Errors of 500 and above are logged and answered without their details.
+void SendStatus(httplib::Response& res, const Status& status);
+// The media type of a Content-Type header without parameters, lower-cased.
+std::string MediaType(std::string_view content_type);
+
+struct Route {
+  std::string name;  // the pattern as documented, e.g. "/v1/decisions/{id}", for metrics
+  std::regex pattern;
+  std::string allow;  // methods served, for 405's Allow header
+};
+
+struct Server::Impl {
+  ServerOptions options;
+  std::unique_ptr<store::Store> store;
+  engine::Engine engine;
+  Metrics metrics;
+  std::unique_ptr<RateLimiter> limiter;
+  std::unique_ptr<ModelTrainer> trainer;
+  std::vector<Route> routes;
+  httplib::Server http;
+
+  std::mutex stop_mu;
+  std::condition_variable stop_cv;
+  bool stop_requested = false;  // GUARDED_BY(stop_mu)
+  bool listen_done = false;     // GUARDED_BY(stop_mu)
+
+  using Handler = void (Impl::*)(const httplib::Request&, httplib::Response&,
+                                 const std::string& tenant);
+  void InstallRoutes();
+  // Registers an authenticated route: measures it, checks the key and the tenant's rate.
+  void Add(const char* method, const char* name, const char* regex, Handler handler);
+  void Measure(const std::string& route, const httplib::Request& req, httplib::Response& res,
+               const std::function<void()>& handle);
+
+  // Resolves the bearer key to a tenant, or answers the request (401, 429, or the store's error).
+  std::optional<std::string> Authenticate(const httplib::Request& req, httplib::Response& res);
+  // Answers 415 unless the body is JSON.
+  bool RequireJson(const httplib::Request& req, httplib::Response& res);
+
+  // Loads every tenant's active models and modes from the store into the engine.
+  Status LoadTenantState();
+
+  // handlers_tickets.cc
+  void PostTicket(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  void GetTicket(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  void GetDecision(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  void ListDecisions(const httplib::Request& req, httplib::Response& res,
+                     const std::string& tenant);
+  void PostFeedback(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  void ListFeedback(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  // Authenticates itself before it reads the body, which it spools to a file.
+  void PostImport(const httplib::Request& req, httplib::Response& res,
+                  const httplib::ContentReader& reader);
+
+  // handlers_models.cc
+  void TrainModel(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  void ListModels(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  void GetModel(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  void ActivateModel(const httplib::Request& req, httplib::Response& res,
+                     const std::string& tenant);
+  void ListModes(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  void SetMode(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+
+  void Fallback(const httplib::Request& req, httplib::Response& res);
+};
+
+}  // namespace ticketwise::server

@@ -1,0 +1,497 @@
+// The service's API beyond single tickets, end to end over HTTP against the real binary:
+// idempotency, paged decisions, feedback, import, model training and activation, modes, metrics,
+// rate limits, tenant isolation on every route, and the documented route list (docs/api.md).
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "serve_process.h"
+
+namespace ticketwise::e2e {
+namespace {
+
+using nlohmann::json;
+
+class ServeApiTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::TempDir() + "/serve_api_" + std::to_string(getpid()) + "_" +
+           testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    db_ = dir_ + "/tw.db";
+    const std::string a = RunCli("tenant create acme --db " + db_);
+    const std::string b = RunCli("tenant create globex --db " + db_);
+    key_a_ = Field(a, "api_key");
+    key_b_ = Field(b, "api_key");
+    ASSERT_FALSE(key_a_.empty());
+    ASSERT_FALSE(key_b_.empty());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // A model trained once for the whole suite on the bundled demo tickets.
+  static const std::string& DemoModel() {
+    static const std::string path = [] {
+      const std::string p =
+          testing::TempDir() + "/serve_api_demo_" + std::to_string(getpid()) + ".twm";
+      RunCli("train --data " + kDemo + "train.csv --text text --label category --out " + p +
+             " --quiet");
+      return p;
+    }();
+    return path;
+  }
+
+  // The first `rows` labelled demo tickets as CSV.
+  static std::string DemoCsv(std::size_t rows) {
+    std::ifstream in(kDemo + "train.csv");
+    std::string line, out;
+    for (std::size_t i = 0; i <= rows && std::getline(in, line); ++i) out += line + "\n";
+    return out;
+  }
+
+  std::string dir_, db_, key_a_, key_b_;
+};
+
+httplib::Headers With(const std::string& key, const std::string& name, const std::string& value) {
+  httplib::Headers h = Bearer(key);
+  h.emplace(name, value);
+  return h;
+}
+
+std::string Ticket(const std::string& id, const std::string& title) {
+  return json{{"external_id", id}, {"title", title}, {"description", "please help"}}.dump();
+}
+
+TEST_F(ServeApiTest, IdempotencyKeyAndUnchangedContentReplayTheFirstDecision) {
+  auto server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  const auto key = With(key_a_, "Idempotency-Key", "retry-1");
+  auto first = http.Post("/v1/tickets", key, Ticket("T-1", "printer toner"), "application/json");
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 201) << first->body;
+  auto again = http.Post("/v1/tickets", key, Ticket("T-1", "printer toner"), "application/json");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200);
+  EXPECT_EQ(again->get_header_value("Idempotent-Replayed"), "true");
+  EXPECT_EQ(JsonString(again->body, "decision_id"), JsonString(first->body, "decision_id"));
+  auto reused = http.Post("/v1/tickets", key, Ticket("T-1", "other"), "application/json");
+  ASSERT_TRUE(reused);
+  EXPECT_EQ(reused->status, 409) << reused->body;
+
+  // Without a key, the same external id and content is the same request; new content is not.
+  auto plain = http.Post("/v1/tickets", Bearer(key_a_), Ticket("T-2", "vpn"), "application/json");
+  auto repeat = http.Post("/v1/tickets", Bearer(key_a_), Ticket("T-2", "vpn"), "application/json");
+  auto changed =
+      http.Post("/v1/tickets", Bearer(key_a_), Ticket("T-2", "vpn down"), "application/json");
+  ASSERT_TRUE(plain && repeat && changed);
+  EXPECT_EQ(plain->status, 201);
+  EXPECT_EQ(repeat->status, 200);
+  EXPECT_EQ(changed->status, 201);
+  auto list = http.Get("/v1/decisions?limit=100", Bearer(key_a_));
+  ASSERT_TRUE(list);
+  EXPECT_EQ(json::parse(list->body)["decisions"].size(), 3u);
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+TEST_F(ServeApiTest, DecisionsArePagedNewestFirstAndFeedbackIsRecorded) {
+  auto server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    auto r = http.Post("/v1/tickets", Bearer(key_a_), Ticket("P-" + std::to_string(i), "laptop"),
+                       "application/json");
+    ASSERT_TRUE(r);
+    ids.push_back(JsonString(r->body, "decision_id"));
+  }
+  auto page1 = http.Get("/v1/decisions?limit=2", Bearer(key_a_));
+  ASSERT_TRUE(page1);
+  const json p1 = json::parse(page1->body);
+  ASSERT_EQ(p1["decisions"].size(), 2u);
+  EXPECT_EQ(p1["decisions"][0]["decision_id"], ids[4]);
+  const std::string next = p1["next_before"];
+  auto page3 = http.Get("/v1/decisions?limit=3&before=" + next, Bearer(key_a_));
+  ASSERT_TRUE(page3);
+  const json p3 = json::parse(page3->body);
+  ASSERT_EQ(p3["decisions"].size(), 3u);
+  EXPECT_EQ(p3["decisions"][2]["decision_id"], ids[0]);
+  EXPECT_TRUE(p3["next_before"].is_null());
+  auto bad_limit = http.Get("/v1/decisions?limit=0", Bearer(key_a_));
+  ASSERT_TRUE(bad_limit);
+  EXPECT_EQ(bad_limit->status, 400);
+  auto filtered = http.Get("/v1/decisions?field=priority", Bearer(key_a_));
+  ASSERT_TRUE(filtered);
+  EXPECT_TRUE(json::parse(filtered->body)["decisions"].empty());
+
+  const std::string feedback_url = "/v1/decisions/" + ids[1] + "/feedback";
+  auto corrected = http.Post(
+      feedback_url, Bearer(key_a_),
+      R"({"field":"category","verdict":"corrected","value":"Hardware","actor":"agent-7"})",
+      "application/json");
+  ASSERT_TRUE(corrected);
+  ASSERT_EQ(corrected->status, 201) << corrected->body;
+  EXPECT_EQ(json::parse(corrected->body)["actor"], "agent-7");
+  auto no_value = http.Post(feedback_url, Bearer(key_a_),
+                            R"({"field":"category","verdict":"corrected"})", "application/json");
+  ASSERT_TRUE(no_value);
+  EXPECT_EQ(no_value->status, 400);
+  auto bad_verdict = http.Post(feedback_url, Bearer(key_a_),
+                               R"({"field":"category","verdict":"maybe"})", "application/json");
+  ASSERT_TRUE(bad_verdict);
+  EXPECT_EQ(bad_verdict->status, 400);
+  auto listed = http.Get(feedback_url, Bearer(key_a_));
+  ASSERT_TRUE(listed);
+  const json fb = json::parse(listed->body)["feedback"];
+  ASSERT_EQ(fb.size(), 1u);
+  EXPECT_EQ(fb[0]["verdict"], "corrected");
+  EXPECT_EQ(fb[0]["value"], "Hardware");
+
+  auto metrics = http.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(
+      metrics->body.find("ticketwise_feedback_total{field=\"category\",verdict=\"corrected\"} 1"),
+      std::string::npos)
+      << metrics->body;
+  EXPECT_NE(
+      metrics->body.find("ticketwise_http_requests_total{route=\"/v1/tickets\",method=\"POST\","
+                         "status=\"201\"} 5"),
+      std::string::npos);
+  EXPECT_NE(metrics->body.find("ticketwise_http_request_duration_seconds_bucket{route="),
+            std::string::npos);
+  EXPECT_NE(metrics->body.find("ticketwise_model_info{tenant="), std::string::npos);
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+TEST_F(ServeApiTest, ImportedTicketsTrainAModelThatIsActivatedAndSurvivesRestart) {
+  // No default model: the tenant's own trained model is the only one.
+  auto server = StartServer(db_, "");
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  http.set_read_timeout(120, 0);
+  auto before =
+      http.Post("/v1/tickets", Bearer(key_a_), Ticket("N-1", "printer"), "application/json");
+  ASSERT_TRUE(before);
+  EXPECT_EQ(before->status, 503);
+  EXPECT_NE(before->body.find("no_model"), std::string::npos);
+
+  const std::string csv = DemoCsv(600) + "no label here,\n";
+  auto imported = http.Post("/v1/import?text=text&label=category", Bearer(key_a_), csv, "text/csv");
+  ASSERT_TRUE(imported);
+  ASSERT_EQ(imported->status, 200) << imported->body;
+  const json report = json::parse(imported->body);
+  EXPECT_EQ(report["rows_accepted"], 600);
+  EXPECT_EQ(report["rows_skipped"], 1);
+  EXPECT_EQ(report["skipped"][0]["line"], 602);
+  auto broken = http.Post("/v1/import?text=text&label=category", Bearer(key_a_),
+                          "text,category\n\"unterminated,Access\n", "text/csv");
+  ASSERT_TRUE(broken);
+  EXPECT_EQ(broken->status, 400) << broken->body;
+  auto no_columns = http.Post("/v1/import", Bearer(key_a_), csv, "text/csv");
+  ASSERT_TRUE(no_columns);
+  EXPECT_EQ(no_columns->status, 400);
+  auto wrong_type =
+      http.Post("/v1/import?text=text&label=category", Bearer(key_a_), csv, "application/pdf");
+  ASSERT_TRUE(wrong_type);
+  EXPECT_EQ(wrong_type->status, 415);
+
+  auto started =
+      http.Post("/v1/models/train", Bearer(key_a_), R"({"activate":true})", "application/json");
+  ASSERT_TRUE(started);
+  ASSERT_EQ(started->status, 202) << started->body;
+  EXPECT_EQ(json::parse(started->body)["version"], "v1");
+  // Another tenant cannot see, read or activate it.
+  auto theirs = http.Get("/v1/models", Bearer(key_b_));
+  ASSERT_TRUE(theirs);
+  EXPECT_TRUE(json::parse(theirs->body)["models"].empty());
+
+  json model;
+  for (int i = 0; i < 1200; ++i) {
+    auto got = http.Get("/v1/models/v1", Bearer(key_a_));
+    ASSERT_TRUE(got);
+    model = json::parse(got->body);
+    if (model["state"] != "training" && model["active"] == true) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(model["state"], "ready") << model.dump();
+  EXPECT_TRUE(model["active"].get<bool>());
+  EXPECT_GT(model["metrics"]["accuracy"].get<double>(), 0.3);
+  EXPECT_EQ(model["metrics"]["n_examples"], 600);
+  EXPECT_EQ(http.Post("/v1/models/v1/activate", Bearer(key_b_), "", "application/json")->status,
+            404);
+
+  auto decided =
+      http.Post("/v1/tickets", Bearer(key_a_), Ticket("N-2", "printer"), "application/json");
+  ASSERT_TRUE(decided);
+  ASSERT_EQ(decided->status, 201) << decided->body;
+  EXPECT_EQ(json::parse(decided->body)["fields"]["category"]["model_version"], "v1");
+  // Tenant B has no model of its own and none by default.
+  auto other =
+      http.Post("/v1/tickets", Bearer(key_b_), Ticket("N-2", "printer"), "application/json");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 503);
+
+  // A second version; the first can be re-activated.
+  auto second = http.Post("/v1/models/train", Bearer(key_a_), "", "application/json");
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->status, 202);
+  for (int i = 0; i < 1200; ++i) {
+    model = json::parse(http.Get("/v1/models/v2", Bearer(key_a_))->body);
+    if (model["state"] != "training") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(model["state"], "ready");
+  EXPECT_FALSE(model["active"].get<bool>());  // not asked to activate
+  auto activate = http.Post("/v1/models/v2/activate", Bearer(key_a_), "", "application/json");
+  ASSERT_TRUE(activate);
+  ASSERT_EQ(activate->status, 200) << activate->body;
+  auto back = http.Post("/v1/models/v1/activate", Bearer(key_a_), "", "application/json");
+  ASSERT_TRUE(back);
+  ASSERT_EQ(back->status, 200);
+  EXPECT_EQ(server->Terminate(), 0);
+
+  // After a restart the active version is loaded from the database.
+  auto restarted = StartServer(db_, "");
+  ASSERT_NE(restarted, nullptr);
+  httplib::Client again("127.0.0.1", restarted->port());
+  auto after =
+      again.Post("/v1/tickets", Bearer(key_a_), Ticket("N-3", "printer"), "application/json");
+  ASSERT_TRUE(after);
+  ASSERT_EQ(after->status, 201) << after->body;
+  EXPECT_EQ(json::parse(after->body)["fields"]["category"]["model_version"], "v1");
+  EXPECT_EQ(restarted->Terminate(), 0);
+}
+
+TEST_F(ServeApiTest, ModesArePerTenantAndRecordedOnEachDecision) {
+  auto server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  auto set = http.Put("/v1/modes/category", Bearer(key_a_),
+                      R"({"mode":"auto","auto_min_confidence":0.0})", "application/json");
+  ASSERT_TRUE(set);
+  ASSERT_EQ(set->status, 200) << set->body;
+  EXPECT_EQ(json::parse(set->body)["modes"]["category"]["mode"], "auto");
+  auto bad =
+      http.Put("/v1/modes/category", Bearer(key_a_), R"({"mode":"yolo"})", "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  auto gate = http.Put("/v1/modes/category", Bearer(key_a_),
+                       R"({"mode":"auto","auto_min_confidence":2})", "application/json");
+  ASSERT_TRUE(gate);
+  EXPECT_EQ(gate->status, 400);
+
+  // A clear printer ticket from the demo data, decided confidently.
+  const std::string printer =
+      json{{"external_id", "M-1"},
+           {"title", "printer toner cartridge empty"},
+           {"description", "the printer toner cartridge is empty, please replace the toner"}}
+          .dump();
+  auto a = http.Post("/v1/tickets", Bearer(key_a_), printer, "application/json");
+  auto b = http.Post("/v1/tickets", Bearer(key_b_), printer, "application/json");
+  ASSERT_TRUE(a && b);
+  const json da = json::parse(a->body)["fields"]["category"];
+  const std::string want = da["abstained"].get<bool>() ? "suggest" : "auto";
+  EXPECT_EQ(da["mode"], want) << a->body;
+  EXPECT_EQ(json::parse(b->body)["fields"]["category"]["mode"], "shadow");
+  auto listed = http.Get("/v1/modes", Bearer(key_b_));
+  ASSERT_TRUE(listed);
+  EXPECT_TRUE(json::parse(listed->body)["modes"].empty());
+  EXPECT_EQ(server->Terminate(), 0);
+
+  // Modes are stored: after a restart tenant A is still in auto mode.
+  auto restarted = StartServer(db_, DemoModel());
+  ASSERT_NE(restarted, nullptr);
+  httplib::Client again("127.0.0.1", restarted->port());
+  auto modes = again.Get("/v1/modes", Bearer(key_a_));
+  ASSERT_TRUE(modes);
+  EXPECT_EQ(json::parse(modes->body)["modes"]["category"]["mode"], "auto");
+  EXPECT_EQ(restarted->Terminate(), 0);
+}
+
+TEST_F(ServeApiTest, RateLimitAnswers429WithRetryAfterPerTenant) {
+  auto server = StartServer(db_, DemoModel(), {"--rate-limit", "1"}, {"TICKETWISE_RATE_BURST=3"});
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  int limited = 0;
+  for (int i = 0; i < 6; ++i) {
+    auto r = http.Get("/v1/decisions", Bearer(key_a_));
+    ASSERT_TRUE(r);
+    if (r->status == 429) {
+      ++limited;
+      EXPECT_FALSE(r->get_header_value("Retry-After").empty());
+    }
+  }
+  EXPECT_GE(limited, 2);
+  // Tenant B has its own budget.
+  auto b = http.Get("/v1/decisions", Bearer(key_b_));
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->status, 200);
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+TEST_F(ServeApiTest, BadConfigurationStopsServeWithANamedProblem) {
+  const std::string config = dir_ + "/tw.toml";
+  std::ofstream(config) << "listen = \"127.0.0.1:0\"\nrate_limt = 5\n";
+  EXPECT_EQ(RunCli("serve --config " + config + " --db " + db_), "");
+  std::ofstream(config) << "[rate_limit]\nper_second = -1\n";
+  EXPECT_EQ(RunCli("serve --config " + config + " --db " + db_), "");
+  // A good file is accepted: the server starts on the port it names.
+  std::ofstream(config) << "listen = \"127.0.0.1:0\"\n[rate_limit]\nper_second = 0\n";
+  ServeProcess server(db_, DemoModel(), {"--config", config});
+  EXPECT_GT(server.port(), 0);
+}
+
+// Every route tenant A can use answers tenant B as if A's ids did not exist.
+TEST_F(ServeApiTest, NoRouteLetsOneTenantReadOrChangeAnothersData) {
+  auto server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  auto created =
+      http.Post("/v1/tickets", Bearer(key_a_), Ticket("ISO-1", "printer"), "application/json");
+  ASSERT_TRUE(created);
+  const std::string decision = JsonString(created->body, "decision_id");
+  const std::string ticket = JsonString(created->body, "ticket_id");
+  ASSERT_FALSE(decision.empty());
+  const std::string fb = R"({"field":"category","verdict":"accepted"})";
+  EXPECT_EQ(http.Get("/v1/tickets/" + ticket, Bearer(key_b_))->status, 404);
+  EXPECT_EQ(http.Get("/v1/decisions/" + decision, Bearer(key_b_))->status, 404);
+  EXPECT_EQ(http.Get("/v1/decisions/" + decision + "/feedback", Bearer(key_b_))->status, 404);
+  EXPECT_EQ(
+      http.Post("/v1/decisions/" + decision + "/feedback", Bearer(key_b_), fb, "application/json")
+          ->status,
+      404);
+  EXPECT_EQ(http.Get("/v1/decisions?before=" + decision, Bearer(key_b_))->status, 400);
+  EXPECT_TRUE(json::parse(http.Get("/v1/decisions", Bearer(key_b_))->body)["decisions"].empty());
+  // B posting the same external id creates B's own ticket; A's is untouched.
+  auto theirs =
+      http.Post("/v1/tickets", Bearer(key_b_), Ticket("ISO-1", "changed"), "application/json");
+  ASSERT_TRUE(theirs);
+  EXPECT_EQ(theirs->status, 201);
+  EXPECT_NE(JsonString(theirs->body, "ticket_id"), ticket);
+  auto mine = http.Get("/v1/tickets/" + ticket, Bearer(key_a_));
+  ASSERT_TRUE(mine);
+  EXPECT_EQ(json::parse(mine->body)["title"], "printer");
+  // A's feedback list is still empty: B's attempt left nothing.
+  EXPECT_TRUE(
+      json::parse(
+          http.Get("/v1/decisions/" + decision + "/feedback", Bearer(key_a_))->body)["feedback"]
+          .empty());
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+// Count of rows `sql` returns as its one value, read straight from the database file.
+long long SqlCount(const std::string& db, const char* sql) {
+  sqlite3* handle = nullptr;
+  if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return -1;
+  sqlite3_stmt* stmt = nullptr;
+  long long n = -1;
+  if (sqlite3_prepare_v2(handle, sql, -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(handle);
+  return n;
+}
+
+TEST_F(ServeApiTest, SigkillUnderLoadKeepsEveryAcknowledgedTicketWholeAndNothingHalf) {
+  auto server = StartServer(db_, DemoModel(), {"--rate-limit", "0"});
+  ASSERT_NE(server, nullptr);
+  const int port = server->port();
+  std::mutex mu;
+  std::map<std::string, std::string> acknowledged;  // external id -> decision id
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&, c] {
+      httplib::Client http("127.0.0.1", port);
+      http.set_keep_alive(true);
+      for (int i = 0; !stop.load(); ++i) {
+        const std::string id = "K-" + std::to_string(c) + "-" + std::to_string(i);
+        auto r = http.Post("/v1/tickets", Bearer(key_a_), Ticket(id, "laptop " + id),
+                           "application/json");
+        if (!r) continue;
+        if (r->status == 201) {
+          std::lock_guard lock(mu);
+          acknowledged[id] = JsonString(r->body, "decision_id");
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  server->Kill();
+  stop.store(true);
+  for (std::thread& t : clients) t.join();
+  ASSERT_GT(acknowledged.size(), 20u);
+
+  auto restarted = StartServer(db_, DemoModel());
+  ASSERT_NE(restarted, nullptr);
+  httplib::Client http("127.0.0.1", restarted->port());
+  for (const auto& [id, decision] : acknowledged) {
+    auto d = http.Get("/v1/decisions/" + decision, Bearer(key_a_));
+    ASSERT_TRUE(d);
+    ASSERT_EQ(d->status, 200) << id;
+    auto t = http.Get("/v1/tickets/" + JsonString(d->body, "ticket_id"), Bearer(key_a_));
+    ASSERT_TRUE(t);
+    ASSERT_EQ(t->status, 200);
+    EXPECT_EQ(json::parse(t->body)["title"], "laptop " + id);
+  }
+  EXPECT_EQ(restarted->Terminate(), 0);
+  // Nothing half there: every stored ticket has its decision, its fields and its audit record.
+  const long long decisions = SqlCount(db_, "SELECT COUNT(*) FROM decisions");
+  EXPECT_GE(decisions, static_cast<long long>(acknowledged.size()));
+  EXPECT_EQ(SqlCount(db_, "SELECT COUNT(*) FROM tickets"), decisions);
+  EXPECT_EQ(SqlCount(db_, "SELECT COUNT(*) FROM audit WHERE what = 'triage'"), decisions);
+  EXPECT_EQ(SqlCount(db_,
+                     "SELECT COUNT(*) FROM decisions d WHERE NOT EXISTS (SELECT 1 FROM "
+                     "decision_fields f WHERE f.decision_seq = d.seq)"),
+            0);
+  EXPECT_EQ(
+      SqlCount(db_, "SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"),
+      0);
+}
+
+// docs/api.md documents exactly the routes the server registers.
+TEST(ApiDocsTest, DocumentedRoutesAreTheServedRoutes) {
+  auto read = [](const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  };
+  const std::string doc = read(std::string(TW_SOURCE_DIR) + "/docs/api.md");
+  const std::string server = read(std::string(TW_SOURCE_DIR) + "/src/server/server.cc");
+  ASSERT_FALSE(doc.empty());
+  ASSERT_FALSE(server.empty());
+  std::set<std::string> documented, served;
+  const std::regex heading(R"(\n### (GET|POST|PUT|DELETE) (/[^\s`]*))");
+  for (auto it = std::sregex_iterator(doc.begin(), doc.end(), heading);
+       it != std::sregex_iterator(); ++it)
+    documented.insert((*it)[1].str() + " " + (*it)[2].str());
+  const std::regex add(R"re(Add\(\s*"(GET|POST|PUT)",\s*"([^"]+)")re");
+  for (auto it = std::sregex_iterator(server.begin(), server.end(), add);
+       it != std::sregex_iterator(); ++it)
+    served.insert((*it)[1].str() + " " + (*it)[2].str());
+  const std::regex plain(R"re(http\.(Get|Post)\("(/[a-z0-9/]+)")re");
+  for (auto it = std::sregex_iterator(server.begin(), server.end(), plain);
+       it != std::sregex_iterator(); ++it) {
+    std::string method = (*it)[1].str();
+    for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    served.insert(method + " " + (*it)[2].str());
+  }
+  EXPECT_GE(served.size(), 15u);
+  EXPECT_EQ(documented, served);
+}
+
+}  // namespace
+}  // namespace ticketwise::e2e

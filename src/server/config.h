@@ -1,8 +1,9 @@
 // Config: where `ticketwise serve` gets its ServerOptions. Layers, each overriding the one before:
 // built-in defaults, a TOML file (--config), environment variables (TICKETWISE_*), command-line
 // flags (applied by the caller). The file may use the part of TOML that settings need: [tables],
-// key = value, strings, integers, floats, booleans and comments (docs/decisions/0014). Every value is validated once, here, with an error that names
-// the file and key or the variable. Secrets never appear in messages. Pure functions; thread-safe.
+// key = value, strings, integers, floats, booleans and comments (docs/decisions/0014). Every value
+// is validated once, here, with an error that names the file and key or the variable. Secrets never
+// appear in messages. Pure functions; thread-safe.
 //
 //   listen = "127.0.0.1:8080"        # TICKETWISE_LISTEN
 //   db = "./ticketwise.db"           # TICKETWISE_DB

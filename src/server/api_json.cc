@@ -1,5 +1,7 @@
 #include "server/api_json.h"
 
+#include <charconv>
+#include <cstdint>
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -107,23 +109,129 @@ Result<Ticket> ParseTicketRequest(std::string_view body) {
   return ticket;
 }
 
-std::string DecisionJson(const Decision& decision) {
-  json fields = json::object();
-  for (const FieldDecision& f : decision.fields) {
-    json top = json::array();
-    for (const Alternative& a : f.top) top.push_back({{"label", a.label}, {"p", a.p}});
-    fields[f.field] = {{"label", f.label},         {"confidence", f.confidence},
-                       {"abstained", f.abstained}, {"top", std::move(top)},
-                       {"mode", ModeName(f.mode)}, {"model_version", f.model_version}};
+namespace {
+
+// DecisionJson is on the path of every triaged ticket, so it writes its text directly rather
+// than building a JSON document first; the output is the same JSON a document would dump.
+void AppendString(std::string* out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default:
+        if (c < 0x20) {
+          out->append("\\u00");
+          out->push_back(kHex[c >> 4]);
+          out->push_back(kHex[c & 15]);
+        } else {
+          out->push_back(ch);
+        }
+    }
   }
-  const json out = {{"decision_id", decision.id},
-                    {"ticket_id", decision.ticket_id},
-                    {"created_at_ms", decision.created_at_ms},
-                    {"input_hash", decision.input_hash},
-                    {"fields", std::move(fields)},
-                    {"engine_micros", decision.engine_micros}};
-  // Stored text is valid UTF-8 (checked on the way in); replace rather than throw if not.
-  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+  out->push_back('"');
+}
+
+void AppendNumber(std::string* out, double v) {
+  char buf[32];
+  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out->append(buf, ec == std::errc() ? ptr : buf);
+}
+
+void AppendInt(std::string* out, std::int64_t v) {
+  char buf[24];
+  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out->append(buf, ec == std::errc() ? ptr : buf);
+}
+
+bool AllValidUtf8(const Decision& d) {
+  auto ok = [](std::string_view s) { return text::FindInvalidUtf8(s) == std::string_view::npos; };
+  if (!ok(d.id) || !ok(d.ticket_id) || !ok(d.input_hash)) return false;
+  for (const FieldDecision& f : d.fields) {
+    if (!ok(f.field) || !ok(f.label) || !ok(f.model_version)) return false;
+    for (const Alternative& a : f.top)
+      if (!ok(a.label)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string DecisionJson(const Decision& decision) {
+  if (!AllValidUtf8(decision)) {
+    // Stored text is valid UTF-8 (checked on the way in); should that ever fail, let the JSON
+    // library replace the bad bytes.
+    json fields = json::object();
+    for (const FieldDecision& f : decision.fields) {
+      json top = json::array();
+      for (const Alternative& a : f.top) top.push_back({{"label", a.label}, {"p", a.p}});
+      fields[f.field] = {{"label", f.label},         {"confidence", f.confidence},
+                         {"abstained", f.abstained}, {"top", std::move(top)},
+                         {"mode", ModeName(f.mode)}, {"model_version", f.model_version}};
+    }
+    const json out = {{"decision_id", decision.id},
+                      {"ticket_id", decision.ticket_id},
+                      {"created_at_ms", decision.created_at_ms},
+                      {"input_hash", decision.input_hash},
+                      {"fields", std::move(fields)},
+                      {"engine_micros", decision.engine_micros}};
+    return out.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  std::string out;
+  out.reserve(256 + 160 * decision.fields.size());
+  out += "{\"created_at_ms\":";
+  AppendInt(&out, decision.created_at_ms);
+  out += ",\"decision_id\":";
+  AppendString(&out, decision.id);
+  out += ",\"engine_micros\":";
+  AppendInt(&out, decision.engine_micros);
+  out += ",\"fields\":{";
+  for (std::size_t i = 0; i < decision.fields.size(); ++i) {
+    const FieldDecision& f = decision.fields[i];
+    if (i > 0) out += ',';
+    AppendString(&out, f.field);
+    out += ":{\"abstained\":";
+    out += f.abstained ? "true" : "false";
+    out += ",\"confidence\":";
+    AppendNumber(&out, f.confidence);
+    out += ",\"label\":";
+    AppendString(&out, f.label);
+    out += ",\"mode\":";
+    AppendString(&out, ModeName(f.mode));
+    out += ",\"model_version\":";
+    AppendString(&out, f.model_version);
+    out += ",\"top\":[";
+    for (std::size_t j = 0; j < f.top.size(); ++j) {
+      if (j > 0) out += ',';
+      out += "{\"label\":";
+      AppendString(&out, f.top[j].label);
+      out += ",\"p\":";
+      AppendNumber(&out, f.top[j].p);
+      out += '}';
+    }
+    out += "]}";
+  }
+  out += "},\"input_hash\":";
+  AppendString(&out, decision.input_hash);
+  out += ",\"ticket_id\":";
+  AppendString(&out, decision.ticket_id);
+  out += '}';
+  return out;
 }
 
 std::string TicketJson(const store::StoredTicket& stored) {

@@ -14,8 +14,10 @@
 #include <mutex>
 #include <optional>
 #include <regex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/engine.h"
@@ -53,6 +55,12 @@ struct Server::Impl {
   std::unique_ptr<ModelTrainer> trainer;
   std::vector<Route> routes;
   httplib::Server http;
+
+  // Valid API keys seen so far, by their SHA-256, so that a request does not need a database
+  // query to authenticate. Keys are never rotated or revoked in this version, so entries cannot go
+  // stale; only keys the store accepted are cached, which bounds the map by the number of tenants.
+  std::shared_mutex auth_mu;
+  std::unordered_map<std::string, std::string> auth_cache;  // GUARDED_BY(auth_mu)
 
   std::mutex stop_mu;
   std::condition_variable stop_cv;

@@ -137,20 +137,26 @@ Transaction::~Transaction() {
   if (open_) static_cast<void>(db_->Exec("ROLLBACK"));
 }
 
+Status Db::Run(const char* sql) {
+  Result<StmtLease> stmt = Prepare(sql);
+  if (!stmt) return stmt.error();
+  return (*stmt)->Run();
+}
+
 Status Transaction::Begin() {
-  Status status = db_->Exec("BEGIN IMMEDIATE");
+  Status status = db_->Run("BEGIN IMMEDIATE");
   open_ = status.ok();
   return status;
 }
 
 Status Transaction::BeginRead() {
-  Status status = db_->Exec("BEGIN");
+  Status status = db_->Run("BEGIN");
   open_ = status.ok();
   return status;
 }
 
 Status Transaction::Commit() {
-  Status status = db_->Exec("COMMIT");
+  Status status = db_->Run("COMMIT");
   if (status.ok()) open_ = false;
   return status;
 }

@@ -257,26 +257,85 @@ Status SqliteStoreImpl::RecordTriage(std::string_view tenant, const Ticket& tick
   if (d.input_hash.empty()) d.input_hash = Sha256Hex(ModelText(ticket));
   const std::string content_hash = ContentHash(ticket);
 
+  PendingTriage item{tenant, &ticket, std::move(d), idempotency_key, content_hash};
+  CommitInGroup(&item);
+  if (!item.status.ok()) return item.status;
+  *decision = std::move(item.decision);
+  if (outcome != nullptr) outcome->replayed = item.replayed;
+  return Status::Ok();
+}
+
+void SqliteStoreImpl::CommitInGroup(PendingTriage* item) {
+  std::unique_lock queue_lock(queue_mu_);
+  queue_.push_back(item);
+  // A caller that finds a leader at work waits: the leader commits its item with the next batch.
+  // Otherwise it leads, committing batches until the queue is empty.
+  queue_cv_.wait(queue_lock, [&] { return item->done || !leader_active_; });
+  if (item->done) return;
+  leader_active_ = true;
+  while (!queue_.empty()) {
+    std::vector<PendingTriage*> batch;
+    batch.swap(queue_);
+    queue_lock.unlock();
+    CommitBatch(batch);
+    queue_lock.lock();
+    for (PendingTriage* p : batch) p->done = true;
+    queue_cv_.notify_all();
+  }
+  leader_active_ = false;
+  queue_cv_.notify_all();
+}
+
+void SqliteStoreImpl::CommitBatch(const std::vector<PendingTriage*>& batch) {
   std::lock_guard lock(mu_);
-  d.created_at_ms = Now();
   Transaction tx(db_.get());
-  if (Status s = tx.Begin(); !s.ok()) return s;
-  if (Status s = TenantExistsLocked(tenant); !s.ok()) return s;
+  Status begun = tx.Begin();
+  if (!begun.ok()) {
+    for (PendingTriage* p : batch) p->status = begun;
+    return;
+  }
+  if (batch.size() == 1) {
+    // Alone, the transaction itself is all or nothing.
+    batch[0]->status = RecordTriageLocked(batch[0]);
+    if (!batch[0]->status.ok()) return;  // rolled back by ~Transaction
+  } else {
+    // Each item runs inside a savepoint, so one that fails leaves no rows and does not take the
+    // others down with it.
+    for (PendingTriage* p : batch) {
+      if (Status s = db_->Run("SAVEPOINT triage"); !s.ok()) {
+        p->status = s;
+        continue;
+      }
+      p->status = RecordTriageLocked(p);
+      if (!p->status.ok()) {
+        if (Status s = db_->Run("ROLLBACK TO triage"); !s.ok()) p->status = s;
+      }
+      if (Status s = db_->Run("RELEASE triage"); !s.ok() && p->status.ok()) p->status = s;
+    }
+  }
+  if (Status s = tx.Commit(); !s.ok()) {
+    for (PendingTriage* p : batch) p->status = s;
+  }
+}
+
+Status SqliteStoreImpl::RecordTriageLocked(PendingTriage* p) {
+  Decision& d = p->decision;
+  d.created_at_ms = Now();
+  if (Status s = TenantExistsLocked(p->tenant); !s.ok()) return s;
   Result<std::string> replay =
-      ReplayedDecisionLocked(tenant, ticket.external_id, content_hash, idempotency_key);
+      ReplayedDecisionLocked(p->tenant, p->ticket->external_id, p->content_hash, p->key);
   if (!replay) return replay.error();
   if (!replay->empty()) {
-    Result<Decision> earlier = LoadDecisionLocked(tenant, *replay);
+    Result<Decision> earlier = LoadDecisionLocked(p->tenant, *replay);
     if (!earlier) return earlier.error();
-    if (Status s = tx.Commit(); !s.ok()) return s;
-    *decision = std::move(*earlier);
-    if (outcome != nullptr) outcome->replayed = true;
+    d = std::move(*earlier);
+    p->replayed = true;
     return Status::Ok();
   }
-  Result<std::string> ticket_id = UpsertTicketLocked(tenant, ticket, d.created_at_ms);
+  Result<std::string> ticket_id = UpsertTicketLocked(p->tenant, *p->ticket, d.created_at_ms);
   if (!ticket_id) return ticket_id.error();
   d.ticket_id = std::move(*ticket_id);
-  Result<std::int64_t> seq = InsertDecisionLocked(d, content_hash, idempotency_key);
+  Result<std::int64_t> seq = InsertDecisionLocked(d, p->content_hash, p->key);
   if (!seq) return seq.error();
 
   std::string versions;
@@ -293,11 +352,7 @@ Status SqliteStoreImpl::RecordTriage(std::string_view tenant, const Ticket& tick
                     .model_version = std::move(versions),
                     .input_hash = d.input_hash,
                     .actor = "engine"};
-  if (Status s = AppendAuditLocked(audit); !s.ok()) return s;
-  if (Status s = tx.Commit(); !s.ok()) return s;
-  *decision = std::move(d);
-  if (outcome != nullptr) outcome->replayed = false;
-  return Status::Ok();
+  return AppendAuditLocked(audit);
 }
 
 Result<std::string> SqliteStoreImpl::ReplayedDecisionLocked(std::string_view tenant,

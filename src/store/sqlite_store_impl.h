@@ -6,6 +6,7 @@
 // contract.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -83,6 +84,28 @@ class SqliteStoreImpl final : public Store {
   // The decision's seq if it is the tenant's, else NotFound.
   Result<std::int64_t> DecisionSeqLocked(std::string_view tenant, std::string_view decision_id);
   Result<Decision> LoadDecisionLocked(std::string_view tenant, std::string_view decision_id);
+
+  // One RecordTriage call waiting to be committed. Concurrent calls are committed together in one
+  // transaction (group commit): the WAL then writes each shared page once per batch instead of
+  // once per ticket, and the caller still returns only after its own rows are durable.
+  struct PendingTriage {
+    std::string_view tenant;
+    const Ticket* ticket;
+    Decision decision;
+    std::string_view key;
+    std::string content_hash;
+    bool replayed = false;
+    Status status = Status::Ok();
+    bool done = false;  // GUARDED_BY(queue_mu_)
+  };
+  void CommitInGroup(PendingTriage* item);
+  void CommitBatch(const std::vector<PendingTriage*>& batch);
+  Status RecordTriageLocked(PendingTriage* item);
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::vector<PendingTriage*> queue_;  // GUARDED_BY(queue_mu_)
+  bool leader_active_ = false;         // GUARDED_BY(queue_mu_)
 
   std::mutex mu_;
   std::unique_ptr<Db> db_;  // guarded by mu_

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <sstream>
 
@@ -103,7 +104,22 @@ Args& RetrievalFlags(Args& args) {
       .Flag("id", "COL", "the column holding each row's unique id", true)
       .Flag("text", "COLS",
             "comma-separated text columns; the first is the title when there are two or more", true)
-      .Flag("k", "N", "results per query (1-1000)", false, "5");
+      .Flag("k", "N", "results per query (1-1000)", false, "5")
+      .Flag("semantic-weight", "W", "share of the learned word-vector signal in the score (0-1)",
+            false, JsonNumber(retrieve::IndexOptions{}.semantic_weight))
+      .Flag("title-weight", "W", "weight of a title word against a body word", false,
+            JsonNumber(retrieve::IndexOptions{}.title_weight));
+}
+
+Result<std::unique_ptr<retrieve::Index>> IndexFrom(const Args& args) {
+  retrieve::IndexOptions o;
+  auto sw = args.GetDouble("semantic-weight");
+  if (!sw) return Fail(sw.error());
+  auto tw = args.GetDouble("title-weight");
+  if (!tw) return Fail(tw.error());
+  o.semantic_weight = *sw;
+  o.title_weight = *tw;
+  return retrieve::Index::Create(o);
 }
 
 Result<std::size_t> KFrom(const Args& args) {
@@ -131,7 +147,9 @@ int RunSimilar(const std::vector<std::string>& argv) {
   auto threads = args.GetUint("threads");
   if (!threads) return Usage(threads.error());
 
-  retrieve::Index index;
+  auto made = IndexFrom(args);
+  if (!made) return Usage(made.error());
+  retrieve::Index& index = **made;
   auto rows = LoadAndIndex(args, &index);
   if (!rows) return Failed(rows.error());
   std::vector<std::string> lines(rows->size());
@@ -192,7 +210,9 @@ int RunSearch(const std::vector<std::string>& argv) {
   if (!k) return Usage(k.error());
   if (args.Has("q") == args.Has("queries"))
     return Usage(Status::InvalidArgument("give exactly one of --q and --queries"));
-  retrieve::Index index;
+  auto made = IndexFrom(args);
+  if (!made) return Usage(made.error());
+  retrieve::Index& index = **made;
   auto ids = LoadAndIndex(args, &index);
   if (!ids) return Failed(ids.error());
   retrieve::SearchOptions so;

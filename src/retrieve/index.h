@@ -42,7 +42,7 @@ enum class Fusion : std::uint8_t {
 struct IndexOptions {
   double k1 = 1.2;                     // BM25 term-frequency saturation
   double b = 0.75;                     // BM25 length normalization
-  double title_weight = 2.0;           // a title occurrence counts this many body occurrences
+  double title_weight = 3.0;           // a title occurrence counts this many body occurrences
   double body_weight = 1.0;            // weight of a body occurrence
   double semantic_weight = 0.3;        // share of the semantic signal in the fused score (0..1)
   Fusion fusion = Fusion::kLinear;     // how the ranking is fused

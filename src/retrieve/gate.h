@@ -22,7 +22,7 @@
 namespace ticketwise::retrieve {
 
 // Used until a tenant has calibrated its own (see 0010-retrieval.md for how it was measured).
-inline constexpr double kDefaultGateThreshold = 0.45;
+inline constexpr double kDefaultGateThreshold = 0.75;
 inline constexpr double kDefaultGatePrecision = 0.8;
 // Fewer labelled examples than this cannot support a threshold.
 inline constexpr std::size_t kMinGateExamples = 30;

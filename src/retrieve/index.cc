@@ -76,7 +76,7 @@ Status Index::Add(const Document& doc) {
   Analyzed a = AnalyzeDocument(doc);
   if (a.title.empty() && a.body.empty())
     return Status::InvalidArgument("document '" + doc.id + "' has no indexable words");
-  std::unique_lock lock(impl_->mu);
+  auto lock = impl_->WriteLock();
   if (impl_->ids.contains(doc.id))
     return Status::AlreadyExists("document '" + doc.id + "' is already indexed");
   impl_->Insert(doc.id, doc.kind, a);
@@ -88,14 +88,14 @@ Status Index::Upsert(const Document& doc) {
   Analyzed a = AnalyzeDocument(doc);
   if (a.title.empty() && a.body.empty())
     return Status::InvalidArgument("document '" + doc.id + "' has no indexable words");
-  std::unique_lock lock(impl_->mu);
+  auto lock = impl_->WriteLock();
   if (auto it = impl_->ids.find(doc.id); it != impl_->ids.end()) impl_->Erase(it->second);
   impl_->Insert(doc.id, doc.kind, a);
   return Status::Ok();
 }
 
 Status Index::Remove(std::string_view id) {
-  std::unique_lock lock(impl_->mu);
+  auto lock = impl_->WriteLock();
   auto it = impl_->ids.find(id);
   if (it == impl_->ids.end())
     return Status::NotFound("no document '" + std::string(id) + "' in the index");
@@ -105,7 +105,7 @@ Status Index::Remove(std::string_view id) {
 }
 
 Status Index::SetKind(std::string_view id, DocKind kind) {
-  std::unique_lock lock(impl_->mu);
+  auto lock = impl_->WriteLock();
   auto it = impl_->ids.find(id);
   if (it == impl_->ids.end())
     return Status::NotFound("no document '" + std::string(id) + "' in the index");
@@ -114,22 +114,22 @@ Status Index::SetKind(std::string_view id, DocKind kind) {
 }
 
 bool Index::Contains(std::string_view id) const {
-  std::shared_lock lock(impl_->mu);
+  auto lock = impl_->ReadLock();
   return impl_->ids.contains(id);
 }
 
 std::size_t Index::size() const {
-  std::shared_lock lock(impl_->mu);
+  auto lock = impl_->ReadLock();
   return impl_->live_docs;
 }
 
 void Index::RefreshEmbeddings() {
-  std::unique_lock lock(impl_->mu);
+  auto lock = impl_->WriteLock();
   impl_->RefreshEmbeddingsLocked();
 }
 
 IndexStats Index::Stats() const {
-  std::shared_lock lock(impl_->mu);
+  auto lock = impl_->ReadLock();
   return impl_->StatsLocked();
 }
 
@@ -150,7 +150,7 @@ Result<std::vector<Hit>> Index::SearchDocument(const Document& query,
   if (options.k == 0) return hits;
   const Analyzed a = AnalyzeDocument(query);
   if (a.title.empty() && a.body.empty()) return hits;
-  std::shared_lock lock(impl_->mu);
+  auto lock = impl_->ReadLock();
   std::vector<QueryTerm> q;
   double len = 0;
   impl_->QueryFromTerms(a, &q, &len);
@@ -163,7 +163,7 @@ Result<std::vector<Hit>> Index::SearchSimilar(std::string_view id,
   if (options.k > kMaxResults)
     return Fail(Status::InvalidArgument("k must be at most " + std::to_string(kMaxResults)));
   std::vector<Hit> hits;
-  std::shared_lock lock(impl_->mu);
+  auto lock = impl_->ReadLock();
   auto it = impl_->ids.find(id);
   if (it == impl_->ids.end())
     return Fail(Status::NotFound("no document '" + std::string(id) + "' in the index"));

@@ -3,11 +3,13 @@
 // AnalyzeDocument, which is pure.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -78,8 +80,22 @@ class Index::Impl {
   void SearchLocked(std::vector<QueryTerm> q, double query_len, const SearchOptions& o,
                     std::vector<Hit>* hits) const;
 
+  // glibc's rwlock prefers readers: under a steady stream of searches a writer could wait forever.
+  // Searches therefore step aside while a writer is waiting.
+  std::unique_lock<std::shared_mutex> WriteLock() {
+    writers_waiting.fetch_add(1);
+    std::unique_lock<std::shared_mutex> lock(mu);
+    writers_waiting.fetch_sub(1);
+    return lock;
+  }
+  std::shared_lock<std::shared_mutex> ReadLock() const {
+    while (writers_waiting.load() > 0) std::this_thread::yield();
+    return std::shared_lock<std::shared_mutex>(mu);
+  }
+
   IndexOptions options;
   mutable std::shared_mutex mu;
+  mutable std::atomic<int> writers_waiting{0};
 
   // Vocabulary.
   std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> vocab;

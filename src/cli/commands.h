@@ -12,6 +12,7 @@ int RunPredict(const std::vector<std::string>& argv);
 int RunEval(const std::vector<std::string>& argv);
 int RunServe(const std::vector<std::string>& argv);
 int RunTenant(const std::vector<std::string>& argv);
+int RunAudit(const std::vector<std::string>& argv);
 int RunRedact(const std::vector<std::string>& argv);
 int RunSimilar(const std::vector<std::string>& argv);
 int RunSearch(const std::vector<std::string>& argv);

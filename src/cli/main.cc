@@ -16,6 +16,7 @@ constexpr char kUsage[] =
     "  eval      train on one file, evaluate on another, print the figures\n"
     "  serve     serve the HTTP API: triage tickets, record decisions\n"
     "  tenant    administer tenants: 'tenant create NAME' prints its API key once\n"
+    "  audit     verify the tamper-evident audit trail, or export it as JSONL\n"
     "  redact    replace personal data and secrets in text (or JSONL) with placeholders\n"
     "  similar   index a file and print each row's most similar other rows (JSON lines)\n"
     "  search    index a file and print the best matches for a query\n"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   if (command == "search") return ticketwise::cli::RunSearch(rest);
   if (command == "kb") return ticketwise::cli::RunKb(rest);
   if (command == "triage") return ticketwise::cli::RunTriage(rest);
+  if (command == "audit") return ticketwise::cli::RunAudit(rest);
   if (command == "version" || command == "--version") {
     std::puts("ticketwise 0.1.0");
     return 0;

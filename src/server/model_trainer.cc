@@ -9,6 +9,7 @@
 
 #include "classify/metrics.h"
 #include "classify/trainer.h"
+#include "safety/redactor.h"
 
 namespace ticketwise::server {
 namespace {
@@ -93,7 +94,7 @@ void ModelTrainer::Run(const Job& job) {
   Result<std::shared_ptr<const classify::Model>> model = Train(job);
   if (!model) {
     std::fprintf(stderr, "ticketwise serve: training %s failed: %s\n", job.version.c_str(),
-                 model.error().ToString().c_str());
+                 safety::RedactText(model.error().ToString()).c_str());
     (void)store_->FailModel(job.tenant, job.version, model.error().message());
     return;
   }
@@ -101,7 +102,7 @@ void ModelTrainer::Run(const Job& job) {
   auto activated = store_->ActivateModel(job.tenant, job.version, "engine");
   if (!activated) {
     std::fprintf(stderr, "ticketwise serve: activating %s failed: %s\n", job.version.c_str(),
-                 activated.error().ToString().c_str());
+                 safety::RedactText(activated.error().ToString()).c_str());
     return;
   }
   if (on_activated_) on_activated_(job.tenant, job.version, std::move(*model));

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "classify/model.h"
+#include "safety/redactor.h"
 #include "server/api_json.h"
 #include "server/server_impl.h"
 #include "store/secrets.h"
@@ -76,7 +77,9 @@ void SendStatus(httplib::Response& res, const Status& status) {
   const int http = HttpStatusFor(status.code());
   // Internal details (paths, SQL errors) are for the operator's log, not for the client.
   if (http >= 500 && status.code() != StatusCode::kFailedPrecondition) {
-    std::fprintf(stderr, "ticketwise serve: %s\n", status.ToString().c_str());
+    // Logs leave the process: personal data in a message (a value echoed by a library) is
+    // redacted first.
+    std::fprintf(stderr, "ticketwise serve: %s\n", safety::RedactText(status.ToString()).c_str());
     SendError(res, http, StatusCodeName(status.code()), "the server could not handle the request");
     return;
   }

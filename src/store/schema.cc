@@ -7,7 +7,7 @@ namespace ticketwise::store {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 1: tenants, tickets, decisions, feedback, audit.
     R"sql(
 CREATE TABLE tenants (
@@ -139,6 +139,11 @@ CREATE TABLE active_models (
   PRIMARY KEY (tenant_id, field),
   FOREIGN KEY (tenant_id, number) REFERENCES models (tenant_id, number)
 );
+)sql",
+    // 3: the audit trail becomes a hash chain (see AuditRecord::hash).
+    R"sql(
+ALTER TABLE audit ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

@@ -446,40 +446,4 @@ Result<StoredTicket> SqliteStoreImpl::GetTicket(std::string_view tenant,
   return out;
 }
 
-Status SqliteStoreImpl::AppendAuditLocked(const AuditRecord& record) {
-  auto stmt = db_->Prepare(
-      "INSERT INTO audit (tenant_id, at_ms, what, subject_id, model_version, input_hash, actor)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  if (!stmt) return stmt.error();
-  Stmt& s = **stmt;
-  s.Bind(1, record.tenant_id);
-  s.Bind(2, record.at_ms);
-  s.Bind(3, record.what);
-  s.Bind(4, record.subject_id);
-  s.Bind(5, record.model_version);
-  s.Bind(6, record.input_hash);
-  s.Bind(7, record.actor);
-  return s.Run();
-}
-
-Result<std::vector<AuditRecord>> SqliteStoreImpl::ListAudit(std::string_view tenant,
-                                                            std::uint32_t limit) {
-  std::lock_guard lock(mu_);
-  auto stmt = db_->Prepare(
-      "SELECT seq, at_ms, what, subject_id, model_version, input_hash, actor FROM audit"
-      " WHERE tenant_id = ?1 ORDER BY seq DESC LIMIT ?2");
-  if (!stmt) return Fail(stmt.error());
-  Stmt& s = **stmt;
-  s.Bind(1, tenant);
-  s.Bind(2, static_cast<std::int64_t>(ClampLimit(limit)));
-  std::vector<AuditRecord> out;
-  Status status = s.ForEachRow([&] {
-    out.push_back({s.Int(0), std::string(tenant), s.Int(1), s.Text(2), s.Text(3), s.Text(4),
-                   s.Text(5), s.Text(6)});
-    return Status::Ok();
-  });
-  if (!status.ok()) return Fail(status);
-  return out;
-}
-
 }  // namespace ticketwise::store

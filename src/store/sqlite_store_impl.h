@@ -63,6 +63,9 @@ class SqliteStoreImpl final : public Store {
   Status FailAbandonedModels() override;
 
   Result<std::vector<AuditRecord>> ListAudit(std::string_view tenant, std::uint32_t limit) override;
+  Result<AuditCheck> VerifyAudit() override;
+  Status ForEachAudit(std::string_view tenant,
+                      const std::function<Status(const AuditRecord&)>& on_record) override;
 
  private:
   std::int64_t Now() const;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -120,6 +121,21 @@ struct AuditRecord {
   std::string model_version{};  // model(s) that decided, comma-separated
   std::string input_hash{};     // hash of the ticket content the decision was made on
   std::string actor{};          // "engine" for triage; who gave the feedback or made the change
+  // The chain: hash = SHA-256 over prev_hash and every field above (seq included), prev_hash = the
+  // hash of the record before it in the whole database. Changing, removing or reordering records
+  // breaks it; VerifyAudit says where. Records written before the chain existed have both empty.
+  std::string prev_hash{};
+  std::string hash{};
+};
+
+// What VerifyAudit found.
+struct AuditCheck {
+  bool ok = true;
+  std::uint64_t records = 0;  // records read
+  std::uint64_t chained = 0;  // of which carry a hash
+  std::string head_hash{};    // hash of the last record: keep it elsewhere to detect truncation
+  std::int64_t bad_seq = 0;   // the first record that breaks the chain
+  std::string problem{};      // what is wrong with it, e.g. "record 17 was changed"
 };
 
 class Store {
@@ -216,6 +232,14 @@ class Store {
   // The tenant's most recent audit records, newest first; `limit` is clamped like DecisionQuery's.
   virtual Result<std::vector<AuditRecord>> ListAudit(std::string_view tenant,
                                                      std::uint32_t limit) = 0;
+
+  // Walks the whole trail in order and checks the chain. An operator action, across tenants.
+  virtual Result<AuditCheck> VerifyAudit() = 0;
+
+  // Calls `on_record` for every record in order (only `tenant`'s when it is not empty); stops at
+  // the first error it returns.
+  virtual Status ForEachAudit(std::string_view tenant,
+                              const std::function<Status(const AuditRecord&)>& on_record) = 0;
 };
 
 }  // namespace ticketwise::store

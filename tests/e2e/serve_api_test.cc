@@ -5,6 +5,7 @@
 #include <httplib.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -459,6 +460,47 @@ TEST_F(ServeApiTest, SigkillUnderLoadKeepsEveryAcknowledgedTicketWholeAndNothing
   EXPECT_EQ(
       SqlCount(db_, "SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"),
       0);
+}
+
+TEST_F(ServeApiTest, AuditTrailVerifiesExportsWithoutPersonalDataAndNamesATamperedRecord) {
+  {
+    auto server = StartServer(db_, DemoModel());
+    ASSERT_NE(server, nullptr);
+    httplib::Client http("127.0.0.1", server->port());
+    auto r =
+        http.Post("/v1/tickets", Bearer(key_a_), Ticket("AU-1", "printer"), "application/json");
+    ASSERT_TRUE(r);
+    const std::string decision = JsonString(r->body, "decision_id");
+    auto fb =
+        http.Post("/v1/decisions/" + decision + "/feedback", Bearer(key_a_),
+                  R"({"field":"category","verdict":"accepted","actor":"jane.doe@example.com"})",
+                  "application/json");
+    ASSERT_TRUE(fb);
+    ASSERT_EQ(fb->status, 201);
+    ASSERT_TRUE(
+        http.Post("/v1/tickets", Bearer(key_b_), Ticket("AU-2", "vpn"), "application/json"));
+    EXPECT_EQ(server->Terminate(), 0);
+  }
+  std::string out;
+  EXPECT_EQ(RunCliStatus("audit verify --db " + db_, &out), 0);
+  EXPECT_NE(out.find("intact: 3 records"), std::string::npos) << out;
+  EXPECT_EQ(RunCliStatus("audit export --db " + db_, &out), 0);
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 3);
+  EXPECT_EQ(out.find("jane.doe@example.com"), std::string::npos) << out;
+  EXPECT_NE(out.find("[EMAIL_1]"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"what\":\"feedback\""), std::string::npos);
+
+  // Someone with the file drops the append-only triggers and rewrites a record.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw,
+                         "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'engine' "
+                         "WHERE what = 'feedback'",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  EXPECT_EQ(RunCliStatus("audit verify --db " + db_, &out), 1);
+  EXPECT_NE(out.find("BROKEN at record 2: record 2 was changed"), std::string::npos) << out;
 }
 
 // docs/api.md documents exactly the routes the server registers.

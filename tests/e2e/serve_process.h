@@ -36,6 +36,18 @@ inline std::string RunCli(const std::string& args) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? out : "";
 }
 
+// Runs the CLI to completion; returns its exit code and puts its standard output in `*out`.
+inline int RunCliStatus(const std::string& args, std::string* out) {
+  FILE* pipe = popen((std::string(TW_CLI) + " " + args + " 2>/dev/null").c_str(), "r");
+  if (!pipe) return -1;
+  out->clear();
+  std::array<char, 4096> buf;
+  std::size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out->append(buf.data(), n);
+  const int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 // The value after "key " on its own line of `out`.
 inline std::string Field(const std::string& out, const std::string& key) {
   const auto pos = out.find(key + " ");

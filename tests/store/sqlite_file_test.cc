@@ -268,5 +268,74 @@ TEST(SqliteFileTest, PathInMissingDirectoryIsUnavailable) {
   EXPECT_NE(store.error().message().find(path), std::string::npos);
 }
 
+// A trail of five records from two tenants, for the tampering tests.
+std::string AuditedDb(std::string* tenant) {
+  const std::string path = FreshDbPath();
+  std::unique_ptr<Store> store = MustOpen(path);
+  *tenant = store->CreateTenant("acme")->tenant_id;
+  const std::string other = store->CreateTenant("globex")->tenant_id;
+  for (int i = 0; i < 4; ++i) {
+    Decision d = SampleDecision();
+    EXPECT_TRUE(
+        store->RecordTriage(i % 2 ? other : *tenant, SampleTicket("A-" + std::to_string(i)), &d)
+            .ok());
+  }
+  EXPECT_TRUE(store->SetFieldMode(*tenant, {.field = "category"}, "ops@example.com").ok());
+  return path;
+}
+
+TEST(SqliteFileTest, IntactAuditTrailVerifiesAndExportsInOrder) {
+  std::string tenant;
+  const std::string path = AuditedDb(&tenant);
+  std::unique_ptr<Store> store = MustOpen(path);
+  Result<AuditCheck> check = store->VerifyAudit();
+  ASSERT_TRUE(check) << check.error().ToString();
+  EXPECT_TRUE(check->ok) << check->problem;
+  EXPECT_EQ(check->records, 5u);
+  EXPECT_EQ(check->chained, 5u);
+  EXPECT_EQ(check->head_hash.size(), 64u);
+  std::vector<std::int64_t> seqs;
+  ASSERT_TRUE(store
+                  ->ForEachAudit(tenant,
+                                 [&](const AuditRecord& r) {
+                                   seqs.push_back(r.seq);
+                                   return Status::Ok();
+                                 })
+                  .ok());
+  EXPECT_EQ(seqs, (std::vector<std::int64_t>{1, 3, 5}));
+}
+
+TEST(SqliteFileTest, ChangedRemovedOrReorderedAuditRecordsAreNamed) {
+  struct Case {
+    const char* tamper;
+    std::int64_t bad_seq;
+    const char* says;
+  };
+  // The append-only triggers stop the application; an attacker with the file drops them first.
+  const Case cases[] = {
+      {"UPDATE audit SET actor = 'someone else' WHERE seq = 3", 3, "record 3 was changed"},
+      {"DELETE FROM audit WHERE seq = 2", 3, "records 2 to 2 were removed"},
+      {"UPDATE audit SET seq = 100 WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = 3;"
+       " UPDATE audit SET seq = 3 WHERE seq = 100",
+       2, "record 2 does not follow record 1"},
+      {"UPDATE audit SET hash = '', prev_hash = '' WHERE seq = 4", 4, "record 4 lost its hash"},
+  };
+  for (const Case& c : cases) {
+    std::string tenant;
+    const std::string path = AuditedDb(&tenant);
+    {
+      RawDb raw(path);
+      ASSERT_EQ(raw.Exec("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"), SQLITE_OK);
+      ASSERT_EQ(raw.Exec(c.tamper), SQLITE_OK) << raw.error();
+    }
+    std::unique_ptr<Store> store = MustOpen(path);
+    Result<AuditCheck> check = store->VerifyAudit();
+    ASSERT_TRUE(check) << check.error().ToString();
+    EXPECT_FALSE(check->ok) << c.tamper;
+    EXPECT_EQ(check->bad_seq, c.bad_seq) << c.tamper;
+    EXPECT_NE(check->problem.find(c.says), std::string::npos) << check->problem;
+  }
+}
+
 }  // namespace
 }  // namespace ticketwise::store

@@ -77,7 +77,43 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   if (!db) return Fail(db.error());
   if (Status s = Configure(db->get()); !s.ok()) return Fail(s.WithContext(path));
   if (Status s = Migrate(db->get()); !s.ok()) return Fail(s.WithContext(path));
-  return std::unique_ptr<Store>(new SqliteStoreImpl(std::move(*db), options));
+  std::unique_ptr<Db> checkpointer;
+  if (path != ":memory:" && !path.empty()) {
+    // Commits only append to the WAL; the background checkpointer folds it back (see
+    // SqliteStoreImpl), so a request never pays for a checkpoint.
+    Result<std::unique_ptr<Db>> second = Db::Open(path, options.busy_timeout_ms);
+    if (second && (*db)->Exec("PRAGMA wal_autocheckpoint = 0").ok())
+      checkpointer = std::move(*second);
+  }
+  return std::unique_ptr<Store>(
+      new SqliteStoreImpl(std::move(*db), options, std::move(checkpointer)));
+}
+
+SqliteStoreImpl::SqliteStoreImpl(std::unique_ptr<Db> db, SqliteStoreOptions options,
+                                 std::unique_ptr<Db> checkpointer)
+    : checkpoint_db_(std::move(checkpointer)), db_(std::move(db)), options_(std::move(options)) {
+  if (checkpoint_db_ != nullptr) checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
+}
+
+SqliteStoreImpl::~SqliteStoreImpl() {
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    stopping_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
+}
+
+void SqliteStoreImpl::CheckpointLoop() {
+  std::unique_lock lock(checkpoint_mu_);
+  while (!checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(200),
+                                  [this] { return stopping_; })) {
+    lock.unlock();
+    // PASSIVE never waits for or blocks a writer; what it cannot copy now it copies next time. A
+    // failure (a busy file) is retried on the next tick.
+    static_cast<void>(checkpoint_db_->Exec("PRAGMA wal_checkpoint(PASSIVE)"));
+    lock.lock();
+  }
 }
 
 std::int64_t SqliteStoreImpl::Now() const {

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -23,8 +24,11 @@ namespace ticketwise::store {
 
 class SqliteStoreImpl final : public Store {
  public:
-  SqliteStoreImpl(std::unique_ptr<Db> db, SqliteStoreOptions options)
-      : db_(std::move(db)), options_(std::move(options)) {}
+  // `checkpointer`, when given, is a second connection to the same file: a background thread uses
+  // it to copy the WAL back into the database, so that no request's commit has to.
+  SqliteStoreImpl(std::unique_ptr<Db> db, SqliteStoreOptions options,
+                  std::unique_ptr<Db> checkpointer = nullptr);
+  ~SqliteStoreImpl() override;
 
   Result<NewTenant> CreateTenant(std::string_view name) override;
   Result<std::string> FindTenantByApiKey(std::string_view api_key) override;
@@ -109,6 +113,14 @@ class SqliteStoreImpl final : public Store {
   std::condition_variable queue_cv_;
   std::vector<PendingTriage*> queue_;  // GUARDED_BY(queue_mu_)
   bool leader_active_ = false;         // GUARDED_BY(queue_mu_)
+
+  void CheckpointLoop();
+
+  std::unique_ptr<Db> checkpoint_db_;  // used only by checkpoint_thread_
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool stopping_ = false;  // GUARDED_BY(checkpoint_mu_)
+  std::thread checkpoint_thread_;
 
   std::mutex mu_;
   std::unique_ptr<Db> db_;  // guarded by mu_

@@ -3,7 +3,7 @@ JOBS ?= $(shell nproc)
 BUILD ?= build
 CMAKE_FLAGS ?=
 
-.PHONY: demo test build test-sanitize fuzz-smoke format format-check bench ci clean
+.PHONY: demo test build test-sanitize test-tsan fuzz-smoke format format-check bench ci clean
 
 # Set up, build, and run the main job on the bundled demo data.
 demo: build
@@ -28,6 +28,14 @@ test-sanitize:
 	@ninja -C build-asan -j $(JOBS)
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
+
+# The concurrent parts (store, engine, server, and the service end to end) under ThreadSanitizer.
+test-tsan:
+	@scripts/bootstrap test
+	@cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTW_TSAN=ON >/dev/null
+	@ninja -C build-tsan -j $(JOBS) ticketwise store_test server_test engine_test serve_test serve_api_test
+	@cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  ctest --output-on-failure -j $(JOBS) -R "Store|Sqlite|RateLimiter|Config|ApiJson|Engine|Serve"
 
 # Every libFuzzer target, briefly (FUZZ_SECONDS each), starting from the checked-in seed corpus.
 FUZZ_SECONDS ?= 30

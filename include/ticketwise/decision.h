@@ -39,6 +39,43 @@ struct FieldDecision {
   std::string model_version;  // which model decided
 };
 
+// Whether the knowledge base and past tickets gave this ticket something to suggest.
+enum class MatchState : std::uint8_t {
+  kNotSearched,       // the tenant has no articles or tickets to search yet
+  kNoConfidentMatch,  // searched; nothing scored above the relevance gate, so nothing is offered
+  kMatched,           // at least one suggestion passed the gate
+};
+
+// "not_searched", "no_confident_match", "matched".
+std::string_view MatchStateName(MatchState state);
+std::optional<MatchState> ParseMatchState(std::string_view name);
+
+enum class SourceKind : std::uint8_t {
+  kArticle,  // a knowledge-base article
+  kTicket,   // a resolved ticket and its resolution
+};
+
+// "article", "ticket".
+std::string_view SourceKindName(SourceKind kind);
+std::optional<SourceKind> ParseSourceKind(std::string_view name);
+
+// A fix offered to the agent, with where it comes from.
+struct Suggestion {
+  SourceKind kind = SourceKind::kArticle;
+  std::string source_id;  // the article's id, or the resolved ticket's external id
+  std::string title;
+  std::string link;   // where to read the source; may be empty
+  std::string steps;  // the Resolution / Workaround sections, or the ticket's resolution note
+  double score = 0;   // relevance, 0..1, comparable with the gate's threshold
+};
+
+// An open ticket that likely describes the same problem.
+struct DuplicateMatch {
+  std::string external_id;
+  std::string title;
+  double score = 0;  // 0..1, comparable with the duplicate threshold
+};
+
 struct Decision {
   std::string id;  // assigned by the store
   std::string tenant;
@@ -47,6 +84,13 @@ struct Decision {
   std::int64_t created_at_ms = 0;
   std::int64_t engine_micros = 0;  // time the engine spent, not counting I/O
   std::vector<FieldDecision> fields;
+
+  MatchState match = MatchState::kNotSearched;
+  double match_threshold = 0;          // the relevance gate the suggestions passed
+  std::vector<Suggestion> suggestions;  // best first; empty unless match is kMatched
+  double duplicate_threshold = 0;       // the score a duplicate had to reach
+  std::vector<DuplicateMatch> duplicates;  // best first
+  std::string summary;  // an extractive summary of a long thread; empty for short ones
 };
 
 }  // namespace ticketwise

@@ -16,6 +16,7 @@
 #include "ingest/import.h"
 #include "retrieve/index.h"
 #include "retrieve/kb_article.h"
+#include "store/sqlite_store.h"
 
 namespace ticketwise::cli {
 namespace {
@@ -257,43 +258,78 @@ int RunSearch(const std::vector<std::string>& argv) {
 
 namespace ticketwise::cli {
 
+namespace {
+
+constexpr char kKbUsage[] = "usage: ticketwise kb import FILE... [--db FILE --tenant NAME] [--quiet]";
+
+// The id of the tenant named (or with the id) `name` in the store.
+Result<std::string> FindTenant(store::Store* store, const std::string& name) {
+  auto tenants = store->ListTenants();
+  if (!tenants) return Fail(tenants.error());
+  for (const store::Tenant& t : *tenants)
+    if (t.name == name || t.id == name) return t.id;
+  return Fail(Status::NotFound("no tenant '" + name + "' (create it with 'ticketwise tenant create')"));
+}
+
+}  // namespace
+
 int RunKb(const std::vector<std::string>& argv) {
   if (argv.empty() || argv[0] != "import") {
     if (!argv.empty() && (argv[0] == "--help" || argv[0] == "-h")) {
-      std::fputs("usage: ticketwise kb import FILE... [--quiet]\n", stdout);
+      std::printf("%s\n", kKbUsage);
       return 0;
     }
-    return Usage(Status::InvalidArgument("usage: ticketwise kb import FILE... [--quiet]"));
+    return Usage(Status::InvalidArgument(kKbUsage));
   }
   std::vector<std::string> files;
   bool quiet = false;
+  std::string db, tenant_name;
   for (std::size_t i = 1; i < argv.size(); ++i) {
     if (argv[i] == "--help" || argv[i] == "-h") {
-      std::fputs(
-          "usage: ticketwise kb import FILE... [--quiet]\n\n"
+      std::printf(
+          "%s\n\n"
           "Parses knowledge-base articles and prints each as one JSON object\n"
           "{\"id\":..,\"title\":..,\"link\":..,\"sections\":[\"heading\",...],\"resolution\":..,"
           "\"chars\":N}\n"
           "where resolution holds the Resolution / Solution / Workaround (then Cause) sections.\n"
           "FILE is .jsonl (one article per line: id, body_md or body, optional title, link/url),\n"
           ".md or .html (one article; its id is the path). Articles that cannot be used are\n"
-          "reported on standard error and skipped. This validates and previews an import; the\n"
-          "per-tenant knowledge-base store is filled through the service (POST "
-          "/v1/kb/articles).\n\n"
-          "  --quiet   print only the summary\n",
-          stdout);
+          "reported on standard error and skipped.\n\n"
+          "With --tenant the articles are also stored as that tenant's knowledge base (added, or\n"
+          "replaced by id); the service searches them from its next start. A running service\n"
+          "takes articles at once through POST /v1/kb/articles.\n\n"
+          "  --db FILE       SQLite database file (default ./ticketwise.db)\n"
+          "  --tenant NAME   store the articles for this tenant (its name or id)\n"
+          "  --quiet         print only the summary\n",
+          kKbUsage);
       return 0;
     }
     if (argv[i] == "--quiet") {
       quiet = true;
+    } else if ((argv[i] == "--db" || argv[i] == "--tenant") && i + 1 < argv.size()) {
+      (argv[i] == "--db" ? db : tenant_name) = argv[i + 1];
+      ++i;
     } else if (argv[i].starts_with("--")) {
-      return Usage(Status::InvalidArgument("kb import: unknown flag " + argv[i]));
+      return Usage(Status::InvalidArgument("kb import: unknown flag or missing value: " + argv[i]));
     } else {
       files.push_back(argv[i]);
     }
   }
   if (files.empty()) return Usage(Status::InvalidArgument("kb import: name at least one FILE"));
-  std::size_t articles = 0, skipped = 0;
+  if (!db.empty() && tenant_name.empty())
+    return Usage(Status::InvalidArgument("kb import: --db needs --tenant"));
+  std::unique_ptr<store::Store> store;
+  std::string tenant;
+  if (!tenant_name.empty()) {
+    if (db.empty()) db = "./ticketwise.db";
+    auto opened = store::OpenSqliteStore(db);
+    if (!opened) return Failed(opened.error().WithContext(db));
+    store = std::move(*opened);
+    auto id = FindTenant(store.get(), tenant_name);
+    if (!id) return Failed(id.error());
+    tenant = std::move(*id);
+  }
+  std::size_t articles = 0, skipped = 0, created = 0;
   for (const std::string& file : files) {
     auto report = retrieve::ImportKbFile(file);
     if (!report) return Failed(report.error());
@@ -301,6 +337,17 @@ int RunKb(const std::vector<std::string>& argv) {
       if (i < 20) std::fprintf(stderr, "%s\n", report->problems[i].c_str());
     skipped += report->problems.size();
     articles += report->articles.size();
+    if (store != nullptr) {
+      std::vector<store::KbArticle> rows;
+      for (const retrieve::Article& a : report->articles) {
+        store::KbArticle row{a.id, a.title, a.link, {}, 0};
+        for (const retrieve::Section& sec : a.sections) row.sections.push_back({sec.heading, sec.text});
+        rows.push_back(std::move(row));
+      }
+      auto n = store->PutArticles(tenant, rows, "cli");
+      if (!n) return Failed(n.error().WithContext(file));
+      created += *n;
+    }
     if (quiet) continue;
     std::string out;
     for (const retrieve::Article& a : report->articles) {
@@ -316,17 +363,17 @@ int RunKb(const std::vector<std::string>& argv) {
         AppendJsonString(&out, a.sections[i].heading);
       }
       out += "],\"resolution\":";
-      std::string steps;
-      for (const retrieve::Section* s : retrieve::ResolutionSections(a)) {
-        if (!steps.empty()) steps += "\n\n";
-        steps += s->heading + "\n" + s->text;
-      }
-      AppendJsonString(&out, steps);
+      AppendJsonString(&out, retrieve::ResolutionText(a));
       out += ",\"chars\":" + std::to_string(a.Body().size()) + "}\n";
       std::fwrite(out.data(), 1, out.size(), stdout);
     }
   }
-  std::fprintf(stderr, "kb import: %zu articles, %zu skipped\n", articles, skipped);
+  if (store != nullptr) {
+    std::fprintf(stderr, "kb import: %zu articles (%zu new) stored for tenant %s, %zu skipped\n",
+                 articles, created, tenant.c_str(), skipped);
+  } else {
+    std::fprintf(stderr, "kb import: %zu articles, %zu skipped\n", articles, skipped);
+  }
   return 0;
 }
 

@@ -21,4 +21,33 @@ std::optional<Mode> ParseMode(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view MatchStateName(MatchState state) {
+  switch (state) {
+    case MatchState::kNotSearched:
+      return "not_searched";
+    case MatchState::kNoConfidentMatch:
+      return "no_confident_match";
+    case MatchState::kMatched:
+      return "matched";
+  }
+  return "not_searched";
+}
+
+std::optional<MatchState> ParseMatchState(std::string_view name) {
+  if (name == "not_searched") return MatchState::kNotSearched;
+  if (name == "no_confident_match") return MatchState::kNoConfidentMatch;
+  if (name == "matched") return MatchState::kMatched;
+  return std::nullopt;
+}
+
+std::string_view SourceKindName(SourceKind kind) {
+  return kind == SourceKind::kTicket ? "ticket" : "article";
+}
+
+std::optional<SourceKind> ParseSourceKind(std::string_view name) {
+  if (name == "article") return SourceKind::kArticle;
+  if (name == "ticket") return SourceKind::kTicket;
+  return std::nullopt;
+}
+
 }  // namespace ticketwise

@@ -11,7 +11,7 @@ constexpr std::size_t kMaxPooledScratch = 64;
 
 }  // namespace
 
-Engine::Engine(EngineOptions options) : options_(options) {}
+Engine::Engine(EngineOptions options) : options_(options), knowledge_(options.knowledge) {}
 
 Engine::~Engine() = default;
 
@@ -97,6 +97,7 @@ Result<Decision> Engine::Decide(std::string_view tenant, const Ticket& ticket) c
   Decision decision;
   decision.tenant = std::string(tenant);
   decision.fields.push_back(std::move(field));
+  knowledge_.Annotate(tenant, ticket, &decision);
   decision.engine_micros = std::chrono::duration_cast<std::chrono::microseconds>(
                                std::chrono::steady_clock::now() - start)
                                .count();

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "classify/model.h"
+#include "engine/knowledge.h"
 #include "ticketwise/decision.h"
 #include "ticketwise/status.h"
 #include "ticketwise/ticket.h"
@@ -29,6 +30,8 @@ struct EngineOptions {
   double target_precision = 0.9;
   // How many alternatives (best first, the decided label included) a FieldDecision lists.
   std::size_t top_k = 3;
+  // Suggestions, duplicates and thread summaries (knowledge.h).
+  KnowledgeOptions knowledge;
 };
 
 // How one field of one tenant may act. In auto mode a decision acts only when it did not abstain
@@ -62,7 +65,12 @@ class Engine {
   // The version that decides `tenant`'s tickets now, or "" when it has no model.
   std::string ModelVersion(std::string_view tenant) const;
 
-  // Decides `ticket` for `tenant`: one FieldDecision for "category". The Decision's id, ticket_id,
+  // The tenants' articles and tickets that decisions draw suggestions and duplicates from.
+  Knowledge& knowledge() { return knowledge_; }
+  const Knowledge& knowledge() const { return knowledge_; }
+
+  // Decides `ticket` for `tenant`: one FieldDecision for "category", with suggestions, duplicates
+  // and a thread summary from knowledge(). The Decision's id, ticket_id,
   // input_hash and created_at_ms are left for the store. FailedPrecondition when the tenant has no
   // model.
   Result<Decision> Decide(std::string_view tenant, const Ticket& ticket) const;
@@ -79,6 +87,7 @@ class Engine {
   void ReleaseScratch(std::unique_ptr<classify::PredictScratch> scratch) const;
 
   const EngineOptions options_;
+  Knowledge knowledge_;
   mutable std::shared_mutex models_mu_;
   std::map<std::string, TenantModel, std::less<>> models_;  // GUARDED_BY(models_mu_)
   TenantModel default_model_;                               // GUARDED_BY(models_mu_)

@@ -144,6 +144,16 @@ std::vector<const Section*> ResolutionSections(const Article& article) {
   return fixes;
 }
 
+std::string ResolutionText(const Article& article) {
+  std::string steps;
+  for (const Section* s : ResolutionSections(article)) {
+    if (!steps.empty()) steps += "\n\n";
+    if (!s->heading.empty()) steps += s->heading + "\n";
+    steps += s->text;
+  }
+  return steps;
+}
+
 Document ToDocument(const Article& article) {
   return {article.id, article.title, article.Body(), DocKind::kArticle};
 }

@@ -66,6 +66,8 @@ Result<KbParseReport> ImportKbFile(const std::string& path);
 // The sections that tell how to fix the problem: Resolution / Solution / Fix / Workaround sections
 // in article order, then Cause sections. Empty when the article has none.
 std::vector<const Section*> ResolutionSections(const Article& article);
+// Those sections as one text, each under its heading, separated by blank lines.
+std::string ResolutionText(const Article& article);
 
 // The article as an index Document (kind kArticle, body = Body()).
 Document ToDocument(const Article& article);

@@ -113,7 +113,7 @@ namespace {
 
 // DecisionJson is on the path of every triaged ticket, so it writes its text directly rather
 // than building a JSON document first; the output is the same JSON a document would dump.
-void AppendString(std::string* out, std::string_view s) {
+void AppendValidString(std::string* out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
   for (char ch : s) {
@@ -147,6 +147,13 @@ void AppendString(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
+// Stored text is valid UTF-8 (checked on the way in); should that ever fail, the bad bytes become
+// U+FFFD rather than invalid JSON.
+void AppendString(std::string* out, std::string_view s) {
+  if (text::IsValidUtf8(s)) return AppendValidString(out, s);
+  AppendValidString(out, text::SanitizeUtf8(s));
+}
+
 void AppendNumber(std::string* out, double v) {
   char buf[32];
   auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
@@ -159,46 +166,46 @@ void AppendInt(std::string* out, std::int64_t v) {
   out->append(buf, ec == std::errc() ? ptr : buf);
 }
 
-bool AllValidUtf8(const Decision& d) {
-  auto ok = [](std::string_view s) { return text::FindInvalidUtf8(s) == std::string_view::npos; };
-  if (!ok(d.id) || !ok(d.ticket_id) || !ok(d.input_hash)) return false;
-  for (const FieldDecision& f : d.fields) {
-    if (!ok(f.field) || !ok(f.label) || !ok(f.model_version)) return false;
-    for (const Alternative& a : f.top)
-      if (!ok(a.label)) return false;
-  }
-  return true;
+void AppendSuggestion(std::string* out, const Suggestion& s) {
+  out->append("{\"id\":");
+  AppendString(out, s.source_id);
+  out->append(",\"kind\":");
+  AppendString(out, SourceKindName(s.kind));
+  out->append(",\"link\":");
+  AppendString(out, s.link);
+  out->append(",\"score\":");
+  AppendNumber(out, s.score);
+  out->append(",\"steps\":");
+  AppendString(out, s.steps);
+  out->append(",\"title\":");
+  AppendString(out, s.title);
+  out->push_back('}');
 }
 
 }  // namespace
 
 std::string DecisionJson(const Decision& decision) {
-  if (!AllValidUtf8(decision)) {
-    // Stored text is valid UTF-8 (checked on the way in); should that ever fail, let the JSON
-    // library replace the bad bytes.
-    json fields = json::object();
-    for (const FieldDecision& f : decision.fields) {
-      json top = json::array();
-      for (const Alternative& a : f.top) top.push_back({{"label", a.label}, {"p", a.p}});
-      fields[f.field] = {{"label", f.label},         {"confidence", f.confidence},
-                         {"abstained", f.abstained}, {"top", std::move(top)},
-                         {"mode", ModeName(f.mode)}, {"model_version", f.model_version}};
-    }
-    const json out = {{"decision_id", decision.id},
-                      {"ticket_id", decision.ticket_id},
-                      {"created_at_ms", decision.created_at_ms},
-                      {"input_hash", decision.input_hash},
-                      {"fields", std::move(fields)},
-                      {"engine_micros", decision.engine_micros}};
-    return out.dump(-1, ' ', false, json::error_handler_t::replace);
-  }
   std::string out;
-  out.reserve(256 + 160 * decision.fields.size());
+  out.reserve(320 + 160 * decision.fields.size() + 256 * decision.suggestions.size());
   out += "{\"created_at_ms\":";
   AppendInt(&out, decision.created_at_ms);
   out += ",\"decision_id\":";
   AppendString(&out, decision.id);
-  out += ",\"engine_micros\":";
+  out += ",\"duplicates\":{\"items\":[";
+  for (std::size_t i = 0; i < decision.duplicates.size(); ++i) {
+    const DuplicateMatch& d = decision.duplicates[i];
+    if (i > 0) out += ',';
+    out += "{\"external_id\":";
+    AppendString(&out, d.external_id);
+    out += ",\"score\":";
+    AppendNumber(&out, d.score);
+    out += ",\"title\":";
+    AppendString(&out, d.title);
+    out += '}';
+  }
+  out += "],\"threshold\":";
+  AppendNumber(&out, decision.duplicate_threshold);
+  out += "},\"engine_micros\":";
   AppendInt(&out, decision.engine_micros);
   out += ",\"fields\":{";
   for (std::size_t i = 0; i < decision.fields.size(); ++i) {
@@ -228,6 +235,17 @@ std::string DecisionJson(const Decision& decision) {
   }
   out += "},\"input_hash\":";
   AppendString(&out, decision.input_hash);
+  out += ",\"suggestions\":{\"items\":[";
+  for (std::size_t i = 0; i < decision.suggestions.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendSuggestion(&out, decision.suggestions[i]);
+  }
+  out += "],\"state\":";
+  AppendString(&out, MatchStateName(decision.match));
+  out += ",\"threshold\":";
+  AppendNumber(&out, decision.match_threshold);
+  out += "},\"summary\":";
+  AppendString(&out, decision.summary);
   out += ",\"ticket_id\":";
   AppendString(&out, decision.ticket_id);
   out += '}';
@@ -389,6 +407,89 @@ std::string ImportReportJson(const ingest::ImportReport& report, std::string_vie
                {"rows_accepted", report.rows_accepted},
                {"rows_skipped", report.rows_skipped},
                {"skipped", std::move(skipped)}});
+}
+
+Result<std::string> ArticleRequestToJsonl(std::string_view body, std::string_view path_id) {
+  if (const std::size_t bad = text::FindInvalidUtf8(body); bad != std::string_view::npos)
+    return Fail(Status::InvalidArgument("body is not valid UTF-8 at byte " + std::to_string(bad)));
+  auto parsed = ParseJson(body);
+  if (!parsed) return Fail(parsed.error());
+  json& j = *parsed;
+  if (!j.is_object()) return Fail(Status::InvalidArgument("body must be a JSON object"));
+  std::vector<json> articles;
+  if (auto list = j.find("articles"); list != j.end() && path_id.empty()) {
+    if (!list->is_array())
+      return Fail(Status::InvalidArgument("field 'articles' must be an array of articles"));
+    for (json& a : *list) articles.push_back(std::move(a));
+  } else {
+    if (!path_id.empty()) {
+      auto id = j.find("id");
+      if (id != j.end() && !id->is_null() && (!id->is_string() || id->get<std::string>() != path_id))
+        return Fail(Status::InvalidArgument("field 'id' must match the article id in the path"));
+      j["id"] = std::string(path_id);
+    }
+    articles.push_back(std::move(j));
+  }
+  std::string out;
+  for (const json& a : articles) {
+    out += Dump(a);
+    out += '\n';
+  }
+  return out;
+}
+
+std::string ArticleJson(const store::KbArticle& article, std::string_view resolution) {
+  json sections = json::array();
+  for (const store::KbSection& s : article.sections)
+    sections.push_back({{"heading", s.heading}, {"text", s.text}});
+  return Dump({{"id", article.id},
+               {"title", article.title},
+               {"link", article.link},
+               {"sections", std::move(sections)},
+               {"resolution", resolution},
+               {"updated_at_ms", article.updated_at_ms}});
+}
+
+std::string ArticleListJson(const std::vector<store::KbArticle>& articles, bool more) {
+  json list = json::array();
+  for (const store::KbArticle& a : articles)
+    list.push_back(
+        {{"id", a.id}, {"title", a.title}, {"link", a.link}, {"updated_at_ms", a.updated_at_ms}});
+  json next = nullptr;
+  if (more && !articles.empty()) next = articles.back().id;
+  return Dump({{"articles", std::move(list)}, {"next_after", std::move(next)}});
+}
+
+std::string ArticlePutJson(std::size_t received, std::size_t stored, std::size_t created,
+                           const std::vector<std::string>& skipped,
+                           const std::vector<std::string>& warnings) {
+  return Dump({{"received", received},
+               {"created", created},
+               {"updated", stored - created},
+               {"skipped", skipped},
+               {"warnings", warnings}});
+}
+
+std::string SearchJson(std::string_view query, double threshold,
+                       const std::vector<engine::KnowledgeHit>& hits) {
+  json results = json::array();
+  bool confident = false;
+  for (const engine::KnowledgeHit& h : hits) {
+    confident = confident || h.above_gate;
+    results.push_back({{"kind", SourceKindName(h.source.kind)},
+                       {"id", h.source.source_id},
+                       {"title", h.source.title},
+                       {"link", h.source.link},
+                       {"steps", h.source.steps},
+                       {"score", h.source.score},
+                       {"lexical", h.lexical},
+                       {"semantic", h.semantic},
+                       {"above_gate", h.above_gate}});
+  }
+  return Dump({{"query", query},
+               {"threshold", threshold},
+               {"confident", confident},
+               {"results", std::move(results)}});
 }
 
 std::string ErrorJson(std::string_view code, std::string_view message) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ingest/import.h"
+#include "engine/knowledge.h"
 #include "store/store.h"
 #include "ticketwise/decision.h"
 #include "ticketwise/status.h"
@@ -70,6 +71,28 @@ std::string ModesJson(const std::vector<store::FieldMode>& modes);
 
 // {"field", "rows_seen", "rows_accepted", "rows_skipped", "skipped": [{"line", "reason"}]}
 std::string ImportReportJson(const ingest::ImportReport& report, std::string_view field);
+
+// The body of `POST /v1/kb/articles` (one article object, or {"articles": [object, ...]}) or of
+// `PUT /v1/kb/articles/{id}` (one object; `path_id` is its id, and an "id" member must agree) as
+// JSON Lines for retrieve::ParseKbJsonl, which reads each article: {"id", "title", "body_md" or
+// "body" (plain text or HTML), "link" or "url"}. InvalidArgument for invalid UTF-8, malformed JSON
+// or a wrong shape.
+Result<std::string> ArticleRequestToJsonl(std::string_view body, std::string_view path_id = {});
+
+// {"id", "title", "link", "sections": [{"heading", "text"}], "resolution", "updated_at_ms"}
+std::string ArticleJson(const store::KbArticle& article, std::string_view resolution);
+// {"articles": [{"id", "title", "link", "updated_at_ms"}], "next_after": id or null}
+std::string ArticleListJson(const std::vector<store::KbArticle>& articles, bool more);
+// {"received", "created", "updated", "skipped": [reason, ...], "warnings": [text, ...]}: of the
+// articles received, `created` were new and `updated` replaced stored ones; `skipped` ones were not
+// stored, and `warnings` name stored ones that search cannot find (no indexable text).
+std::string ArticlePutJson(std::size_t received, std::size_t stored, std::size_t created,
+                           const std::vector<std::string>& skipped,
+                           const std::vector<std::string>& warnings);
+// {"query", "threshold", "confident", "results": [{"kind", "id", "title", "link", "steps",
+//  "score", "lexical", "semantic", "above_gate"}]}
+std::string SearchJson(std::string_view query, double threshold,
+                       const std::vector<engine::KnowledgeHit>& hits);
 
 // {"error": {"code": code, "message": message}}
 std::string ErrorJson(std::string_view code, std::string_view message);

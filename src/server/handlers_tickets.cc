@@ -80,6 +80,9 @@ void Server::Impl::PostTicket(const httplib::Request& req, httplib::Response& re
   } else {
     res.status = 201;
     RecordDecisionMetrics(&metrics, *decision);
+    // Searchable from now on: as a duplicate candidate while open, as a source once resolved. A
+    // ticket with nothing indexable is simply not searchable; the decision stands.
+    static_cast<void>(engine.knowledge().PutTicket(tenant, *ticket, true));
   }
   res.set_header("Location", "/v1/decisions/" + decision->id);
   res.set_content(DecisionJson(*decision), kJson);
@@ -222,6 +225,8 @@ void Server::Impl::PostImport(const httplib::Request& req, httplib::Response& re
     tickets.push_back(std::move(t));
   }
   if (Status s = store->ImportTickets(*tenant, tickets); !s.ok()) return SendStatus(res, s);
+  // Resolved ones become suggestion sources; the rest are history, not open work.
+  for (const Ticket& t : tickets) static_cast<void>(engine.knowledge().PutTicket(*tenant, t, false));
   res.set_content(ImportReportJson(data->report, field), kJson);
 }
 

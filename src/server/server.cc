@@ -169,6 +169,7 @@ void Server::Impl::Add(const char* method, const char* name, const char* regex, 
   if (m == "GET") http.Get(regex, fn);
   if (m == "POST") http.Post(regex, fn);
   if (m == "PUT") http.Put(regex, fn);
+  if (m == "DELETE") http.Delete(regex, fn);
   for (Route& r : routes) {
     if (r.name == route) {
       r.allow += ", " + m;
@@ -258,6 +259,12 @@ void Server::Impl::InstallRoutes() {
   Add("GET", "/v1/models", "/v1/models", &Impl::ListModels);
   Add("GET", "/v1/models/{version}", "/v1/models/([^/]+)", &Impl::GetModel);
   Add("POST", "/v1/models/{version}/activate", "/v1/models/([^/]+)/activate", &Impl::ActivateModel);
+  Add("POST", "/v1/kb/articles", "/v1/kb/articles", &Impl::PostArticles);
+  Add("GET", "/v1/kb/articles", "/v1/kb/articles", &Impl::ListArticles);
+  Add("GET", "/v1/kb/articles/{id}", "/v1/kb/articles/([^/]+)", &Impl::GetArticle);
+  Add("PUT", "/v1/kb/articles/{id}", "/v1/kb/articles/([^/]+)", &Impl::PutArticle);
+  Add("DELETE", "/v1/kb/articles/{id}", "/v1/kb/articles/([^/]+)", &Impl::DeleteArticle);
+  Add("GET", "/v1/search", "/v1/search", &Impl::Search);
   Add("GET", "/v1/modes", "/v1/modes", &Impl::ListModes);
   Add("PUT", "/v1/modes/{field}", "/v1/modes/([^/]+)", &Impl::SetMode);
 
@@ -311,6 +318,7 @@ Status Server::Impl::LoadTenantState() {
     if (!modes) return modes.error();
     for (const store::FieldMode& m : *modes)
       engine.SetPolicy(t.id, m.field, {m.mode, m.auto_min_confidence});
+    if (Status s = LoadKnowledge(t.id); !s.ok()) return s.WithContext("knowledge of tenant " + t.id);
   }
   return Status::Ok();
 }

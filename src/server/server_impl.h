@@ -1,8 +1,8 @@
 // Server::Impl: the state behind a Server and its request handlers; private to src/server.
 //
 // The handlers are split by resource: server.cc (life cycle, routing, authentication, limits),
-// handlers_tickets.cc (tickets, decisions, feedback, import) and handlers_models.cc (models,
-// modes). Everything here is shared by the HTTP worker threads: the Store and the Engine are
+// handlers_tickets.cc (tickets, decisions, feedback, import), handlers_kb.cc (knowledge base,
+// search) and handlers_models.cc (models, modes). Everything here is shared by the HTTP worker threads: the Store and the Engine are
 // thread-safe, Metrics and RateLimiter lock internally, and the rest is set before Run and only
 // read afterwards.
 #pragma once
@@ -94,6 +94,20 @@ struct Server::Impl {
   // Authenticates itself before it reads the body, which it spools to a file.
   void PostImport(const httplib::Request& req, httplib::Response& res,
                   const httplib::ContentReader& reader);
+
+  // handlers_kb.cc
+  // Indexes the tenant's stored articles and tickets (at start-up).
+  Status LoadKnowledge(const std::string& tenant);
+  void PostArticles(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  void PutArticle(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  void GetArticle(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  void ListArticles(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  void DeleteArticle(const httplib::Request& req, httplib::Response& res,
+                     const std::string& tenant);
+  void Search(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  // Stores and indexes the articles of a POST (path_id empty) or PUT body.
+  void StoreArticles(const httplib::Request& req, httplib::Response& res, const std::string& tenant,
+                     std::string_view path_id);
 
   // handlers_models.cc
   void TrainModel(const httplib::Request& req, httplib::Response& res, const std::string& tenant);

@@ -7,7 +7,7 @@ namespace ticketwise::store {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     // 1: tenants, tickets, decisions, feedback, audit.
     R"sql(
 CREATE TABLE tenants (
@@ -144,6 +144,47 @@ CREATE TABLE active_models (
     R"sql(
 ALTER TABLE audit ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+)sql",
+    // 4: knowledge-base articles; suggestions, duplicates and summaries of decisions.
+    R"sql(
+CREATE TABLE kb_articles (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  link TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, id)
+);
+
+CREATE TABLE kb_sections (
+  tenant_id TEXT NOT NULL,
+  article_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  heading TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, article_id, position),
+  FOREIGN KEY (tenant_id, article_id) REFERENCES kb_articles (tenant_id, id) ON DELETE CASCADE
+);
+
+ALTER TABLE decisions ADD COLUMN match_state TEXT NOT NULL DEFAULT 'not_searched'
+  CHECK (match_state IN ('not_searched', 'no_confident_match', 'matched'));
+ALTER TABLE decisions ADD COLUMN match_threshold REAL NOT NULL DEFAULT 0;
+ALTER TABLE decisions ADD COLUMN duplicate_threshold REAL NOT NULL DEFAULT 0;
+ALTER TABLE decisions ADD COLUMN summary TEXT NOT NULL DEFAULT '';
+
+-- What a decision offered, as it was offered: the source may change or go away later.
+CREATE TABLE decision_matches (
+  decision_seq INTEGER NOT NULL REFERENCES decisions(seq),
+  position INTEGER NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('suggestion', 'duplicate')),
+  kind TEXT NOT NULL CHECK (kind IN ('article', 'ticket')),
+  source_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  link TEXT NOT NULL,
+  steps TEXT NOT NULL,
+  score REAL NOT NULL,
+  PRIMARY KEY (decision_seq, position)
+);
 )sql",
 };
 

@@ -110,6 +110,8 @@ class Db {
   Status Run(const char* sql);
 
   sqlite3* handle() const { return db_; }
+  // Rows changed by the most recent INSERT, UPDATE or DELETE on this connection.
+  std::int64_t Changes() const { return sqlite3_changes64(db_); }
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}

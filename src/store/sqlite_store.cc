@@ -425,11 +425,8 @@ Result<std::string> SqliteStoreImpl::ReplayedDecisionLocked(std::string_view ten
   return std::string();
 }
 
-Result<StoredTicket> SqliteStoreImpl::GetTicket(std::string_view tenant,
-                                                std::string_view ticket_id) {
-  std::lock_guard lock(mu_);
-  Transaction tx(db_.get());
-  if (Status s = tx.BeginRead(); !s.ok()) return Fail(s);
+Result<StoredTicket> SqliteStoreImpl::LoadTicketLocked(std::string_view tenant,
+                                                       std::string_view ticket_id) {
   StoredTicket out;
   {
     auto stmt = db_->Prepare(
@@ -478,8 +475,46 @@ Result<StoredTicket> SqliteStoreImpl::GetTicket(std::string_view tenant,
     });
     if (!status.ok()) return Fail(status);
   }
+  return out;
+}
+
+Result<StoredTicket> SqliteStoreImpl::GetTicket(std::string_view tenant,
+                                                std::string_view ticket_id) {
+  std::lock_guard lock(mu_);
+  Transaction tx(db_.get());
+  if (Status s = tx.BeginRead(); !s.ok()) return Fail(s);
+  Result<StoredTicket> out = LoadTicketLocked(tenant, ticket_id);
+  if (!out) return out;
   if (Status s = tx.Commit(); !s.ok()) return Fail(s);
   return out;
+}
+
+Status SqliteStoreImpl::ForEachTicket(
+    std::string_view tenant,
+    const std::function<Status(const StoredTicket&, bool triaged)>& on_ticket) {
+  std::lock_guard lock(mu_);
+  Transaction tx(db_.get());
+  if (Status s = tx.BeginRead(); !s.ok()) return s;
+  std::vector<std::pair<std::string, bool>> ids;
+  {
+    auto stmt = db_->Prepare(
+        "SELECT t.id, EXISTS (SELECT 1 FROM decisions d WHERE d.ticket_id = t.id) FROM tickets t"
+        " WHERE t.tenant_id = ?1 ORDER BY t.rowid");
+    if (!stmt) return stmt.error();
+    Stmt& s = **stmt;
+    s.Bind(1, tenant);
+    Status status = s.ForEachRow([&] {
+      ids.emplace_back(s.Text(0), s.Int(1) != 0);
+      return Status::Ok();
+    });
+    if (!status.ok()) return status;
+  }
+  for (const auto& [id, triaged] : ids) {
+    Result<StoredTicket> t = LoadTicketLocked(tenant, id);
+    if (!t) return t.error();
+    if (Status s = on_ticket(*t, triaged); !s.ok()) return s;
+  }
+  return tx.Commit();
 }
 
 }  // namespace ticketwise::store

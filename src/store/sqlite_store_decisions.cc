@@ -1,6 +1,7 @@
 // SqliteStoreImpl: decisions and feedback (see sqlite_store_impl.h).
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -17,7 +18,8 @@ Result<std::int64_t> SqliteStoreImpl::InsertDecisionLocked(const Decision& d,
   {
     auto stmt = db_->Prepare(
         "INSERT INTO decisions (id, tenant_id, ticket_id, input_hash, created_at_ms, engine_micros,"
-        " content_hash, idempotency_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING seq");
+        " content_hash, idempotency_key, match_state, match_threshold, duplicate_threshold,"
+        " summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING seq");
     if (!stmt) return Fail(stmt.error());
     Stmt& s = **stmt;
     s.Bind(1, d.id);
@@ -32,6 +34,10 @@ Result<std::int64_t> SqliteStoreImpl::InsertDecisionLocked(const Decision& d,
     } else {
       s.Bind(8, idempotency_key);
     }
+    s.Bind(9, MatchStateName(d.match));
+    s.Bind(10, d.match_threshold);
+    s.Bind(11, d.duplicate_threshold);
+    s.Bind(12, d.summary);
     Result<bool> row = s.Step();
     if (!row) return Fail(row.error());
     if (!*row) return Fail(Status::Internal("decision insert returned no seq"));
@@ -57,6 +63,37 @@ Result<std::int64_t> SqliteStoreImpl::InsertDecisionLocked(const Decision& d,
     if (Status st = s.Run(); !st.ok()) return Fail(st);
     s.Reset();
   }
+  if (d.suggestions.empty() && d.duplicates.empty()) return seq;
+  auto match = db_->Prepare(
+      "INSERT INTO decision_matches (decision_seq, position, role, kind, source_id, title, link,"
+      " steps, score) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  if (!match) return Fail(match.error());
+  Stmt& m = **match;
+  std::int64_t position = 0;
+  auto insert = [&](std::string_view role, const Suggestion& x) {
+    m.Bind(1, seq);
+    m.Bind(2, position++);
+    m.Bind(3, role);
+    m.Bind(4, SourceKindName(x.kind));
+    m.Bind(5, x.source_id);
+    m.Bind(6, x.title);
+    m.Bind(7, x.link);
+    m.Bind(8, x.steps);
+    m.Bind(9, x.score);
+    Status st = m.Run();
+    m.Reset();
+    return st;
+  };
+  for (const Suggestion& x : d.suggestions)
+    if (Status st = insert("suggestion", x); !st.ok()) return Fail(st);
+  for (const DuplicateMatch& x : d.duplicates) {
+    Suggestion as_row;
+    as_row.kind = SourceKind::kTicket;
+    as_row.source_id = x.external_id;
+    as_row.title = x.title;
+    as_row.score = x.score;
+    if (Status st = insert("duplicate", as_row); !st.ok()) return Fail(st);
+  }
   return seq;
 }
 
@@ -78,7 +115,8 @@ Result<Decision> SqliteStoreImpl::LoadDecisionLocked(std::string_view tenant,
   std::int64_t seq = 0;
   {
     auto stmt = db_->Prepare(
-        "SELECT seq, ticket_id, input_hash, created_at_ms, engine_micros FROM decisions"
+        "SELECT seq, ticket_id, input_hash, created_at_ms, engine_micros, match_state,"
+        " match_threshold, duplicate_threshold, summary FROM decisions"
         " WHERE id = ?1 AND tenant_id = ?2");
     if (!stmt) return Fail(stmt.error());
     Stmt& s = **stmt;
@@ -94,6 +132,12 @@ Result<Decision> SqliteStoreImpl::LoadDecisionLocked(std::string_view tenant,
     d.input_hash = s.Text(2);
     d.created_at_ms = s.Int(3);
     d.engine_micros = s.Int(4);
+    const std::optional<MatchState> match = ParseMatchState(s.Text(5));
+    if (!match) return Fail(Status::Corruption("unknown match state " + s.Text(5)));
+    d.match = *match;
+    d.match_threshold = s.Double(6);
+    d.duplicate_threshold = s.Double(7);
+    d.summary = s.Text(8);
   }
   auto stmt = db_->Prepare(
       "SELECT field, label, confidence, abstained, mode, model_version, alternatives"
@@ -115,6 +159,24 @@ Result<Decision> SqliteStoreImpl::LoadDecisionLocked(std::string_view tenant,
     if (!top) return top.error();
     f.top = std::move(*top);
     d.fields.push_back(std::move(f));
+    return Status::Ok();
+  });
+  if (!status.ok()) return Fail(status);
+  if (d.match == MatchState::kNotSearched) return d;
+  auto matches = db_->Prepare(
+      "SELECT role, kind, source_id, title, link, steps, score FROM decision_matches"
+      " WHERE decision_seq = ?1 ORDER BY position");
+  if (!matches) return Fail(matches.error());
+  Stmt& m = **matches;
+  m.Bind(1, seq);
+  status = m.ForEachRow([&] {
+    const std::optional<SourceKind> kind = ParseSourceKind(m.Text(1));
+    if (!kind) return Status::Corruption("unknown source kind " + m.Text(1));
+    if (m.Text(0) == "duplicate") {
+      d.duplicates.push_back({m.Text(2), m.Text(3), m.Double(6)});
+    } else {
+      d.suggestions.push_back({*kind, m.Text(2), m.Text(3), m.Text(4), m.Text(5), m.Double(6)});
+    }
     return Status::Ok();
   });
   if (!status.ok()) return Fail(status);

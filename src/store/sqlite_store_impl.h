@@ -1,7 +1,8 @@
 // SqliteStoreImpl: the Store over one SQLite connection; private to src/store.
 //
-// The class is split over sqlite_store.cc (opening, tenants, tickets, audit) and
-// sqlite_store_decisions.cc (decisions and feedback). Every public method locks mu_ for its whole
+// The class is split over sqlite_store.cc (opening, tenants, tickets), sqlite_store_decisions.cc
+// (decisions and feedback), sqlite_store_models.cc (models and modes), sqlite_store_audit.cc (the
+// audit trail) and sqlite_store_kb.cc (knowledge-base articles). Every public method locks mu_ for its whole
 // duration; methods named *Locked expect the caller to hold it. See sqlite_store.h for the
 // contract.
 #pragma once
@@ -37,6 +38,9 @@ class SqliteStoreImpl final : public Store {
   Status RecordTriage(std::string_view tenant, const Ticket& ticket, Decision* decision,
                       std::string_view idempotency_key, TriageOutcome* outcome) override;
   Result<StoredTicket> GetTicket(std::string_view tenant, std::string_view ticket_id) override;
+  Status ForEachTicket(
+      std::string_view tenant,
+      const std::function<Status(const StoredTicket&, bool triaged)>& on_ticket) override;
   Result<Decision> GetDecision(std::string_view tenant, std::string_view decision_id) override;
   Result<std::vector<Decision>> ListDecisions(std::string_view tenant,
                                               const DecisionQuery& query) override;
@@ -66,6 +70,14 @@ class SqliteStoreImpl final : public Store {
   Result<std::vector<std::pair<std::string, ModelVersion>>> ActiveModels() override;
   Status FailAbandonedModels() override;
 
+  Result<std::size_t> PutArticles(std::string_view tenant, const std::vector<KbArticle>& articles,
+                                  std::string_view actor) override;
+  Result<KbArticle> GetArticle(std::string_view tenant, std::string_view id) override;
+  Status DeleteArticle(std::string_view tenant, std::string_view id,
+                       std::string_view actor) override;
+  Result<std::vector<KbArticle>> ListArticles(std::string_view tenant, std::string_view after_id,
+                                              std::uint32_t limit, bool with_sections) override;
+
   Result<std::vector<AuditRecord>> ListAudit(std::string_view tenant, std::uint32_t limit) override;
   Result<AuditCheck> VerifyAudit() override;
   Status ForEachAudit(std::string_view tenant,
@@ -75,6 +87,9 @@ class SqliteStoreImpl final : public Store {
   std::int64_t Now() const;
 
   Status TenantExistsLocked(std::string_view tenant);
+  // The tenant's ticket with its comments and fields, or NotFound.
+  Result<StoredTicket> LoadTicketLocked(std::string_view tenant, std::string_view ticket_id);
+  Status LoadSectionsLocked(std::string_view tenant, KbArticle* article);
   // Upserts the ticket with its comments and fields; returns its id.
   Result<std::string> UpsertTicketLocked(std::string_view tenant, const Ticket& ticket,
                                          std::int64_t now);

@@ -111,12 +111,30 @@ struct TriageOutcome {
   bool replayed = false;
 };
 
+// A knowledge-base article as stored: its sections keep the headings that tell where resolution
+// steps are.
+struct KbSection {
+  std::string heading{};
+  std::string text{};
+};
+
+struct KbArticle {
+  std::string id{};  // the tenant's own id for it; at most kMaxArticleIdBytes bytes
+  std::string title{};
+  std::string link{};
+  std::vector<KbSection> sections{};
+  std::int64_t updated_at_ms = 0;  // assigned by the store
+};
+
+inline constexpr std::size_t kMaxArticleIdBytes = 512;
+
 // One row of the append-only audit trail.
 struct AuditRecord {
   std::int64_t seq = 0;  // increasing in insertion order
   std::string tenant_id{};
   std::int64_t at_ms = 0;
-  std::string what{};           // "triage", "feedback", "mode", "model_trained", "model_activated"
+  std::string what{};  // "triage", "feedback", "mode", "model_trained", "model_activated",
+                       // "kb_article_put", "kb_article_deleted"
   std::string subject_id{};     // decision, feedback or model version id, or the field
   std::string model_version{};  // model(s) that decided, comma-separated
   std::string input_hash{};     // hash of the ticket content the decision was made on
@@ -174,6 +192,13 @@ class Store {
                               TriageOutcome* outcome = nullptr) = 0;
 
   virtual Result<StoredTicket> GetTicket(std::string_view tenant, std::string_view ticket_id) = 0;
+
+  // Calls `on_ticket` for each of the tenant's tickets, oldest first, with whether a decision was
+  // ever made on it (it came through triage rather than a history import); stops at the first
+  // error it returns. Reads one consistent snapshot.
+  virtual Status ForEachTicket(
+      std::string_view tenant,
+      const std::function<Status(const StoredTicket&, bool triaged)>& on_ticket) = 0;
   virtual Result<Decision> GetDecision(std::string_view tenant, std::string_view decision_id) = 0;
   // InvalidArgument when query.before_id is not one of the tenant's decisions.
   virtual Result<std::vector<Decision>> ListDecisions(std::string_view tenant,
@@ -226,6 +251,25 @@ class Store {
   virtual Result<std::vector<std::pair<std::string, ModelVersion>>> ActiveModels() = 0;
   // Versions left in state training by a process that stopped mid-training become failed.
   virtual Status FailAbandonedModels() = 0;
+
+  // --- Knowledge base.
+
+  // Adds or replaces each article by id, in one transaction, with one audit record per article.
+  // InvalidArgument for an empty or over-long id (nothing is written); NotFound for an unknown
+  // tenant. Returns how many of them were new.
+  virtual Result<std::size_t> PutArticles(std::string_view tenant,
+                                          const std::vector<KbArticle>& articles,
+                                          std::string_view actor) = 0;
+  virtual Result<KbArticle> GetArticle(std::string_view tenant, std::string_view id) = 0;
+  // NotFound when the tenant has no such article.
+  virtual Status DeleteArticle(std::string_view tenant, std::string_view id,
+                               std::string_view actor) = 0;
+  // Articles in id order, starting after `after_id` (empty: from the first), at most `limit`
+  // (clamped like DecisionQuery's); with sections only when `with_sections`.
+  virtual Result<std::vector<KbArticle>> ListArticles(std::string_view tenant,
+                                                      std::string_view after_id,
+                                                      std::uint32_t limit,
+                                                      bool with_sections) = 0;
 
   // --- Audit.
 

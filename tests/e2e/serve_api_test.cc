@@ -520,7 +520,7 @@ TEST(ApiDocsTest, DocumentedRoutesAreTheServedRoutes) {
   for (auto it = std::sregex_iterator(doc.begin(), doc.end(), heading);
        it != std::sregex_iterator(); ++it)
     documented.insert((*it)[1].str() + " " + (*it)[2].str());
-  const std::regex add(R"re(Add\(\s*"(GET|POST|PUT)",\s*"([^"]+)")re");
+  const std::regex add(R"re(Add\(\s*"(GET|POST|PUT|DELETE)",\s*"([^"]+)")re");
   for (auto it = std::sregex_iterator(server.begin(), server.end(), add);
        it != std::sregex_iterator(); ++it)
     served.insert((*it)[1].str() + " " + (*it)[2].str());

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -480,6 +481,150 @@ TEST_F(StoreTest, FieldModesAreSetPerTenantAndAudited) {
   EXPECT_DOUBLE_EQ((*modes)[0].auto_min_confidence, 0.97);
   EXPECT_TRUE(store_->ListFieldModes(NewTenantId("beta"))->empty());
   EXPECT_EQ(store_->ListAudit(tenant, 10)->front().what, "mode");
+}
+
+TEST_F(StoreTest, DecisionSuggestionsDuplicatesAndSummaryRoundTrip) {
+  const std::string tenant = NewTenantId("acme");
+  Decision d = SampleDecision();
+  d.match = MatchState::kMatched;
+  d.match_threshold = 0.75;
+  d.duplicate_threshold = 0.55;
+  d.summary = "Problem: VPN drops. Tried: restarted.";
+  d.suggestions = {
+      {SourceKind::kArticle, "KB-1", "VPN fix", "https://kb/1", "Resolution\nreset", 0.91},
+      {SourceKind::kTicket, "INC-7", "Same VPN", "", "reinstalled client", 0.8}};
+  d.duplicates = {{"INC-9", "VPN drops \"again\"", 0.6}};
+  ASSERT_TRUE(store_->RecordTriage(tenant, SampleTicket("ITSM-1"), &d).ok());
+  Result<Decision> back = store_->GetDecision(tenant, d.id);
+  ASSERT_TRUE(back) << back.error().ToString();
+  EXPECT_EQ(back->match, MatchState::kMatched);
+  EXPECT_DOUBLE_EQ(back->match_threshold, 0.75);
+  EXPECT_DOUBLE_EQ(back->duplicate_threshold, 0.55);
+  EXPECT_EQ(back->summary, d.summary);
+  ASSERT_EQ(back->suggestions.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(back->suggestions[i].kind, d.suggestions[i].kind);
+    EXPECT_EQ(back->suggestions[i].source_id, d.suggestions[i].source_id);
+    EXPECT_EQ(back->suggestions[i].title, d.suggestions[i].title);
+    EXPECT_EQ(back->suggestions[i].link, d.suggestions[i].link);
+    EXPECT_EQ(back->suggestions[i].steps, d.suggestions[i].steps);
+    EXPECT_DOUBLE_EQ(back->suggestions[i].score, d.suggestions[i].score);
+  }
+  ASSERT_EQ(back->duplicates.size(), 1u);
+  EXPECT_EQ(back->duplicates[0].external_id, "INC-9");
+  EXPECT_EQ(back->duplicates[0].title, "VPN drops \"again\"");
+  EXPECT_DOUBLE_EQ(back->duplicates[0].score, 0.6);
+
+  // A decision without a search keeps saying so.
+  Decision plain = SampleDecision();
+  ASSERT_TRUE(store_->RecordTriage(tenant, SampleTicket("ITSM-2"), &plain).ok());
+  back = store_->GetDecision(tenant, plain.id);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->match, MatchState::kNotSearched);
+  EXPECT_TRUE(back->suggestions.empty());
+  EXPECT_TRUE(back->duplicates.empty());
+  EXPECT_EQ(back->summary, "");
+}
+
+KbArticle Article(std::string id, std::string title) {
+  KbArticle a;
+  a.id = std::move(id);
+  a.title = std::move(title);
+  a.link = "https://kb.example.com/" + a.id;
+  a.sections = {{"", "intro"}, {"Resolution", "restart the service"}};
+  return a;
+}
+
+TEST_F(StoreTest, ArticlesArePutReplacedListedInIdOrderAndDeletedWithAudit) {
+  const std::string tenant = NewTenantId("acme");
+  auto created = store_->PutArticles(tenant, {Article("b", "B"), Article("a", "A")}, "importer");
+  ASSERT_TRUE(created) << created.error().ToString();
+  EXPECT_EQ(*created, 2u);
+  KbArticle changed = Article("a", "A, second edition");
+  changed.sections = {{"Fix", "reinstall"}};
+  created = store_->PutArticles(tenant, {changed, Article("c", "C")}, "api");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(*created, 1u);
+
+  auto a = store_->GetArticle(tenant, "a");
+  ASSERT_TRUE(a) << a.error().ToString();
+  EXPECT_EQ(a->title, "A, second edition");
+  EXPECT_EQ(a->link, "https://kb.example.com/a");
+  ASSERT_EQ(a->sections.size(), 1u);
+  EXPECT_EQ(a->sections[0].heading, "Fix");
+  EXPECT_EQ(a->sections[0].text, "reinstall");
+  EXPECT_GT(a->updated_at_ms, 0);
+
+  auto page = store_->ListArticles(tenant, "", 2, false);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ((*page)[0].id, "a");
+  EXPECT_EQ((*page)[1].id, "b");
+  EXPECT_TRUE((*page)[0].sections.empty()) << "listed without sections";
+  page = store_->ListArticles(tenant, "b", 2, true);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].id, "c");
+  EXPECT_EQ((*page)[0].sections.size(), 2u);
+
+  ASSERT_TRUE(store_->DeleteArticle(tenant, "b", "ops").ok());
+  EXPECT_EQ(store_->GetArticle(tenant, "b").error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->DeleteArticle(tenant, "b", "ops").code(), StatusCode::kNotFound);
+  auto audit = store_->ListAudit(tenant, 10);
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->size(), 5u);
+  EXPECT_EQ(audit->front().what, "kb_article_deleted");
+  EXPECT_EQ(audit->front().subject_id, "b");
+  EXPECT_EQ(audit->front().actor, "ops");
+  EXPECT_EQ((*audit)[1].what, "kb_article_put");
+  EXPECT_TRUE(store_->VerifyAudit()->ok);
+}
+
+TEST_F(StoreTest, ArticlesAreTenantScopedAndBadIdsWriteNothing) {
+  const std::string acme = NewTenantId("acme");
+  const std::string beta = NewTenantId("beta");
+  ASSERT_TRUE(store_->PutArticles(acme, {Article("a", "A")}, "api"));
+  EXPECT_EQ(store_->GetArticle(beta, "a").error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->DeleteArticle(beta, "a", "api").code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->ListArticles(beta, "", 10, false)->empty());
+  EXPECT_TRUE(store_->GetArticle(acme, "a"));
+
+  auto bad = store_->PutArticles(beta, {Article("x", "X"), Article("", "no id")}, "api");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code(), StatusCode::kInvalidArgument);
+  bad =
+      store_->PutArticles(beta, {Article(std::string(kMaxArticleIdBytes + 1, 'k'), "long")}, "api");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(store_->ListArticles(beta, "", 10, false)->empty()) << "nothing of a refused batch";
+  EXPECT_EQ(store_->PutArticles("no-such-tenant", {Article("a", "A")}, "api").error().code(),
+            StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, ForEachTicketTellsTriagedFromImportedTickets) {
+  const std::string tenant = NewTenantId("acme");
+  Triage(tenant, SampleTicket("ITSM-1"));
+  ASSERT_TRUE(store_->ImportTickets(tenant, {SampleTicket("HIST-1"), SampleTicket("HIST-2")}).ok());
+  Triage(NewTenantId("beta"), SampleTicket("OTHER"));
+  std::map<std::string, bool> seen;
+  ASSERT_TRUE(store_
+                  ->ForEachTicket(tenant,
+                                  [&](const StoredTicket& t, bool triaged) {
+                                    seen[t.ticket.external_id] = triaged;
+                                    EXPECT_EQ(t.ticket.comments.size(), 2u);
+                                    return Status::Ok();
+                                  })
+                  .ok());
+  EXPECT_EQ(seen,
+            (std::map<std::string, bool>{{"HIST-1", false}, {"HIST-2", false}, {"ITSM-1", true}}));
+  // A callback's error stops the walk and is returned.
+  int calls = 0;
+  Status s = store_->ForEachTicket(tenant, [&](const StoredTicket&, bool) {
+    ++calls;
+    return Status::Internal("stop");
+  });
+  EXPECT_EQ(s.code(), StatusCode::kInternal);
+  EXPECT_EQ(calls, 1);
 }
 
 }  // namespace

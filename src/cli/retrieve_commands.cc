@@ -16,6 +16,7 @@
 #include "ingest/import.h"
 #include "retrieve/index.h"
 #include "retrieve/kb_article.h"
+#include "server/kb_store.h"
 #include "store/sqlite_store.h"
 
 namespace ticketwise::cli {
@@ -260,7 +261,8 @@ namespace ticketwise::cli {
 
 namespace {
 
-constexpr char kKbUsage[] = "usage: ticketwise kb import FILE... [--db FILE --tenant NAME] [--quiet]";
+constexpr char kKbUsage[] =
+    "usage: ticketwise kb import FILE... [--db FILE --tenant NAME] [--quiet]";
 
 // The id of the tenant named (or with the id) `name` in the store.
 Result<std::string> FindTenant(store::Store* store, const std::string& name) {
@@ -268,7 +270,8 @@ Result<std::string> FindTenant(store::Store* store, const std::string& name) {
   if (!tenants) return Fail(tenants.error());
   for (const store::Tenant& t : *tenants)
     if (t.name == name || t.id == name) return t.id;
-  return Fail(Status::NotFound("no tenant '" + name + "' (create it with 'ticketwise tenant create')"));
+  return Fail(
+      Status::NotFound("no tenant '" + name + "' (create it with 'ticketwise tenant create')"));
 }
 
 }  // namespace
@@ -339,11 +342,8 @@ int RunKb(const std::vector<std::string>& argv) {
     articles += report->articles.size();
     if (store != nullptr) {
       std::vector<store::KbArticle> rows;
-      for (const retrieve::Article& a : report->articles) {
-        store::KbArticle row{a.id, a.title, a.link, {}, 0};
-        for (const retrieve::Section& sec : a.sections) row.sections.push_back({sec.heading, sec.text});
-        rows.push_back(std::move(row));
-      }
+      for (const retrieve::Article& a : report->articles)
+        rows.push_back(server::ToStoredArticle(a));
       auto n = store->PutArticles(tenant, rows, "cli");
       if (!n) return Failed(n.error().WithContext(file));
       created += *n;

@@ -7,30 +7,12 @@
 
 #include "retrieve/kb_article.h"
 #include "server/api_json.h"
+#include "server/kb_store.h"
 #include "server/server_impl.h"
 #include "text/utf8.h"
 
 namespace ticketwise::server {
 namespace {
-
-// Articles are stored as the store's plain values; the engine indexes the parser's.
-store::KbArticle ToStored(const retrieve::Article& a) {
-  store::KbArticle out;
-  out.id = a.id;
-  out.title = a.title;
-  out.link = a.link;
-  for (const retrieve::Section& s : a.sections) out.sections.push_back({s.heading, s.text});
-  return out;
-}
-
-retrieve::Article FromStored(const store::KbArticle& a) {
-  retrieve::Article out;
-  out.id = a.id;
-  out.title = a.title;
-  out.link = a.link;
-  for (const store::KbSection& s : a.sections) out.sections.push_back({s.heading, s.text});
-  return out;
-}
 
 // A whole number in [1, max] from the query parameter `name`, or `fallback` when it is absent.
 Result<std::uint32_t> CountParam(const httplib::Request& req, const char* name,
@@ -56,7 +38,7 @@ Status Server::Impl::LoadKnowledge(const std::string& tenant) {
     for (const store::KbArticle& a : *page) {
       // An article the index cannot take (no indexable text) stays stored and listed; it is only
       // not searchable, as when it was first put.
-      if (Status s = knowledge.PutArticle(tenant, FromStored(a)); !s.ok())
+      if (Status s = knowledge.PutArticle(tenant, FromStoredArticle(a)); !s.ok())
         std::fprintf(stderr, "ticketwise serve: article %s of tenant %s is not searchable: %s\n",
                      a.id.c_str(), tenant.c_str(), s.ToString().c_str());
     }
@@ -79,12 +61,12 @@ void Server::Impl::StoreArticles(const httplib::Request& req, httplib::Response&
   if (!report) return SendStatus(res, report.error());
   const std::size_t received = report->articles.size() + report->problems.size();
   if (!path_id.empty() && report->articles.empty())
-    return SendError(res, 400, "invalid_argument",
-                     report->problems.empty() ? "the body holds no article"
-                                              : report->problems.front());
+    return SendError(
+        res, 400, "invalid_argument",
+        report->problems.empty() ? "the body holds no article" : report->problems.front());
   std::vector<store::KbArticle> stored;
   stored.reserve(report->articles.size());
-  for (const retrieve::Article& a : report->articles) stored.push_back(ToStored(a));
+  for (const retrieve::Article& a : report->articles) stored.push_back(ToStoredArticle(a));
   // Stored first: what the store holds is what a restart indexes again.
   auto created = store->PutArticles(tenant, stored, "api");
   if (!created) return SendStatus(res, created.error());
@@ -112,7 +94,8 @@ void Server::Impl::GetArticle(const httplib::Request& req, httplib::Response& re
                               const std::string& tenant) {
   auto article = store->GetArticle(tenant, req.matches[1].str());
   if (!article) return SendStatus(res, article.error());
-  res.set_content(ArticleJson(*article, retrieve::ResolutionText(FromStored(*article))), kJson);
+  res.set_content(ArticleJson(*article, retrieve::ResolutionText(FromStoredArticle(*article))),
+                  kJson);
 }
 
 void Server::Impl::ListArticles(const httplib::Request& req, httplib::Response& res,

@@ -503,6 +503,164 @@ TEST_F(ServeApiTest, AuditTrailVerifiesExportsWithoutPersonalDataAndNamesATamper
   EXPECT_NE(out.find("BROKEN at record 2: record 2 was changed"), std::string::npos) << out;
 }
 
+json VpnArticles() {
+  return json{{"articles",
+               json::array({{{"id", "KB-VPN"},
+                             {"title", "VPN client fails with error 809 after the Windows update"},
+                             {"link", "https://kb.example.com/KB-VPN"},
+                             {"body_md",
+                              "## Symptoms\nThe VPN client shows error 809 and does not connect "
+                              "after the update.\n\n## Resolution\nSet "
+                              "AssumeUDPEncapsulationContextOnSendRule to 2 and restart."}},
+                            {{"id", "KB-PRN"},
+                             {"title", "Printer shows a paper jam although the tray is empty"},
+                             {"body",
+                              "<h2>Workaround</h2><p>Open the rear door and power "
+                              "cycle the printer.</p>"}},
+                            {{"title", "an article without id"}}})}};
+}
+
+std::string VpnTicket(const std::string& id) {
+  return json{{"external_id", id},
+              {"title", "VPN error 809 after Windows update"},
+              {"description", "Since the Windows update the VPN client fails with error 809."}}
+      .dump();
+}
+
+TEST_F(ServeApiTest, KnowledgeBaseArticlesAreSuggestedSearchedKeptAcrossRestartsAndPerTenant) {
+  auto server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  auto posted =
+      http.Post("/v1/kb/articles", Bearer(key_a_), VpnArticles().dump(), "application/json");
+  ASSERT_TRUE(posted);
+  EXPECT_EQ(posted->status, 201) << posted->body;
+  json put = json::parse(posted->body);
+  EXPECT_EQ(put["received"], 3);
+  EXPECT_EQ(put["created"], 2);
+  EXPECT_EQ(put["updated"], 0);
+  ASSERT_EQ(put["skipped"].size(), 1u) << "the article without an id is named, not lost";
+
+  // The decision carries the confident article with its steps, and no weak one.
+  auto decided = http.Post("/v1/tickets", Bearer(key_a_), VpnTicket("KB-1"), "application/json");
+  ASSERT_TRUE(decided);
+  ASSERT_EQ(decided->status, 201) << decided->body;
+  json d = json::parse(decided->body);
+  EXPECT_EQ(d["suggestions"]["state"], "matched") << d.dump();
+  ASSERT_EQ(d["suggestions"]["items"].size(), 1u) << d.dump();
+  EXPECT_EQ(d["suggestions"]["items"][0]["id"], "KB-VPN");
+  EXPECT_EQ(d["suggestions"]["items"][0]["kind"], "article");
+  EXPECT_EQ(d["suggestions"]["items"][0]["link"], "https://kb.example.com/KB-VPN");
+  EXPECT_NE(d["suggestions"]["items"][0]["steps"].get<std::string>().find("AssumeUDP"),
+            std::string::npos);
+  auto again = http.Get("/v1/decisions/" + d["decision_id"].get<std::string>(), Bearer(key_a_));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(json::parse(again->body)["suggestions"], d["suggestions"]) << "stored as decided";
+  // A second, open ticket on the same problem names the first as a likely duplicate.
+  auto second = http.Post("/v1/tickets", Bearer(key_a_), VpnTicket("KB-2"), "application/json");
+  ASSERT_TRUE(second);
+  json d2 = json::parse(second->body);
+  ASSERT_EQ(d2["duplicates"]["items"].size(), 1u) << d2.dump();
+  EXPECT_EQ(d2["duplicates"]["items"][0]["external_id"], "KB-1");
+
+  // Search: ranked, with the gate marked; bad parameters are named.
+  auto found = http.Get("/v1/search?q=vpn%20error%20809&kind=article", Bearer(key_a_));
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->status, 200) << found->body;
+  json results = json::parse(found->body)["results"];
+  ASSERT_FALSE(results.empty());
+  EXPECT_EQ(results[0]["id"], "KB-VPN");
+  for (const char* bad :
+       {"/v1/search", "/v1/search?q=%20", "/v1/search?q=vpn&k=0", "/v1/search?q=vpn&k=abc",
+        "/v1/search?q=vpn&kind=everything", "/v1/search?q=%FF"}) {
+    auto r = http.Get(bad, Bearer(key_a_));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << bad;
+    EXPECT_NE(r->body.find("\"error\""), std::string::npos) << bad;
+  }
+
+  // Articles: read, list, replace, bad bodies.
+  auto article = http.Get("/v1/kb/articles/KB-VPN", Bearer(key_a_));
+  ASSERT_TRUE(article);
+  ASSERT_EQ(article->status, 200);
+  EXPECT_NE(json::parse(article->body)["resolution"].get<std::string>().find("AssumeUDP"),
+            std::string::npos);
+  auto list = http.Get("/v1/kb/articles?limit=1", Bearer(key_a_));
+  ASSERT_TRUE(list);
+  json page = json::parse(list->body);
+  ASSERT_EQ(page["articles"].size(), 1u);
+  EXPECT_EQ(page["articles"][0]["id"], "KB-PRN");
+  EXPECT_EQ(page["next_after"], "KB-PRN");
+  const std::string prn = R"({"title":"Printer jam","body":"Open the rear door."})";
+  auto replaced = http.Put("/v1/kb/articles/KB-PRN", Bearer(key_a_), prn, "application/json");
+  ASSERT_TRUE(replaced);
+  EXPECT_EQ(replaced->status, 200) << replaced->body;
+  EXPECT_EQ(json::parse(replaced->body)["updated"], 1);
+  EXPECT_EQ(http.Put("/v1/kb/articles/KB-PRN", Bearer(key_a_), R"({"id":"other","body":"x"})",
+                     "application/json")
+                ->status,
+            400);
+  EXPECT_EQ(
+      http.Post("/v1/kb/articles", Bearer(key_a_), R"({"articles": [)", "application/json")->status,
+      400);
+  EXPECT_EQ(http.Post("/v1/kb/articles", Bearer(key_a_), "{\"id\":\"x\",\"body\":\"\xff\"}",
+                      "application/json")
+                ->status,
+            400);
+
+  // The other tenant sees none of it.
+  EXPECT_EQ(http.Get("/v1/kb/articles/KB-VPN", Bearer(key_b_))->status, 404);
+  EXPECT_EQ(http.Delete("/v1/kb/articles/KB-VPN", Bearer(key_b_))->status, 404);
+  EXPECT_TRUE(json::parse(http.Get("/v1/kb/articles", Bearer(key_b_))->body)["articles"].empty());
+  EXPECT_TRUE(
+      json::parse(http.Get("/v1/search?q=vpn%20error%20809", Bearer(key_b_))->body)["results"]
+          .empty());
+  auto theirs = http.Post("/v1/tickets", Bearer(key_b_), VpnTicket("KB-1"), "application/json");
+  ASSERT_TRUE(theirs);
+  EXPECT_EQ(json::parse(theirs->body)["suggestions"]["state"], "not_searched");
+  EXPECT_EQ(server->Terminate(), 0);
+
+  // After a restart the knowledge is back; a deleted article is gone for good.
+  server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client http2("127.0.0.1", server->port());
+  auto after = http2.Post("/v1/tickets", Bearer(key_a_), VpnTicket("KB-3"), "application/json");
+  ASSERT_TRUE(after);
+  json d3 = json::parse(after->body);
+  EXPECT_EQ(d3["suggestions"]["items"][0]["id"], "KB-VPN") << d3.dump();
+  EXPECT_FALSE(d3["duplicates"]["items"].empty()) << "open triaged tickets are reloaded too";
+  auto deleted = http2.Delete("/v1/kb/articles/KB-VPN", Bearer(key_a_));
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(deleted->status, 204);
+  EXPECT_EQ(http2.Get("/v1/kb/articles/KB-VPN", Bearer(key_a_))->status, 404);
+  auto without = http2.Post("/v1/tickets", Bearer(key_a_), VpnTicket("KB-4"), "application/json");
+  ASSERT_TRUE(without);
+  EXPECT_TRUE(json::parse(without->body)["suggestions"]["items"].empty());
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+TEST_F(ServeApiTest, KbImportFromTheCommandLineIsServedAtTheNextStart) {
+  std::string out;
+  ASSERT_EQ(
+      RunCliStatus("kb import " + kDemo + "kb.jsonl --db " + db_ + " --tenant acme --quiet", &out),
+      0)
+      << out;
+  EXPECT_EQ(RunCliStatus("kb import " + kDemo + "kb.jsonl --db " + db_ + " --tenant nobody", &out),
+            1);
+  auto server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  auto list = http.Get("/v1/kb/articles?limit=1000", Bearer(key_a_));
+  ASSERT_TRUE(list);
+  const std::size_t n = json::parse(list->body)["articles"].size();
+  EXPECT_GT(n, 50u);
+  auto found = http.Get("/v1/search?q=outlook", Bearer(key_a_));
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(json::parse(found->body)["results"].empty()) << found->body;
+  EXPECT_TRUE(json::parse(http.Get("/v1/kb/articles", Bearer(key_b_))->body)["articles"].empty());
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
 // docs/api.md documents exactly the routes the server registers.
 TEST(ApiDocsTest, DocumentedRoutesAreTheServedRoutes) {
   auto read = [](const std::string& path) {

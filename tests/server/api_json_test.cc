@@ -49,5 +49,36 @@ TEST(ApiJsonTest, DecisionJsonReplacesInvalidUtf8InsteadOfFailing) {
   EXPECT_EQ(j["fields"]["category"]["label"], "bad \xef\xbf\xbd byte");
 }
 
+TEST(ApiJsonTest, DecisionJsonCarriesSuggestionsDuplicatesAndSummary) {
+  Decision d;
+  d.match = MatchState::kMatched;
+  d.match_threshold = 0.75;
+  d.duplicate_threshold = 0.55;
+  d.suggestions = {
+      {SourceKind::kTicket, "INC-1", "VPN \"809\"", "", "Set the key\nrestart \xff", 0.8}};
+  d.duplicates = {{"INC-2", "VPN again", 0.6}};
+  d.summary = "Problem: VPN.";
+  const nlohmann::json j = nlohmann::json::parse(DecisionJson(d));
+  EXPECT_EQ(j["suggestions"]["state"], "matched");
+  EXPECT_EQ(j["suggestions"]["threshold"], 0.75);
+  ASSERT_EQ(j["suggestions"]["items"].size(), 1u);
+  const auto& s = j["suggestions"]["items"][0];
+  EXPECT_EQ(s["kind"], "ticket");
+  EXPECT_EQ(s["id"], "INC-1");
+  EXPECT_EQ(s["title"], "VPN \"809\"");
+  EXPECT_EQ(s["link"], "");
+  EXPECT_EQ(s["steps"], "Set the key\nrestart \xef\xbf\xbd");
+  EXPECT_EQ(s["score"], 0.8);
+  EXPECT_EQ(j["duplicates"]["threshold"], 0.55);
+  EXPECT_EQ(j["duplicates"]["items"][0]["external_id"], "INC-2");
+  EXPECT_EQ(j["duplicates"]["items"][0]["score"], 0.6);
+  EXPECT_EQ(j["summary"], "Problem: VPN.");
+
+  const nlohmann::json none = nlohmann::json::parse(DecisionJson(Decision{}));
+  EXPECT_EQ(none["suggestions"]["state"], "not_searched");
+  EXPECT_TRUE(none["suggestions"]["items"].empty());
+  EXPECT_TRUE(none["duplicates"]["items"].empty());
+}
+
 }  // namespace
 }  // namespace ticketwise::server

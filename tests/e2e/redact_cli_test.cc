@@ -2,6 +2,7 @@
 // plain text in and out, and JSONL with byte-offset spans and an error object per bad line.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -18,7 +19,9 @@ struct CliRun {
 };
 
 CliRun Redact(const std::string& args, const std::string& input) {
-  const std::string path = testing::TempDir() + "/redact_input.txt";
+  // One input file per test process: ctest runs the tests of this binary in parallel.
+  const std::string path =
+      testing::TempDir() + "/redact_input_" + std::to_string(getpid()) + ".txt";
   std::ofstream(path, std::ios::binary) << input;
   const std::string cmd = std::string(TW_CLI) + " redact " + args + " < " + path + " 2>/dev/null";
   CliRun run;
@@ -29,6 +32,7 @@ CliRun Redact(const std::string& args, const std::string& input) {
   while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) run.out.append(buf.data(), n);
   const int status = pclose(pipe);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::remove(path.c_str());
   return run;
 }
 

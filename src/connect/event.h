@@ -60,13 +60,16 @@ struct InboundEvent {
   // The delivery id the platform sent (Jira's X-Atlassian-Webhook-Identifier), or empty.
   std::string delivery_id;
   // Names what happened independently of how often it was delivered: two deliveries with the same
-  // key are the same event ("jira/10040/comment/10019", "servicenow/<sys_id>/4"). Use it to drop
-  // duplicates when there is no delivery id, and across the two events Jira fires for a comment.
+  // key are the same event ("jira/10040/comment/10019", "servicenow/<sys_id>/4/updated"). Use it to
+  // drop duplicates when there is no delivery id, and across the two events Jira fires for a
+  // comment.
   std::string dedupe_key;
   std::string platform_id;        // Jira issue id, ServiceNow sys_id
   std::int64_t timestamp_ms = 0;  // when it happened on the platform; 0 when unknown
   std::string actor;              // who caused it (platform user id or name); may be empty
-  Ticket ticket;                  // external_id is the key ("SD-42", "INC0010001")
+  // external_id is the key ("SD-42", "INC0010001"); tenant is left empty for the caller, who
+  // knows which tenant's hook received the payload.
+  Ticket ticket;
   std::vector<FieldChange> changes;
   std::optional<Comment> comment;  // the new comment of a kCommentAdded event
 };

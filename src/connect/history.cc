@@ -28,20 +28,32 @@ bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std:
 
 }  // namespace
 
-Result<std::string> ReadAll(std::istream& in, std::string_view name, std::size_t max_bytes) {
-  std::string out;
+Result<JsonExport> ReadJsonExport(std::istream& in, std::string_view name, std::size_t max_bytes) {
+  JsonExport out;
   char buffer[1 << 16];
   while (in) {
     in.read(buffer, sizeof buffer);
-    out.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (out.size() > max_bytes) {
+    out.text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (out.text.size() > max_bytes) {
       return Fail(Status::ResourceExhausted(std::string(name) + ": over the limit of " +
                                             std::to_string(max_bytes) +
                                             " bytes for a JSON export"));
     }
   }
   if (in.bad()) return Fail(Status::IoError(std::string(name) + ": read failed"));
+  Result<Json> parsed = ParseJsonObject(out.text, name, max_bytes);
+  if (!parsed) return Fail(parsed.error());
+  out.json = std::move(*parsed);
   return out;
+}
+
+Result<std::vector<std::string>> ReadCsvHeaderRow(ingest::CsvReader& reader,
+                                                  std::string_view name) {
+  ingest::CsvRecord record;
+  Result<bool> first = reader.Next(&record);
+  if (!first) return Fail(first.error().WithContext(name));
+  if (!*first) return Fail(Status::InvalidArgument(std::string(name) + ": empty file"));
+  return std::move(record.fields);
 }
 
 std::vector<std::size_t> ArrayElementLines(std::string_view json, std::string_view key) {
@@ -81,6 +93,22 @@ std::vector<std::size_t> ArrayElementLines(std::string_view json, std::string_vi
     }
   }
   return lines;
+}
+
+void ForEachJsonRecord(const JsonExport& exported, std::string_view key, ReportBuilder* report,
+                       const std::function<void(const Json&, std::size_t)>& record) {
+  const Json* found = Member(exported.json, key);
+  if (found == nullptr || !found->is_array()) return;
+  const Json& array = *found;
+  const std::vector<std::size_t> lines = ArrayElementLines(exported.text, key);
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const std::size_t line = i < lines.size() ? lines[i] : 0;
+    if (!array[i].is_object()) {
+      report->Skip(line, std::string(key) + "[" + std::to_string(i) + "] is not an object");
+      continue;
+    }
+    record(array[i], line);
+  }
 }
 
 void ReportBuilder::Skip(std::size_t line, std::string reason) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <istream>
 #include <map>
 #include <string>
@@ -9,16 +10,34 @@
 #include <vector>
 
 #include "connect/history.h"
+#include "connect/json_internal.h"
 #include "ingest/csv_reader.h"
 
 namespace ticketwise::connect::internal {
 
-// Reads all of `in`, refusing more than `max_bytes`.
-Result<std::string> ReadAll(std::istream& in, std::string_view name, std::size_t max_bytes);
+// A JSON export read whole: its text (for line numbers) and the parsed object.
+struct JsonExport {
+  std::string text;
+  Json json;
+};
+
+// Reads and parses all of `in`, refusing more than `max_bytes`; errors name the file.
+Result<JsonExport> ReadJsonExport(std::istream& in, std::string_view name, std::size_t max_bytes);
+
+// Reads the header record of a CSV export; an empty file or a CSV error is an error naming the
+// file.
+Result<std::vector<std::string>> ReadCsvHeaderRow(ingest::CsvReader& reader, std::string_view name);
 
 // The 1-based line on which each element of the array under the top-level member `key` begins,
 // for a text that is known to be valid JSON. Used to report JSON records by line.
 std::vector<std::size_t> ArrayElementLines(std::string_view json, std::string_view key);
+
+class ReportBuilder;
+
+// Calls `record` with each object element of the array `key` of `exported` and the line it starts
+// on; other elements are reported as skipped. Does nothing when that member is not an array.
+void ForEachJsonRecord(const JsonExport& exported, std::string_view key, ReportBuilder* report,
+                       const std::function<void(const Json&, std::size_t)>& record);
 
 // Collects skipped tickets and accepted ones into a report, and drops repeated keys.
 class ReportBuilder {

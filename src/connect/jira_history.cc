@@ -80,11 +80,9 @@ Ticket TicketFromCsv(const CsvHeader& header, const std::vector<std::string>& ro
 Result<ingest::ImportReport> ImportCsv(std::istream& in, std::string_view name,
                                        const HistoryOptions& options, const TicketSink& sink) {
   ingest::CsvReader reader(in);
-  ingest::CsvRecord record;
-  Result<bool> first = reader.Next(&record);
-  if (!first) return Fail(first.error().WithContext(name));
-  if (!*first) return Fail(Status::InvalidArgument(std::string(name) + ": empty file"));
-  const CsvHeader header = internal::ReadHeader(record.fields);
+  Result<std::vector<std::string>> names = internal::ReadCsvHeaderRow(reader, name);
+  if (!names) return Fail(names.error());
+  const CsvHeader header = internal::ReadHeader(*names);
   for (const std::string_view required : {"issue key", "summary"}) {
     if (!header.Has(required)) {
       return Fail(Status::InvalidArgument(std::string(name) +
@@ -94,7 +92,7 @@ Result<ingest::ImportReport> ImportCsv(std::istream& in, std::string_view name,
   }
   ReportBuilder report(name, options.max_reported_skips);
   Status status =
-      internal::ForEachCsvRow(reader, header, name, record.fields, &report,
+      internal::ForEachCsvRow(reader, header, name, *names, &report,
                               [&](const std::vector<std::string>& row, std::size_t line) {
                                 report.Offer(TicketFromCsv(header, row), line, sink);
                               });
@@ -104,28 +102,19 @@ Result<ingest::ImportReport> ImportCsv(std::istream& in, std::string_view name,
 
 Result<ingest::ImportReport> ImportJson(std::istream& in, std::string_view name,
                                         const HistoryOptions& options, const TicketSink& sink) {
-  Result<std::string> body = internal::ReadAll(in, name, options.max_json_bytes);
-  if (!body) return Fail(body.error());
-  Result<Json> parsed = internal::ParseJsonObject(*body, name, options.max_json_bytes);
+  Result<internal::JsonExport> parsed = internal::ReadJsonExport(in, name, options.max_json_bytes);
   if (!parsed) return Fail(parsed.error());
-  const Json* issues = internal::Member(*parsed, "issues");
+  const Json* issues = internal::Member(parsed->json, "issues");
   if (issues == nullptr || !issues->is_array()) {
     return Fail(Status::InvalidArgument(
         std::string(name) + ": not a Jira search response: no array 'issues' at the top level"));
   }
-  const std::vector<std::size_t> lines = internal::ArrayElementLines(*body, "issues");
   ReportBuilder report(name, options.max_reported_skips);
-  for (std::size_t i = 0; i < issues->size(); ++i) {
-    const std::size_t line = i < lines.size() ? lines[i] : 0;
-    const Json& issue = (*issues)[i];
-    if (!issue.is_object()) {
-      report.Skip(line, "issues[" + std::to_string(i) + "] is not an object");
-      continue;
-    }
+  internal::ForEachJsonRecord(*parsed, "issues", &report, [&](const Json& issue, std::size_t line) {
     Ticket ticket;
     internal::FillTicketFromIssue(issue, options.jira, &ticket);
     report.Offer(ticket, line, sink);
-  }
+  });
   return report.Finish();
 }
 

@@ -10,9 +10,7 @@ using internal::Json;
 using internal::Member;
 using internal::ScalarText;
 
-Status Missing(std::string_view field) {
-  return Status::InvalidArgument("Jira webhook: missing field '" + std::string(field) + "'");
-}
+Status Missing(std::string_view field) { return internal::MissingField("Jira webhook", field); }
 
 // Our name for the field a changelog item changed, or empty when ticketwise does not track it.
 std::string OurField(const Json& item, const JiraFieldMap& field_map) {

@@ -3,27 +3,14 @@
 #include <exception>
 
 #include "connect/timestamp.h"
+#include "ingest/jsonl_reader.h"
 
 namespace ticketwise::connect::internal {
-namespace {
 
-// nlohmann's messages end with an echo of the input ("; last read: '...'"), which may be long or
-// not UTF-8; only its own description is kept.
-std::string DescribeJsonError(std::string_view what) {
-  if (what.starts_with("[json.exception.")) {
-    const std::size_t close = what.find("] ");
-    if (close != std::string_view::npos) what.remove_prefix(close + 2);
-  }
-  if (what.starts_with("parse error")) {
-    const std::size_t colon = what.find(": ");
-    if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
-  }
-  const std::size_t echo = what.find("; last read");
-  if (echo != std::string_view::npos) what = what.substr(0, echo);
-  return std::string(what);
+Status MissingField(std::string_view what, std::string_view field) {
+  return Status::InvalidArgument(std::string(what) + ": missing field '" + std::string(field) +
+                                 "'");
 }
-
-}  // namespace
 
 Result<Json> ParseJsonObject(std::string_view body, std::string_view what, std::size_t max_bytes) {
   const std::string name(what);
@@ -38,10 +25,10 @@ Result<Json> ParseJsonObject(std::string_view body, std::string_view what, std::
   } catch (const Json::parse_error& e) {
     return Fail(Status::InvalidArgument(name + " is not valid JSON at byte " +
                                         std::to_string(e.byte) + ": " +
-                                        DescribeJsonError(e.what())));
+                                        ingest::DescribeJsonError(e.what())));
   } catch (const Json::exception& e) {
-    return Fail(
-        Status::InvalidArgument(name + " is not valid JSON: " + DescribeJsonError(e.what())));
+    return Fail(Status::InvalidArgument(
+        name + " is not valid JSON: " + ingest::DescribeJsonError(e.what())));
   } catch (const std::exception& e) {
     return Fail(Status::ResourceExhausted(name + " cannot be parsed: " + e.what()));
   }

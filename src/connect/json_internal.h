@@ -22,6 +22,9 @@ using Json = nlohmann::json;
 // ("Jira webhook"). The exception boundary with the JSON library.
 Result<Json> ParseJsonObject(std::string_view body, std::string_view what, std::size_t max_bytes);
 
+// kInvalidArgument "<what>: missing field '<field>'".
+Status MissingField(std::string_view what, std::string_view field);
+
 // The member `key` of `object`, or nullptr when `object` is not an object, lacks it, or it is null.
 const Json* Member(const Json& object, std::string_view key);
 // Member of a member: Member(Member(object, a), b), null-safe.

@@ -10,9 +10,7 @@ using internal::Json;
 using internal::Member;
 using internal::ScalarText;
 
-Status Missing(std::string_view field) {
-  return Status::InvalidArgument("ServiceNow event: missing field '" + std::string(field) + "'");
-}
+Status Missing(std::string_view field) { return internal::MissingField("ServiceNow event", field); }
 
 internal::GlideGetter GetterFor(const Json& record) {
   return [&record](std::string_view field, bool reference) {

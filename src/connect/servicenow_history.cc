@@ -54,11 +54,9 @@ CsvHeader NormalizeHeader(const std::vector<std::string>& names) {
 Result<ingest::ImportReport> ImportCsv(std::istream& in, std::string_view name,
                                        const HistoryOptions& options, const TicketSink& sink) {
   ingest::CsvReader reader(in);
-  ingest::CsvRecord record;
-  Result<bool> first = reader.Next(&record);
-  if (!first) return Fail(first.error().WithContext(name));
-  if (!*first) return Fail(Status::InvalidArgument(std::string(name) + ": empty file"));
-  const CsvHeader header = NormalizeHeader(record.fields);
+  Result<std::vector<std::string>> names = internal::ReadCsvHeaderRow(reader, name);
+  if (!names) return Fail(names.error());
+  const CsvHeader header = NormalizeHeader(*names);
   if (!header.Has("number")) {
     return Fail(Status::InvalidArgument(std::string(name) +
                                         ":1: not a ServiceNow incident export: no column "
@@ -71,7 +69,7 @@ Result<ingest::ImportReport> ImportCsv(std::istream& in, std::string_view name,
   }
   ReportBuilder report(name, options.max_reported_skips);
   Status status = internal::ForEachCsvRow(
-      reader, header, name, record.fields, &report,
+      reader, header, name, *names, &report,
       [&](const std::vector<std::string>& row, std::size_t line) {
         Ticket ticket;
         internal::FillTicketFromServiceNow(
@@ -84,30 +82,21 @@ Result<ingest::ImportReport> ImportCsv(std::istream& in, std::string_view name,
 
 Result<ingest::ImportReport> ImportJson(std::istream& in, std::string_view name,
                                         const HistoryOptions& options, const TicketSink& sink) {
-  Result<std::string> body = internal::ReadAll(in, name, options.max_json_bytes);
-  if (!body) return Fail(body.error());
-  Result<Json> parsed = internal::ParseJsonObject(*body, name, options.max_json_bytes);
+  Result<internal::JsonExport> parsed = internal::ReadJsonExport(in, name, options.max_json_bytes);
   if (!parsed) return Fail(parsed.error());
   std::string_view key = "records";
-  const Json* records = internal::Member(*parsed, key);
+  const Json* records = internal::Member(parsed->json, key);
   if (records == nullptr) {
     key = "result";
-    records = internal::Member(*parsed, key);
+    records = internal::Member(parsed->json, key);
   }
   if (records == nullptr || !records->is_array()) {
     return Fail(Status::InvalidArgument(std::string(name) +
                                         ": not a ServiceNow export: no array 'records' or "
                                         "'result' at the top level"));
   }
-  const std::vector<std::size_t> lines = internal::ArrayElementLines(*body, key);
   ReportBuilder report(name, options.max_reported_skips);
-  for (std::size_t i = 0; i < records->size(); ++i) {
-    const std::size_t line = i < lines.size() ? lines[i] : 0;
-    const Json& record = (*records)[i];
-    if (!record.is_object()) {
-      report.Skip(line, std::string(key) + "[" + std::to_string(i) + "] is not an object");
-      continue;
-    }
+  internal::ForEachJsonRecord(*parsed, key, &report, [&](const Json& record, std::size_t line) {
     Ticket ticket;
     internal::FillTicketFromServiceNow(
         [&record](std::string_view field, bool reference) {
@@ -115,7 +104,7 @@ Result<ingest::ImportReport> ImportJson(std::istream& in, std::string_view name,
         },
         &ticket);
     report.Offer(ticket, line, sink);
-  }
+  });
   return report.Finish();
 }
 

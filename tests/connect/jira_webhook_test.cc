@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "connect/jira.h"
+#include "connect/signature.h"
 #include "fixtures.h"
 
 namespace ticketwise::connect {
@@ -185,6 +186,37 @@ TEST(JiraWebhookTest, ConfiguredQueueAndServiceFieldsAreRead) {
   ASSERT_EQ(e->changes.size(), 1u);
   EXPECT_EQ(e->changes[0].field, "queue");
   EXPECT_EQ(e->changes[0].from, "Desk");
+}
+
+TEST(JiraWebhookTest, SignedFixturesVerifyAndATamperedByteDoesNot) {
+  for (const char* fixture :
+       {"jira/cloud_issue_created.json", "jira/cloud_issue_updated_priority.json",
+        "jira/cloud_comment_created.json", "jira/dc_issue_updated_commented.json"}) {
+    const std::string body = ReadFixture(fixture);
+    const std::string header = "sha256=" + HmacSha256Hex("tenant-secret", body);
+    EXPECT_TRUE(VerifyJiraSignature("tenant-secret", body, header).ok()) << fixture;
+    std::string tampered = body;
+    tampered[tampered.size() / 2] ^= 1;
+    EXPECT_FALSE(VerifyJiraSignature("tenant-secret", tampered, header).ok()) << fixture;
+    EXPECT_TRUE(ParseJiraWebhook(body).has_value()) << fixture;
+  }
+}
+
+TEST(JiraWebhookTest, RedeliveriesAndBothCommentEventsShareTheDedupeKey) {
+  const std::string body = ReadFixture("jira/dc_issue_updated_commented.json");
+  auto first = ParseJiraWebhook(body, "d-1");
+  auto retry = ParseJiraWebhook(body, "d-1");
+  ASSERT_TRUE(first.has_value() && retry.has_value());
+  EXPECT_EQ(first->dedupe_key, retry->dedupe_key);
+  std::string as_comment_created = body;
+  const std::string from = "\"webhookEvent\": \"jira:issue_updated\"";
+  const std::size_t at = as_comment_created.find(from);
+  ASSERT_NE(at, std::string::npos);
+  as_comment_created.replace(at, from.size(), "\"webhookEvent\": \"comment_created\"");
+  auto other = ParseJiraWebhook(as_comment_created);
+  ASSERT_TRUE(other.has_value()) << other.error().ToString();
+  EXPECT_EQ(other->platform_event, "comment_created");
+  EXPECT_EQ(other->dedupe_key, first->dedupe_key);
 }
 
 TEST(JiraWebhookTest, UnknownAndUnhandledEventsAreUnsupported) {

@@ -10,6 +10,7 @@ namespace ticketwise::cli {
 int RunTrain(const std::vector<std::string>& argv);
 int RunPredict(const std::vector<std::string>& argv);
 int RunEval(const std::vector<std::string>& argv);
+int RunImport(const std::vector<std::string>& argv);
 int RunServe(const std::vector<std::string>& argv);
 int RunTenant(const std::vector<std::string>& argv);
 int RunAudit(const std::vector<std::string>& argv);

@@ -14,6 +14,7 @@ constexpr char kUsage[] =
     "  train     train a classifier on labelled tickets (CSV or JSONL) and write a model file\n"
     "  predict   classify tickets with a model; one JSON object per input row\n"
     "  eval      train on one file, evaluate on another, print the figures\n"
+    "  import    normalize a Jira or ServiceNow export to JSON lines: 'import jira FILE'\n"
     "  serve     serve the HTTP API: triage tickets, record decisions\n"
     "  tenant    administer tenants: 'tenant create NAME' prints its API key once\n"
     "  audit     verify the tamper-evident audit trail, or export it as JSONL\n"
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   if (command == "train") return ticketwise::cli::RunTrain(rest);
   if (command == "predict") return ticketwise::cli::RunPredict(rest);
   if (command == "eval") return ticketwise::cli::RunEval(rest);
+  if (command == "import") return ticketwise::cli::RunImport(rest);
   if (command == "serve") return ticketwise::cli::RunServe(rest);
   if (command == "tenant") return ticketwise::cli::RunTenant(rest);
   if (command == "redact") return ticketwise::cli::RunRedact(rest);

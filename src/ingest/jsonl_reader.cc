@@ -22,22 +22,6 @@ bool IsBlank(std::string_view line) {
   return line.find_first_not_of(" \t\r\f\v") == std::string_view::npos;
 }
 
-// nlohmann's messages repeat the offending input ("last read: '...'"), which may be long or not
-// even UTF-8; only the library's own description between the position and that echo is kept.
-std::string DescribeJsonError(std::string_view what) {
-  if (what.starts_with("[json.exception.")) {
-    const std::size_t close = what.find("] ");
-    if (close != std::string_view::npos) what.remove_prefix(close + 2);
-  }
-  if (what.starts_with("parse error")) {
-    const std::size_t colon = what.find(": ");
-    if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
-  }
-  const std::size_t echo = what.find("; last read");
-  if (echo != std::string_view::npos) what = what.substr(0, echo);
-  return std::string(what);
-}
-
 JsonlValue ToValue(const nlohmann::json& value) {
   JsonlValue out;
   switch (value.type()) {
@@ -88,6 +72,20 @@ Result<nlohmann::json> ParseLine(std::string_view text, std::size_t line) {
 }
 
 }  // namespace
+
+std::string DescribeJsonError(std::string_view what) {
+  if (what.starts_with("[json.exception.")) {
+    const std::size_t close = what.find("] ");
+    if (close != std::string_view::npos) what.remove_prefix(close + 2);
+  }
+  if (what.starts_with("parse error")) {
+    const std::size_t colon = what.find(": ");
+    if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
+  }
+  const std::size_t echo = what.find("; last read");
+  if (echo != std::string_view::npos) what = what.substr(0, echo);
+  return std::string(what);
+}
 
 std::string_view JsonKindName(JsonKind kind) {
   switch (kind) {

@@ -23,6 +23,10 @@ enum class JsonKind { kNull, kBool, kNumber, kString, kArray, kObject };
 // "null", "boolean", "number", "string", "array", "object".
 std::string_view JsonKindName(JsonKind kind);
 
+// The description inside a JSON library exception message (`what()`), without its prefix and
+// without the echo of the input that follows it, which may be long or not even UTF-8.
+std::string DescribeJsonError(std::string_view what);
+
 struct JsonlValue {
   JsonKind kind = JsonKind::kNull;
   // The string as is; a number as JSON writes it ("42", "1.5"); "true" / "false". Empty for null,

@@ -5,6 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "ticketwise/status.h"
+
+namespace ticketwise::store {
+class Store;
+}
+
 namespace ticketwise::cli {
 
 int RunTrain(const std::vector<std::string>& argv);
@@ -19,5 +25,8 @@ int RunSimilar(const std::vector<std::string>& argv);
 int RunSearch(const std::vector<std::string>& argv);
 int RunKb(const std::vector<std::string>& argv);
 int RunTriage(const std::vector<std::string>& argv);
+
+// The id of the tenant named `name` (its name or its id), or NotFound with a hint.
+Result<std::string> FindTenant(store::Store* store, const std::string& name);
 
 }  // namespace ticketwise::cli

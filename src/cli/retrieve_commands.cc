@@ -265,15 +265,6 @@ constexpr char kKbUsage[] =
     "usage: ticketwise kb import FILE... [--db FILE --tenant NAME] [--quiet]";
 
 // The id of the tenant named (or with the id) `name` in the store.
-Result<std::string> FindTenant(store::Store* store, const std::string& name) {
-  auto tenants = store->ListTenants();
-  if (!tenants) return Fail(tenants.error());
-  for (const store::Tenant& t : *tenants)
-    if (t.name == name || t.id == name) return t.id;
-  return Fail(
-      Status::NotFound("no tenant '" + name + "' (create it with 'ticketwise tenant create')"));
-}
-
 }  // namespace
 
 int RunKb(const std::vector<std::string>& argv) {

@@ -36,6 +36,39 @@ void WatchSignals(const sigset_t& signals, server::Server* server, const std::at
   }
 }
 
+int RunTenantWebhookSecret(const std::vector<std::string>& argv) {
+  Args args("tenant webhook-secret TENANT",
+            "set the secret a platform signs the tenant's webhooks with (HMAC-SHA256)");
+  args.Flag("db", "FILE", "SQLite database file", false, "./ticketwise.db");
+  args.Flag("jira", "SECRET", "the secret of the Jira webhook (X-Hub-Signature)", false, "");
+  args.Flag("servicenow", "SECRET",
+            "the base64 key of the ServiceNow Business Rule (X-SN-Signature)", false, "");
+  std::vector<std::string> flags = argv;
+  std::string name;
+  if (!flags.empty() && flags.front().rfind("--", 0) != 0) {
+    name = flags.front();
+    flags.erase(flags.begin());
+  }
+  auto parsed = args.Parse(flags);
+  if (!parsed) return Usage(parsed.error());
+  if (!*parsed) return 0;
+  if (name.empty()) return Usage(Status::InvalidArgument("tenant webhook-secret needs a TENANT"));
+  if (args.Get("jira").empty() && args.Get("servicenow").empty())
+    return Usage(Status::InvalidArgument("give --jira SECRET, --servicenow SECRET or both"));
+  auto store = store::OpenSqliteStore(args.Get("db"));
+  if (!store) return Failed(store.error().WithContext(args.Get("db")));
+  auto tenant = FindTenant(store->get(), name);
+  if (!tenant) return Failed(tenant.error());
+  for (const char* platform : {"jira", "servicenow"}) {
+    const std::string secret = args.Get(platform);
+    if (secret.empty()) continue;
+    if (Status s = (*store)->SetWebhookSecret(*tenant, platform, secret, "cli"); !s.ok())
+      return Failed(s);
+    std::printf("%s webhook: POST /v1/hooks/%s/%s\n", platform, platform, tenant->c_str());
+  }
+  return 0;
+}
+
 int RunTenantCreate(const std::vector<std::string>& argv) {
   Args args("tenant create NAME", "create a tenant and print its id and API key (shown only once)");
   args.Flag("db", "FILE", "SQLite database file", false, "./ticketwise.db");
@@ -60,6 +93,15 @@ int RunTenantCreate(const std::vector<std::string>& argv) {
 }
 
 }  // namespace
+
+Result<std::string> FindTenant(store::Store* store, const std::string& name) {
+  auto tenants = store->ListTenants();
+  if (!tenants) return Fail(tenants.error());
+  for (const store::Tenant& t : *tenants)
+    if (t.name == name || t.id == name) return t.id;
+  return Fail(
+      Status::NotFound("no tenant '" + name + "' (create it with 'ticketwise tenant create')"));
+}
 
 int RunServe(const std::vector<std::string>& argv) {
   Args args("serve", "serve the HTTP API (see README \"Command line\" and docs/api.md)");
@@ -128,9 +170,14 @@ int RunServe(const std::vector<std::string>& argv) {
 int RunTenant(const std::vector<std::string>& argv) {
   if (!argv.empty() && argv.front() == "create")
     return RunTenantCreate({argv.begin() + 1, argv.end()});
+  if (!argv.empty() && argv.front() == "webhook-secret")
+    return RunTenantWebhookSecret({argv.begin() + 1, argv.end()});
   std::fputs(
       "usage: ticketwise tenant create NAME [--db FILE]\n"
-      "  create a tenant and print its id and API key (shown only once)\n",
+      "  create a tenant and print its id and API key (shown only once)\n"
+      "       ticketwise tenant webhook-secret TENANT [--jira SECRET] [--servicenow SECRET] "
+      "[--db FILE]\n"
+      "  set the secrets the platforms sign the tenant's webhooks with\n",
       argv.empty() || argv.front() == "--help" ? stdout : stderr);
   return argv.empty() || argv.front() != "--help" ? 2 : 0;
 }

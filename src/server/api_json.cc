@@ -1,5 +1,6 @@
 #include "server/api_json.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <exception>
@@ -424,7 +425,8 @@ Result<std::string> ArticleRequestToJsonl(std::string_view body, std::string_vie
   } else {
     if (!path_id.empty()) {
       auto id = j.find("id");
-      if (id != j.end() && !id->is_null() && (!id->is_string() || id->get<std::string>() != path_id))
+      if (id != j.end() && !id->is_null() &&
+          (!id->is_string() || id->get<std::string>() != path_id))
         return Fail(Status::InvalidArgument("field 'id' must match the article id in the path"));
       j["id"] = std::string(path_id);
     }
@@ -495,6 +497,54 @@ std::string SearchJson(std::string_view query, double threshold,
 std::string ErrorJson(std::string_view code, std::string_view message) {
   const json out = {{"error", {{"code", code}, {"message", message}}}};
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<std::string> ParseSecretRequest(std::string_view body) {
+  auto parsed = ParseJson(body);
+  if (!parsed) return Fail(parsed.error());
+  auto secret = parsed->find("secret");
+  if (!parsed->is_object() || secret == parsed->end() || !secret->is_string() ||
+      secret->get_ref<const std::string&>().empty())
+    return Fail(
+        Status::InvalidArgument("body must be {\"secret\": \"...\"} with a non-empty secret"));
+  return secret->get<std::string>();
+}
+
+std::string HookAcceptedJson(const store::InboxEnqueue& queued, std::string_view event,
+                             std::string_view ticket) {
+  return Dump({{"status", queued.duplicate ? "duplicate" : "accepted"},
+               {"inbox_id", queued.id},
+               {"event", event},
+               {"ticket", ticket}});
+}
+
+std::string HookIgnoredJson(std::string_view reason) {
+  return Dump({{"status", "ignored"}, {"reason", reason}});
+}
+
+std::string HooksJson(std::string_view tenant, const std::vector<std::string>& configured) {
+  json hooks = json::array();
+  for (const char* platform : {"jira", "servicenow"}) {
+    const bool set = std::find(configured.begin(), configured.end(), platform) != configured.end();
+    hooks.push_back({{"platform", platform},
+                     {"secret_set", set},
+                     {"path", "/v1/hooks/" + std::string(platform) + "/" + std::string(tenant)}});
+  }
+  return Dump({{"hooks", std::move(hooks)}});
+}
+
+std::string InboxJson(const std::vector<store::InboxItem>& items) {
+  json list = json::array();
+  for (const store::InboxItem& i : items)
+    list.push_back({{"id", i.id},
+                    {"platform", i.platform},
+                    {"delivery_key", i.delivery_key},
+                    {"received_at_ms", i.received_at_ms},
+                    {"state", store::InboxStateName(i.state)},
+                    {"attempts", i.attempts},
+                    {"result", i.result},
+                    {"processed_at_ms", i.processed_at_ms}});
+  return Dump({{"items", std::move(list)}});
 }
 
 }  // namespace ticketwise::server

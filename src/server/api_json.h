@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ingest/import.h"
 #include "engine/knowledge.h"
+#include "ingest/import.h"
 #include "store/store.h"
 #include "ticketwise/decision.h"
 #include "ticketwise/status.h"
@@ -93,6 +93,19 @@ std::string ArticlePutJson(std::size_t received, std::size_t stored, std::size_t
 //  "score", "lexical", "semantic", "above_gate"}]}
 std::string SearchJson(std::string_view query, double threshold,
                        const std::vector<engine::KnowledgeHit>& hits);
+
+// The body of PUT /v1/hooks/{platform}/secret: {"secret": "..."}; InvalidArgument otherwise.
+Result<std::string> ParseSecretRequest(std::string_view body);
+// {"status": "accepted" | "duplicate", "inbox_id", "event", "ticket"}
+std::string HookAcceptedJson(const store::InboxEnqueue& queued, std::string_view event,
+                             std::string_view ticket);
+// {"status": "ignored", "reason"}
+std::string HookIgnoredJson(std::string_view reason);
+// {"hooks": [{"platform", "secret_set", "path"}]}
+std::string HooksJson(std::string_view tenant, const std::vector<std::string>& configured);
+// {"items": [{"id", "platform", "delivery_key", "received_at_ms", "state", "attempts", "result",
+//  "processed_at_ms"}]}
+std::string InboxJson(const std::vector<store::InboxItem>& items);
 
 // {"error": {"code": code, "message": message}}
 std::string ErrorJson(std::string_view code, std::string_view message);

@@ -12,23 +12,6 @@
 #include "text/utf8.h"
 
 namespace ticketwise::server {
-namespace {
-
-// A whole number in [1, max] from the query parameter `name`, or `fallback` when it is absent.
-Result<std::uint32_t> CountParam(const httplib::Request& req, const char* name,
-                                 std::uint32_t fallback, std::uint32_t max) {
-  if (!req.has_param(name)) return fallback;
-  const std::string v = req.get_param_value(name);
-  std::uint32_t n = 0;
-  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc() || ptr != v.data() + v.size() || n == 0 || n > max)
-    return Fail(Status::InvalidArgument(std::string(name) + " must be a whole number from 1 to " +
-                                        std::to_string(max)));
-  return n;
-}
-
-}  // namespace
-
 Status Server::Impl::LoadKnowledge(const std::string& tenant) {
   engine::Knowledge& knowledge = engine.knowledge();
   std::string after;

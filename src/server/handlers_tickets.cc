@@ -42,13 +42,13 @@ class TempFile {
   std::string path_;
 };
 
-void RecordDecisionMetrics(Metrics* metrics, const Decision& d) {
-  for (const FieldDecision& f : d.fields)
-    metrics->RecordDecision(f.field, f.abstained ? "abstained" : "decided", ModeName(f.mode));
-  metrics->RecordEngineSeconds(static_cast<double>(d.engine_micros) / 1e6);
-}
-
 }  // namespace
+
+void Server::Impl::RecordDecisionMetrics(const Decision& d) {
+  for (const FieldDecision& f : d.fields)
+    metrics.RecordDecision(f.field, f.abstained ? "abstained" : "decided", ModeName(f.mode));
+  metrics.RecordEngineSeconds(static_cast<double>(d.engine_micros) / 1e6);
+}
 
 void Server::Impl::PostTicket(const httplib::Request& req, httplib::Response& res,
                               const std::string& tenant) {
@@ -79,7 +79,7 @@ void Server::Impl::PostTicket(const httplib::Request& req, httplib::Response& re
     res.set_header("Idempotent-Replayed", "true");
   } else {
     res.status = 201;
-    RecordDecisionMetrics(&metrics, *decision);
+    RecordDecisionMetrics(*decision);
     // Searchable from now on: as a duplicate candidate while open, as a source once resolved. A
     // ticket with nothing indexable is simply not searchable; the decision stands.
     static_cast<void>(engine.knowledge().PutTicket(tenant, *ticket, true));
@@ -226,7 +226,8 @@ void Server::Impl::PostImport(const httplib::Request& req, httplib::Response& re
   }
   if (Status s = store->ImportTickets(*tenant, tickets); !s.ok()) return SendStatus(res, s);
   // Resolved ones become suggestion sources; the rest are history, not open work.
-  for (const Ticket& t : tickets) static_cast<void>(engine.knowledge().PutTicket(*tenant, t, false));
+  for (const Ticket& t : tickets)
+    static_cast<void>(engine.knowledge().PutTicket(*tenant, t, false));
   res.set_content(ImportReportJson(data->report, field), kJson);
 }
 

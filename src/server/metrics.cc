@@ -73,12 +73,18 @@ void Metrics::RecordRateLimited(std::string_view tenant_id) {
   ++rate_limited_[std::string(tenant_id)];
 }
 
+void Metrics::RecordHook(std::string_view platform, std::string_view outcome) {
+  std::lock_guard lock(mu_);
+  ++hooks_[{std::string(platform), std::string(outcome)}];
+}
+
 void Metrics::RecordEngineSeconds(double seconds) {
   std::lock_guard lock(mu_);
   engine_.Observe(seconds);
 }
 
-std::string Metrics::Render(const std::vector<std::pair<std::string, std::string>>& models) const {
+std::string Metrics::Render(const std::vector<std::pair<std::string, std::string>>& models,
+                            const std::array<std::int64_t, 3>& inbox) const {
   std::string out;
   auto histogram = [&out](const std::string& name, const std::string& labels, const Histogram& h) {
     const std::string sep = labels.empty() ? "" : ",";
@@ -123,6 +129,17 @@ std::string Metrics::Render(const std::vector<std::pair<std::string, std::string
   for (const auto& [tenant, n] : rate_limited_)
     out += "ticketwise_rate_limited_total{tenant=\"" + Escape(tenant) + "\"} " + std::to_string(n) +
            "\n";
+  Header(&out, "ticketwise_webhooks_total", "counter",
+         "Webhook deliveries by platform and outcome (accepted, duplicate, ignored, invalid, "
+         "unauthorized).");
+  for (const auto& [key, n] : hooks_)
+    out += "ticketwise_webhooks_total{platform=\"" + Escape(key.first) + "\",outcome=\"" +
+           Escape(key.second) + "\"} " + std::to_string(n) + "\n";
+  Header(&out, "ticketwise_inbox_items", "gauge", "Webhook deliveries in the inbox by state.");
+  const char* states[] = {"pending", "done", "failed"};
+  for (std::size_t i = 0; i < inbox.size(); ++i)
+    out += "ticketwise_inbox_items{state=\"" + std::string(states[i]) + "\"} " +
+           std::to_string(inbox[i]) + "\n";
   Header(&out, "ticketwise_model_info", "gauge",
          "The model version each tenant's category decisions come from (value 1).");
   for (const auto& [tenant, version] : models)

@@ -29,9 +29,13 @@ class Metrics {
   void RecordFeedback(std::string_view field, std::string_view verdict);
   void RecordRateLimited(std::string_view tenant_id);
   void RecordEngineSeconds(double seconds);
+  // outcome: "accepted", "duplicate", "ignored", "invalid" or "unauthorized".
+  void RecordHook(std::string_view platform, std::string_view outcome);
 
-  // The whole exposition. `models` lists (tenant, version) of the models in use.
-  std::string Render(const std::vector<std::pair<std::string, std::string>>& models) const;
+  // The whole exposition. `models` lists (tenant, version) of the models in use; `inbox` the
+  // webhook deliveries pending, done and failed.
+  std::string Render(const std::vector<std::pair<std::string, std::string>>& models,
+                     const std::array<std::int64_t, 3>& inbox = {}) const;
 
  private:
   struct Histogram {
@@ -48,6 +52,7 @@ class Metrics {
       decisions_;                                                          // GUARDED_BY(mu_)
   std::map<std::pair<std::string, std::string>, std::uint64_t> feedback_;  // GUARDED_BY(mu_)
   std::map<std::string, std::uint64_t> rate_limited_;                      // GUARDED_BY(mu_)
+  std::map<std::pair<std::string, std::string>, std::uint64_t> hooks_;     // GUARDED_BY(mu_)
   Histogram engine_;                                                       // GUARDED_BY(mu_)
 };
 

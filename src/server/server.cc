@@ -1,6 +1,7 @@
 #include "server/server.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <chrono>
 #include <cmath>
@@ -142,6 +143,19 @@ bool Server::Impl::RequireJson(const httplib::Request& req, httplib::Response& r
   return false;
 }
 
+// A whole number in [1, max] from the query parameter `name`, or `fallback` when it is absent.
+Result<std::uint32_t> CountParam(const httplib::Request& req, const char* name,
+                                 std::uint32_t fallback, std::uint32_t max) {
+  if (!req.has_param(name)) return fallback;
+  const std::string v = req.get_param_value(name);
+  std::uint32_t n = 0;
+  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || ptr != v.data() + v.size() || n == 0 || n > max)
+    return Fail(Status::InvalidArgument(std::string(name) + " must be a whole number from 1 to " +
+                                        std::to_string(max)));
+  return n;
+}
+
 void Server::Impl::Measure(const std::string& route, const httplib::Request& req,
                            httplib::Response& res, const std::function<void()>& handle) {
   const auto start = std::chrono::steady_clock::now();
@@ -177,6 +191,14 @@ void Server::Impl::Add(const char* method, const char* name, const char* regex, 
     }
   }
   routes.push_back({route, std::regex(regex), m});
+}
+
+void Server::Impl::AddHook(const char* method, const char* name, const char* regex) {
+  const std::string route = name;
+  http.Post(regex, [this, route](const httplib::Request& req, httplib::Response& res) {
+    Measure(route, req, res, [&] { PostHook(req, res); });
+  });
+  routes.push_back({route, std::regex(regex), method});
 }
 
 void Server::Impl::Fallback(const httplib::Request& req, httplib::Response& res) {
@@ -240,7 +262,9 @@ void Server::Impl::InstallRoutes() {
           if (!version.empty()) models.emplace_back(t.id, std::move(version));
         }
       }
-      res.set_content(metrics.Render(models), "text/plain; version=0.0.4");
+      std::array<std::int64_t, 3> items{};
+      if (auto counts = store->CountInbox(); counts) items = *counts;
+      res.set_content(metrics.Render(models, items), "text/plain; version=0.0.4");
     });
   });
 
@@ -265,6 +289,11 @@ void Server::Impl::InstallRoutes() {
   Add("PUT", "/v1/kb/articles/{id}", "/v1/kb/articles/([^/]+)", &Impl::PutArticle);
   Add("DELETE", "/v1/kb/articles/{id}", "/v1/kb/articles/([^/]+)", &Impl::DeleteArticle);
   Add("GET", "/v1/search", "/v1/search", &Impl::Search);
+  Add("GET", "/v1/hooks", "/v1/hooks", &Impl::ListHooks);
+  Add("PUT", "/v1/hooks/{platform}/secret", "/v1/hooks/(jira|servicenow)/secret",
+      &Impl::SetHookSecret);
+  Add("GET", "/v1/hooks/inbox", "/v1/hooks/inbox", &Impl::ListInbox);
+  AddHook("POST", "/v1/hooks/{platform}/{tenant}", "/v1/hooks/(jira|servicenow)/([^/]+)");
   Add("GET", "/v1/modes", "/v1/modes", &Impl::ListModes);
   Add("PUT", "/v1/modes/{field}", "/v1/modes/([^/]+)", &Impl::SetMode);
 
@@ -318,7 +347,8 @@ Status Server::Impl::LoadTenantState() {
     if (!modes) return modes.error();
     for (const store::FieldMode& m : *modes)
       engine.SetPolicy(t.id, m.field, {m.mode, m.auto_min_confidence});
-    if (Status s = LoadKnowledge(t.id); !s.ok()) return s.WithContext("knowledge of tenant " + t.id);
+    if (Status s = LoadKnowledge(t.id); !s.ok())
+      return s.WithContext("knowledge of tenant " + t.id);
   }
   return Status::Ok();
 }
@@ -359,6 +389,9 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
     impl->http.new_task_queue = [n] { return new httplib::ThreadPool(n); };
   }
   impl->InstallRoutes();
+  impl->inbox = std::make_unique<InboxWorker>(
+      impl->store.get(),
+      [raw](const store::InboxItem& item) { return raw->ProcessDelivery(item); });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 

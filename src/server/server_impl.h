@@ -2,9 +2,9 @@
 //
 // The handlers are split by resource: server.cc (life cycle, routing, authentication, limits),
 // handlers_tickets.cc (tickets, decisions, feedback, import), handlers_kb.cc (knowledge base,
-// search) and handlers_models.cc (models, modes). Everything here is shared by the HTTP worker threads: the Store and the Engine are
-// thread-safe, Metrics and RateLimiter lock internally, and the rest is set before Run and only
-// read afterwards.
+// search) and handlers_models.cc (models, modes). Everything here is shared by the HTTP worker
+// threads: the Store and the Engine are thread-safe, Metrics and RateLimiter lock internally, and
+// the rest is set before Run and only read afterwards.
 #pragma once
 
 #include <httplib.h>
@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "server/inbox_worker.h"
 #include "server/metrics.h"
 #include "server/model_trainer.h"
 #include "server/rate_limiter.h"
@@ -39,6 +40,9 @@ void SendError(httplib::Response& res, int http_status, std::string_view code,
 void SendStatus(httplib::Response& res, const Status& status);
 // The media type of a Content-Type header without parameters, lower-cased.
 std::string MediaType(std::string_view content_type);
+// A whole number in [1, max] from the query parameter `name`, or `fallback` when it is absent.
+Result<std::uint32_t> CountParam(const httplib::Request& req, const char* name,
+                                 std::uint32_t fallback, std::uint32_t max);
 
 struct Route {
   std::string name;  // the pattern as documented, e.g. "/v1/decisions/{id}", for metrics
@@ -62,6 +66,10 @@ struct Server::Impl {
   std::shared_mutex auth_mu;
   std::unordered_map<std::string, std::string> auth_cache;  // GUARDED_BY(auth_mu)
 
+  // Tenant ids by name and by id, for the webhook routes, which name the tenant in the path.
+  std::shared_mutex tenant_names_mu;
+  std::unordered_map<std::string, std::string> tenant_names;  // GUARDED_BY(tenant_names_mu)
+
   std::mutex stop_mu;
   std::condition_variable stop_cv;
   bool stop_requested = false;  // GUARDED_BY(stop_mu)
@@ -72,6 +80,8 @@ struct Server::Impl {
   void InstallRoutes();
   // Registers an authenticated route: measures it, checks the key and the tenant's rate.
   void Add(const char* method, const char* name, const char* regex, Handler handler);
+  // Registers a platform's webhook route (PostHook): measured, signed rather than keyed.
+  void AddHook(const char* method, const char* name, const char* regex);
   void Measure(const std::string& route, const httplib::Request& req, httplib::Response& res,
                const std::function<void()>& handle);
 
@@ -118,7 +128,22 @@ struct Server::Impl {
   void ListModes(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
   void SetMode(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
 
+  // handlers_hooks.cc
+  // Signed by the platform rather than authenticated by key; the path names the tenant.
+  void PostHook(const httplib::Request& req, httplib::Response& res);
+  void ListHooks(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  void SetHookSecret(const httplib::Request& req, httplib::Response& res,
+                     const std::string& tenant);
+  void ListInbox(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  // What the inbox worker does with one delivery.
+  InboxOutcome ProcessDelivery(const store::InboxItem& item);
+  Result<std::string> TenantByNameOrId(const std::string& name);
+
+  void RecordDecisionMetrics(const Decision& decision);
   void Fallback(const httplib::Request& req, httplib::Response& res);
+
+  // Last: it is stopped before anything it uses goes away.
+  std::unique_ptr<InboxWorker> inbox;
 };
 
 }  // namespace ticketwise::server

@@ -7,7 +7,7 @@ namespace ticketwise::store {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     // 1: tenants, tickets, decisions, feedback, audit.
     R"sql(
 CREATE TABLE tenants (
@@ -185,6 +185,32 @@ CREATE TABLE decision_matches (
   score REAL NOT NULL,
   PRIMARY KEY (decision_seq, position)
 );
+)sql",
+    // 5: webhook secrets and the inbox of webhook deliveries.
+    R"sql(
+CREATE TABLE webhook_secrets (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  platform TEXT NOT NULL CHECK (platform IN ('jira', 'servicenow')),
+  secret TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, platform)
+);
+
+CREATE TABLE inbox (
+  id INTEGER PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  platform TEXT NOT NULL,
+  delivery_key TEXT NOT NULL,
+  body BLOB NOT NULL,
+  received_at_ms INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  result TEXT NOT NULL DEFAULT '',
+  processed_at_ms INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (tenant_id, platform, delivery_key)
+);
+CREATE INDEX inbox_pending ON inbox (id) WHERE state = 'pending';
+CREATE INDEX inbox_by_tenant ON inbox (tenant_id, id);
 )sql",
 };
 

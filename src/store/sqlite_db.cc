@@ -39,8 +39,10 @@ void Stmt::Note(int rc) {
 }
 
 void Stmt::Bind(int index, std::string_view text) {
-  // SQLITE_TRANSIENT copies: the caller's string may not outlive the step.
-  Note(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+  // SQLITE_TRANSIENT copies: the caller's string may not outlive the step. A default-constructed
+  // view has no data pointer, which SQLite would bind as NULL; text is always text, if empty.
+  Note(sqlite3_bind_text64(stmt_, index, text.data() != nullptr ? text.data() : "", text.size(),
+                           SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
 void Stmt::Bind(int index, std::int64_t value) { Note(sqlite3_bind_int64(stmt_, index, value)); }

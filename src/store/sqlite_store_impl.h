@@ -2,9 +2,9 @@
 //
 // The class is split over sqlite_store.cc (opening, tenants, tickets), sqlite_store_decisions.cc
 // (decisions and feedback), sqlite_store_models.cc (models and modes), sqlite_store_audit.cc (the
-// audit trail) and sqlite_store_kb.cc (knowledge-base articles). Every public method locks mu_ for its whole
-// duration; methods named *Locked expect the caller to hold it. See sqlite_store.h for the
-// contract.
+// audit trail) and sqlite_store_kb.cc (knowledge-base articles). Every public method locks mu_ for
+// its whole duration; methods named *Locked expect the caller to hold it. See sqlite_store.h for
+// the contract.
 #pragma once
 
 #include <condition_variable>
@@ -78,6 +78,18 @@ class SqliteStoreImpl final : public Store {
   Result<std::vector<KbArticle>> ListArticles(std::string_view tenant, std::string_view after_id,
                                               std::uint32_t limit, bool with_sections) override;
 
+  Status SetWebhookSecret(std::string_view tenant, std::string_view platform,
+                          std::string_view secret, std::string_view actor) override;
+  Result<std::string> WebhookSecret(std::string_view tenant, std::string_view platform) override;
+  Result<std::vector<std::string>> WebhookPlatforms(std::string_view tenant) override;
+  Result<InboxEnqueue> EnqueueInbox(std::string_view tenant, std::string_view platform,
+                                    std::string_view delivery_key, std::string_view body) override;
+  Result<std::vector<InboxItem>> PendingInbox(std::int64_t after_id, std::uint32_t limit) override;
+  Status FinishInbox(std::int64_t id, bool ok, std::string_view result, bool retry) override;
+  Result<std::vector<InboxItem>> ListInbox(std::string_view tenant, std::optional<InboxState> state,
+                                           std::uint32_t limit) override;
+  Result<std::array<std::int64_t, 3>> CountInbox() override;
+  Result<Decision> LatestDecision(std::string_view tenant, std::string_view external_id) override;
   Result<std::vector<AuditRecord>> ListAudit(std::string_view tenant, std::uint32_t limit) override;
   Result<AuditCheck> VerifyAudit() override;
   Status ForEachAudit(std::string_view tenant,

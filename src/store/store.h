@@ -11,6 +11,7 @@
 // the returned values are plain copies owned by the caller.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -133,8 +134,8 @@ struct AuditRecord {
   std::int64_t seq = 0;  // increasing in insertion order
   std::string tenant_id{};
   std::int64_t at_ms = 0;
-  std::string what{};  // "triage", "feedback", "mode", "model_trained", "model_activated",
-                       // "kb_article_put", "kb_article_deleted"
+  std::string what{};           // "triage", "feedback", "mode", "model_trained", "model_activated",
+                                // "kb_article_put", "kb_article_deleted"
   std::string subject_id{};     // decision, feedback or model version id, or the field
   std::string model_version{};  // model(s) that decided, comma-separated
   std::string input_hash{};     // hash of the ticket content the decision was made on
@@ -155,6 +156,32 @@ struct AuditCheck {
   std::int64_t bad_seq = 0;   // the first record that breaks the chain
   std::string problem{};      // what is wrong with it, e.g. "record 17 was changed"
 };
+
+// One webhook delivery kept in the inbox until it has been processed.
+enum class InboxState : std::uint8_t { kPending, kDone, kFailed };
+std::string_view InboxStateName(InboxState state);  // "pending", "done", "failed"
+std::optional<InboxState> ParseInboxState(std::string_view name);
+
+struct InboxItem {
+  std::int64_t id = 0;  // increasing in arrival order
+  std::string tenant_id{};
+  std::string platform{};      // "jira" or "servicenow"
+  std::string delivery_key{};  // what makes a delivery unique for the tenant and platform
+  std::string body{};          // the raw payload as received (empty in listings)
+  std::int64_t received_at_ms = 0;
+  InboxState state = InboxState::kPending;
+  std::uint32_t attempts = 0;  // processing attempts that ended in a failure
+  std::string result{};        // what processing did ("decided d_...") or why it failed
+  std::int64_t processed_at_ms = 0;
+};
+
+// What EnqueueInbox did: a new item, or the existing one with the same delivery key.
+struct InboxEnqueue {
+  std::int64_t id = 0;
+  bool duplicate = false;
+};
+
+inline constexpr std::size_t kMaxDeliveryKeyBytes = 512;
 
 class Store {
  public:
@@ -268,8 +295,40 @@ class Store {
   // (clamped like DecisionQuery's); with sections only when `with_sections`.
   virtual Result<std::vector<KbArticle>> ListArticles(std::string_view tenant,
                                                       std::string_view after_id,
-                                                      std::uint32_t limit,
-                                                      bool with_sections) = 0;
+                                                      std::uint32_t limit, bool with_sections) = 0;
+
+  // --- Webhooks.
+
+  // Sets the secret the tenant's `platform` ("jira" or "servicenow") signs its webhooks with, and
+  // audits the change (never the value). InvalidArgument for another platform or an empty secret.
+  virtual Status SetWebhookSecret(std::string_view tenant, std::string_view platform,
+                                  std::string_view secret, std::string_view actor) = 0;
+  // NotFound when none is set.
+  virtual Result<std::string> WebhookSecret(std::string_view tenant, std::string_view platform) = 0;
+  // The platforms that have a secret, in name order.
+  virtual Result<std::vector<std::string>> WebhookPlatforms(std::string_view tenant) = 0;
+
+  // Keeps a delivery in the inbox, durably, unless one with the same tenant, platform and key is
+  // there already (then `duplicate` and its id). InvalidArgument for an empty or over-long key.
+  virtual Result<InboxEnqueue> EnqueueInbox(std::string_view tenant, std::string_view platform,
+                                            std::string_view delivery_key,
+                                            std::string_view body) = 0;
+  // Pending items of every tenant with id > `after_id`, oldest first, at most `limit`, with bodies.
+  virtual Result<std::vector<InboxItem>> PendingInbox(std::int64_t after_id,
+                                                      std::uint32_t limit) = 0;
+  // Records the outcome of processing an item: done, or failed (attempts + 1; it stays pending
+  // while `retry`). NotFound for an unknown id.
+  virtual Status FinishInbox(std::int64_t id, bool ok, std::string_view result, bool retry) = 0;
+  // The tenant's items, newest first, without bodies; only `state` when given.
+  virtual Result<std::vector<InboxItem>> ListInbox(std::string_view tenant,
+                                                   std::optional<InboxState> state,
+                                                   std::uint32_t limit) = 0;
+  // Items per state over all tenants, for metrics.
+  virtual Result<std::array<std::int64_t, 3>> CountInbox() = 0;
+
+  // The tenant's latest decision on the ticket with this external id, or NotFound.
+  virtual Result<Decision> LatestDecision(std::string_view tenant,
+                                          std::string_view external_id) = 0;
 
   // --- Audit.
 

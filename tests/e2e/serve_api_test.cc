@@ -11,12 +11,14 @@
 #include <mutex>
 
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
 
+#include "connect/signature.h"
 #include "serve_process.h"
 
 namespace ticketwise::e2e {
@@ -661,6 +663,176 @@ TEST_F(ServeApiTest, KbImportFromTheCommandLineIsServedAtTheNextStart) {
   EXPECT_EQ(server->Terminate(), 0);
 }
 
+std::string ConnectFixture(const std::string& relative) {
+  std::ifstream in(std::string(TW_SOURCE_DIR) + "/tests/connect/fixtures/" + relative,
+                   std::ios::binary);
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+httplib::Headers JiraSigned(const std::string& secret, const std::string& body,
+                            const std::string& delivery) {
+  return {{"X-Hub-Signature", "sha256=" + connect::HmacSha256Hex(secret, body)},
+          {"X-Atlassian-Webhook-Identifier", delivery}};
+}
+
+// Polls `path` until `done` holds for its JSON body (at most 10 s); returns the last body.
+json WaitFor(httplib::Client& http, const std::string& path, const std::string& key,
+             const std::function<bool(const json&)>& done) {
+  json body;
+  for (int i = 0; i < 1000; ++i) {
+    auto r = http.Get(path, Bearer(key));
+    if (r && r->status == 200) {
+      body = json::parse(r->body);
+      if (done(body)) return body;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return body;
+}
+
+TEST_F(ServeApiTest, SignedJiraWebhooksAreKeptDecidedOnceAndTurnPeoplesChangesIntoFeedback) {
+  std::string out;
+  ASSERT_EQ(RunCliStatus("tenant webhook-secret acme --jira s3cret --db " + db_, &out), 0) << out;
+  EXPECT_EQ(RunCliStatus("tenant webhook-secret nobody --jira x --db " + db_, &out), 1);
+  auto server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  const std::string created = ConnectFixture("jira/jsm_issue_created_adf.json");
+  ASSERT_FALSE(created.empty());
+
+  // Refused before anything is kept: no, wrong or another tenant's signature; unknown tenant.
+  EXPECT_EQ(http.Post("/v1/hooks/jira/acme", created, "application/json")->status, 401);
+  EXPECT_EQ(http.Post("/v1/hooks/jira/acme", JiraSigned("wrong", created, "x"), created,
+                      "application/json")
+                ->status,
+            401);
+  EXPECT_EQ(http.Post("/v1/hooks/jira/globex", JiraSigned("s3cret", created, "x"), created,
+                      "application/json")
+                ->status,
+            401)
+      << "globex has no secret";
+  auto unknown = http.Post("/v1/hooks/jira/initech", JiraSigned("s3cret", created, "x"), created,
+                           "application/json");
+  EXPECT_EQ(unknown->status, 404);
+  const std::string broken = created.substr(0, created.size() / 2);
+  auto bad = http.Post("/v1/hooks/jira/acme", JiraSigned("s3cret", broken, "b"), broken,
+                       "application/json");
+  EXPECT_EQ(bad->status, 400) << bad->body;
+  const std::string deleted = ConnectFixture("jira/issue_deleted.json");
+  auto ignored = http.Post("/v1/hooks/jira/acme", JiraSigned("s3cret", deleted, "del"), deleted,
+                           "application/json");
+  EXPECT_EQ(ignored->status, 200);
+  EXPECT_EQ(json::parse(ignored->body)["status"], "ignored");
+
+  // Accepted once; a redelivery (another delivery id, same event) is a duplicate.
+  auto first = http.Post("/v1/hooks/jira/acme", JiraSigned("s3cret", created, "d-1"), created,
+                         "application/json");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 202) << first->body;
+  EXPECT_EQ(json::parse(first->body)["ticket"], "SD-42");
+  auto again = http.Post("/v1/hooks/jira/acme", JiraSigned("s3cret", created, "d-2"), created,
+                         "application/json");
+  EXPECT_EQ(again->status, 200);
+  EXPECT_EQ(json::parse(again->body)["status"], "duplicate");
+
+  json decisions =
+      WaitFor(http, "/v1/decisions", key_a_, [](const json& j) { return !j["decisions"].empty(); });
+  ASSERT_EQ(decisions["decisions"].size(), 1u) << decisions.dump();
+  const std::string decision = decisions["decisions"][0]["decision_id"];
+
+  // A person moves the ticket to another component: feedback on our category decision.
+  const std::string updated = ConnectFixture("jira/jsm_issue_updated_triage.json");
+  auto update = http.Post("/v1/hooks/jira/acme", JiraSigned("s3cret", updated, "d-3"), updated,
+                          "application/json");
+  EXPECT_EQ(update->status, 202) << update->body;
+  json feedback = WaitFor(http, "/v1/decisions/" + decision + "/feedback", key_a_,
+                          [](const json& j) { return !j["feedback"].empty(); });
+  ASSERT_EQ(feedback["feedback"].size(), 1u) << feedback.dump();
+  EXPECT_EQ(feedback["feedback"][0]["field"], "category");
+  EXPECT_EQ(feedback["feedback"][0]["value"], "Remote Access");
+  json inbox = WaitFor(http, "/v1/hooks/inbox", key_a_, [](const json& j) {
+    for (const json& i : j["items"])
+      if (i["state"] == "pending") return false;
+    return j["items"].size() == 2;
+  });
+  ASSERT_EQ(inbox["items"].size(), 2u) << inbox.dump();
+  EXPECT_EQ(inbox["items"][1]["state"], "done");
+  EXPECT_EQ(inbox["items"][1]["result"].get<std::string>().rfind("decided d_", 0), 0u);
+  EXPECT_TRUE(json::parse(http.Get("/v1/hooks/inbox", Bearer(key_b_))->body)["items"].empty());
+  auto metrics = http.Get("/metrics");
+  EXPECT_NE(
+      metrics->body.find("ticketwise_webhooks_total{platform=\"jira\",outcome=\"accepted\"} 2"),
+      std::string::npos);
+  EXPECT_EQ(server->Terminate(), 0);
+
+  // A delivery kept but not yet processed when the service stopped is processed at the next start,
+  // and one already processed is not processed again.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &raw), SQLITE_OK);
+  const std::string insert =
+      "INSERT INTO inbox (tenant_id, platform, delivery_key, body, received_at_ms) SELECT id, "
+      "'jira', 'left-behind', CAST(" +
+      std::string("'") + std::regex_replace(created, std::regex("SD-42"), "SD-43") +
+      "' AS BLOB), 1 FROM tenants WHERE name = 'acme'";
+  ASSERT_EQ(sqlite3_exec(raw, insert.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(raw);
+  sqlite3_close(raw);
+  server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client http2("127.0.0.1", server->port());
+  decisions = WaitFor(http2, "/v1/decisions", key_a_,
+                      [](const json& j) { return j["decisions"].size() >= 2; });
+  EXPECT_EQ(decisions["decisions"].size(), 2u) << decisions.dump();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(json::parse(http2.Get("/v1/decisions", Bearer(key_a_))->body)["decisions"].size(), 2u);
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+TEST_F(ServeApiTest, ServiceNowEventsAreVerifiedWithTheBase64KeyAndSecretsAreSetThroughTheApi) {
+  auto server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  const std::string key_bytes = "servicenow-key-bytes";
+  const std::string secret = "c2VydmljZW5vdy1rZXktYnl0ZXM=";  // base64 of key_bytes
+  auto set = http.Put("/v1/hooks/servicenow/secret", Bearer(key_a_),
+                      json{{"secret", secret}}.dump(), "application/json");
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->status, 204) << set->body;
+  EXPECT_EQ(http.Put("/v1/hooks/servicenow/secret", Bearer(key_a_), R"({"secret":""})",
+                     "application/json")
+                ->status,
+            400);
+  EXPECT_EQ(
+      http.Put("/v1/hooks/servicenow/secret", R"({"secret":"x"})", "application/json")->status,
+      401);
+  json hooks = json::parse(http.Get("/v1/hooks", Bearer(key_a_))->body)["hooks"];
+  ASSERT_EQ(hooks.size(), 2u);
+  EXPECT_EQ(hooks[0]["platform"], "jira");
+  EXPECT_EQ(hooks[0]["secret_set"], false);
+  EXPECT_EQ(hooks[1]["secret_set"], true);
+
+  const std::string event = ConnectFixture("servicenow/event_inserted.json");
+  ASSERT_FALSE(event.empty());
+  httplib::Headers signed_headers = {
+      {"X-SN-Signature", connect::HmacSha256Base64(key_bytes, event)}};
+  auto accepted = http.Post("/v1/hooks/servicenow/acme", signed_headers, event, "application/json");
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(accepted->status, 202) << accepted->body;
+  EXPECT_EQ(http.Post("/v1/hooks/servicenow/acme", {{"X-SN-Signature", "bm90IGl0"}}, event,
+                      "application/json")
+                ->status,
+            401);
+  json decisions =
+      WaitFor(http, "/v1/decisions", key_a_, [](const json& j) { return !j["decisions"].empty(); });
+  ASSERT_EQ(decisions["decisions"].size(), 1u);
+  auto ticket = http.Get("/v1/tickets/" + decisions["decisions"][0]["ticket_id"].get<std::string>(),
+                         Bearer(key_a_));
+  EXPECT_EQ(json::parse(ticket->body)["external_id"], "INC0010042");
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
 // docs/api.md documents exactly the routes the server registers.
 TEST(ApiDocsTest, DocumentedRoutesAreTheServedRoutes) {
   auto read = [](const std::string& path) {
@@ -678,7 +850,7 @@ TEST(ApiDocsTest, DocumentedRoutesAreTheServedRoutes) {
   for (auto it = std::sregex_iterator(doc.begin(), doc.end(), heading);
        it != std::sregex_iterator(); ++it)
     documented.insert((*it)[1].str() + " " + (*it)[2].str());
-  const std::regex add(R"re(Add\(\s*"(GET|POST|PUT|DELETE)",\s*"([^"]+)")re");
+  const std::regex add(R"re(Add(?:Hook)?\(\s*"(GET|POST|PUT|DELETE)",\s*"([^"]+)")re");
   for (auto it = std::sregex_iterator(server.begin(), server.end(), add);
        it != std::sregex_iterator(); ++it)
     served.insert((*it)[1].str() + " " + (*it)[2].str());

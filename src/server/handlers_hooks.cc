@@ -1,0 +1,216 @@
+// Handlers for the platforms' webhooks (Jira, ServiceNow), their secrets and the inbox, and the
+// processing of each delivery the inbox worker hands over.
+#include <cstdio>
+#include <utility>
+
+#include "connect/jira.h"
+#include "connect/servicenow.h"
+#include "connect/signature.h"
+#include "server/api_json.h"
+#include "server/server_impl.h"
+#include "store/secrets.h"
+
+namespace ticketwise::server {
+namespace {
+
+Result<connect::InboundEvent> ParseDelivery(std::string_view platform, std::string_view body,
+                                            std::string_view delivery_id) {
+  if (platform == "jira") return connect::ParseJiraWebhook(body, delivery_id);
+  return connect::ParseServiceNowEvent(body);
+}
+
+// A change made on the platform, as feedback on our decision of that field.
+std::string FeedbackReason(const connect::InboundEvent& event, const connect::FieldChange& c) {
+  return "changed on " + std::string(connect::PlatformName(event.platform)) + " from '" + c.from +
+         "' to '" + c.to + "'";
+}
+
+}  // namespace
+
+Result<std::string> Server::Impl::TenantByNameOrId(const std::string& name) {
+  {
+    std::shared_lock lock(tenant_names_mu);
+    if (auto it = tenant_names.find(name); it != tenant_names.end()) return it->second;
+  }
+  auto tenants = store->ListTenants();
+  if (!tenants) return Fail(tenants.error());
+  // Tenants are never renamed or removed, so what is cached stays true.
+  std::unique_lock lock(tenant_names_mu);
+  for (const store::Tenant& t : *tenants) {
+    tenant_names[t.name] = t.id;
+    tenant_names[t.id] = t.id;
+  }
+  if (auto it = tenant_names.find(name); it != tenant_names.end()) return it->second;
+  return Fail(Status::NotFound("unknown tenant '" + name + "'"));
+}
+
+void Server::Impl::PostHook(const httplib::Request& req, httplib::Response& res) {
+  const std::string platform = req.matches[1].str();
+  auto tenant = TenantByNameOrId(req.matches[2].str());
+  if (!tenant) return SendStatus(res, tenant.error());
+  if (req.body.size() > connect::kMaxPayloadBytes)
+    return SendError(res, 413, "payload_too_large",
+                     "body exceeds " + std::to_string(connect::kMaxPayloadBytes) + " bytes");
+  // The signature is checked on the raw bytes before anything reads them.
+  auto secret = store->WebhookSecret(*tenant, platform);
+  if (!secret && secret.error().code() != StatusCode::kNotFound)
+    return SendStatus(res, secret.error());
+  Status verified =
+      !secret ? Status::FailedPrecondition("no " + platform + " webhook secret is set")
+      : platform == "jira"
+          ? connect::VerifyJiraSignature(
+                *secret, req.body,
+                req.has_header("X-Hub-Signature")
+                    ? std::optional<std::string_view>(req.get_header_value("X-Hub-Signature"))
+                    : std::nullopt)
+          : connect::VerifyServiceNowSignature(
+                *secret, req.body,
+                req.has_header("X-SN-Signature")
+                    ? std::optional<std::string_view>(req.get_header_value("X-SN-Signature"))
+                    : std::nullopt);
+  if (!verified.ok()) {
+    std::fprintf(stderr, "ticketwise serve: %s webhook for tenant %s refused: %s\n",
+                 platform.c_str(), tenant->c_str(), verified.message().c_str());
+    metrics.RecordHook(platform, "unauthorized");
+    return SendError(res, 401, "unauthorized", verified.message());
+  }
+  const std::string delivery_id = req.get_header_value("X-Atlassian-Webhook-Identifier");
+  auto event = ParseDelivery(platform, req.body, delivery_id);
+  if (!event && connect::IsUnsupportedEvent(event.error())) {
+    // Well formed, signed, and nothing for us to do: acknowledged so the platform does not retry.
+    metrics.RecordHook(platform, "ignored");
+    res.set_content(HookIgnoredJson(event.error().message()), kJson);
+    return;
+  }
+  if (!event) {
+    metrics.RecordHook(platform, "invalid");
+    return SendStatus(res, event.error());
+  }
+  // The event's own key names it across redeliveries and across the two events Jira sends for one
+  // comment; the delivery id is the fallback, then the content itself.
+  std::string key = event->dedupe_key;
+  if (key.empty()) key = delivery_id.empty() ? "sha256/" + store::Sha256Hex(req.body) : delivery_id;
+  if (key.size() > store::kMaxDeliveryKeyBytes) key = "sha256/" + store::Sha256Hex(key);
+  auto queued = store->EnqueueInbox(*tenant, platform, key, req.body);
+  if (!queued) return SendStatus(res, queued.error());
+  if (!queued->duplicate) inbox->Notify();
+  metrics.RecordHook(platform, queued->duplicate ? "duplicate" : "accepted");
+  res.status = queued->duplicate ? 200 : 202;
+  res.set_content(
+      HookAcceptedJson(*queued, connect::EventKindName(event->kind), event->ticket.external_id),
+      kJson);
+}
+
+void Server::Impl::ListHooks(const httplib::Request&, httplib::Response& res,
+                             const std::string& tenant) {
+  auto platforms = store->WebhookPlatforms(tenant);
+  if (!platforms) return SendStatus(res, platforms.error());
+  res.set_content(HooksJson(tenant, *platforms), kJson);
+}
+
+void Server::Impl::SetHookSecret(const httplib::Request& req, httplib::Response& res,
+                                 const std::string& tenant) {
+  if (!RequireJson(req, res)) return;
+  auto secret = ParseSecretRequest(req.body);
+  if (!secret) return SendStatus(res, secret.error());
+  if (Status s = store->SetWebhookSecret(tenant, req.matches[1].str(), *secret, "api"); !s.ok())
+    return SendStatus(res, s);
+  res.status = 204;
+}
+
+void Server::Impl::ListInbox(const httplib::Request& req, httplib::Response& res,
+                             const std::string& tenant) {
+  std::optional<store::InboxState> state;
+  if (req.has_param("state")) {
+    state = store::ParseInboxState(req.get_param_value("state"));
+    if (!state)
+      return SendError(res, 400, "invalid_argument", "state must be pending, done or failed");
+  }
+  auto limit = CountParam(req, "limit", 50, store::kMaxListLimit);
+  if (!limit) return SendStatus(res, limit.error());
+  auto items = store->ListInbox(tenant, state, *limit);
+  if (!items) return SendStatus(res, items.error());
+  res.set_content(InboxJson(*items), kJson);
+}
+
+InboxOutcome Server::Impl::ProcessDelivery(const store::InboxItem& item) {
+  auto event = ParseDelivery(item.platform, item.body, {});
+  if (!event) return {false, false, "does not parse: " + event.error().message()};
+  Ticket& ticket = event->ticket;
+  ticket.tenant = item.tenant_id;
+  const std::string& tenant = item.tenant_id;
+
+  if (event->kind == connect::EventKind::kTicketCreated) {
+    auto decision = engine.Decide(tenant, ticket);
+    if (!decision && decision.error().code() == StatusCode::kFailedPrecondition) {
+      // No model yet: the ticket is kept (it trains the first model) but not decided.
+      if (Status s = store->ImportTickets(tenant, {ticket}); !s.ok())
+        return {false, true, s.ToString()};
+      return {true, false,
+              "stored " + ticket.external_id + "; not decided: the tenant has no model"};
+    }
+    if (!decision) return {false, false, decision.error().ToString()};
+    // The delivery is the idempotency key: processing it again after a crash replays the decision.
+    const std::string key = "hook/" + store::Sha256Hex(item.platform + "\n" + item.delivery_key);
+    store::TriageOutcome outcome;
+    if (Status s = store->RecordTriage(tenant, ticket, &*decision, key, &outcome); !s.ok())
+      return {false, s.code() != StatusCode::kAlreadyExists, s.ToString()};
+    if (!outcome.replayed) {
+      RecordDecisionMetrics(*decision);
+      static_cast<void>(engine.knowledge().PutTicket(tenant, ticket, true));
+    }
+    return {true, false, "decided " + decision->id + (outcome.replayed ? " (replayed)" : "")};
+  }
+
+  // An update or a comment: the ticket as it stands now, and the people's changes as feedback.
+  // Deliveries are processed in arrival order, so a change that reaches us after our decision was
+  // made after it; its platform timestamp is not compared, the two clocks need not agree.
+  if (event->comment) {
+    const Comment& c = *event->comment;
+    bool present = false;
+    for (const Comment& have : ticket.comments)
+      present = present || (have.body == c.body && have.author == c.author);
+    if (!present) ticket.comments.push_back(c);
+  }
+  auto latest = store->LatestDecision(tenant, ticket.external_id);
+  if (!latest && latest.error().code() != StatusCode::kNotFound)
+    return {false, true, latest.error().ToString()};
+  if (Status s = store->ImportTickets(tenant, {ticket}); !s.ok())
+    return {false, true, s.ToString()};
+  std::size_t recorded = 0;
+  if (latest) {
+    auto given = store->ListFeedback(tenant, latest->id);
+    if (!given) return {false, true, given.error().ToString()};
+    for (const connect::FieldChange& change : event->changes) {
+      if (change.to.empty()) continue;
+      const FieldDecision* decided = nullptr;
+      for (const FieldDecision& f : latest->fields)
+        if (f.field == change.field) decided = &f;
+      if (decided == nullptr) continue;
+      store::Feedback fb;
+      fb.decision_id = latest->id;
+      fb.field = change.field;
+      fb.verdict =
+          change.to == decided->label ? store::Verdict::kAccepted : store::Verdict::kCorrected;
+      if (fb.verdict == store::Verdict::kCorrected) fb.value = change.to;
+      fb.reason = FeedbackReason(*event, change);
+      fb.actor = std::string(connect::PlatformName(event->platform)) +
+                 (change.changed_by.empty() ? "" : ":" + change.changed_by);
+      // A delivery processed twice (a crash before its outcome was written) gives feedback once.
+      bool seen = false;
+      for (const store::Feedback& g : *given)
+        seen = seen || (g.field == fb.field && g.verdict == fb.verdict && g.value == fb.value &&
+                        g.reason == fb.reason && g.actor == fb.actor);
+      if (seen) continue;
+      auto stored = store->RecordFeedback(tenant, fb);
+      if (!stored) return {false, true, stored.error().ToString()};
+      ++recorded;
+    }
+  }
+  static_cast<void>(engine.knowledge().PutTicket(tenant, ticket, latest.has_value()));
+  return {true, false,
+          std::string(connect::EventKindName(event->kind)) + " " + ticket.external_id +
+              (recorded > 0 ? "; " + std::to_string(recorded) + " feedback" : "")};
+}
+
+}  // namespace ticketwise::server

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <map>
 #include <memory>
 #include <string>
@@ -625,6 +626,97 @@ TEST_F(StoreTest, ForEachTicketTellsTriagedFromImportedTickets) {
   });
   EXPECT_EQ(s.code(), StatusCode::kInternal);
   EXPECT_EQ(calls, 1);
+}
+
+TEST_F(StoreTest, WebhookSecretsArePerTenantAndPlatformAndAuditedWithoutTheirValue) {
+  const std::string acme = NewTenantId("acme");
+  const std::string beta = NewTenantId("beta");
+  EXPECT_EQ(store_->WebhookSecret(acme, "jira").error().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store_->SetWebhookSecret(acme, "jira", "one", "ops").ok());
+  ASSERT_TRUE(store_->SetWebhookSecret(acme, "jira", "two", "ops").ok());
+  EXPECT_EQ(*store_->WebhookSecret(acme, "jira"), "two");
+  EXPECT_EQ(store_->WebhookSecret(acme, "servicenow").error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->WebhookSecret(beta, "jira").error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(*store_->WebhookPlatforms(acme), std::vector<std::string>{"jira"});
+  EXPECT_EQ(store_->SetWebhookSecret(acme, "slack", "x", "ops").code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->SetWebhookSecret(acme, "jira", "", "ops").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->SetWebhookSecret("nobody", "jira", "x", "ops").code(), StatusCode::kNotFound);
+  auto audit = store_->ListAudit(acme, 10);
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->size(), 2u);
+  EXPECT_EQ(audit->front().what, "webhook_secret_set");
+  EXPECT_EQ(audit->front().subject_id, "jira");
+  for (const AuditRecord& r : *audit)
+    for (const std::string& v : {r.subject_id, r.actor, r.model_version, r.input_hash})
+      EXPECT_EQ(v.find("two"), std::string::npos);
+}
+
+TEST_F(StoreTest, InboxKeepsEachDeliveryOnceInOrderAndRecordsOutcomes) {
+  const std::string acme = NewTenantId("acme");
+  const std::string beta = NewTenantId("beta");
+  auto a = store_->EnqueueInbox(acme, "jira", "k1", "{\"a\":1}");
+  ASSERT_TRUE(a) << a.error().ToString();
+  EXPECT_FALSE(a->duplicate);
+  auto again = store_->EnqueueInbox(acme, "jira", "k1", "{\"other\":2}");
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->id, a->id);
+  auto b = store_->EnqueueInbox(beta, "jira", "k1", "{\"b\":1}");  // another tenant's key space
+  ASSERT_TRUE(b);
+  EXPECT_FALSE(b->duplicate);
+  auto c = store_->EnqueueInbox(acme, "servicenow", "k1", "{\"c\":1}");
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->duplicate);
+  EXPECT_EQ(store_->EnqueueInbox(acme, "jira", "", "{}").error().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->EnqueueInbox(acme, "jira", std::string(kMaxDeliveryKeyBytes + 1, 'k'), "{}")
+                .error()
+                .code(),
+            StatusCode::kInvalidArgument);
+
+  auto pending = store_->PendingInbox(0, 10);
+  ASSERT_TRUE(pending);
+  ASSERT_EQ(pending->size(), 3u);
+  EXPECT_EQ((*pending)[0].id, a->id);
+  EXPECT_EQ((*pending)[0].body, "{\"a\":1}") << "the first delivery's body is kept";
+  EXPECT_EQ((*pending)[1].tenant_id, beta);
+  EXPECT_EQ(store_->PendingInbox(a->id, 10)->size(), 2u);
+
+  ASSERT_TRUE(store_->FinishInbox(a->id, true, "decided d_1", false).ok());
+  ASSERT_TRUE(store_->FinishInbox(b->id, false, "database busy", true).ok());
+  ASSERT_TRUE(store_->FinishInbox(c->id, false, "does not parse", false).ok());
+  EXPECT_EQ(store_->FinishInbox(9999, true, "", false).code(), StatusCode::kNotFound);
+  pending = store_->PendingInbox(0, 10);
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].id, b->id);
+  EXPECT_EQ((*pending)[0].attempts, 1u);
+
+  auto listed = store_->ListInbox(acme, std::nullopt, 10);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].id, c->id) << "newest first";
+  EXPECT_EQ((*listed)[0].state, InboxState::kFailed);
+  EXPECT_EQ((*listed)[0].result, "does not parse");
+  EXPECT_TRUE((*listed)[0].body.empty());
+  EXPECT_EQ((*listed)[1].state, InboxState::kDone);
+  EXPECT_EQ(store_->ListInbox(acme, InboxState::kDone, 10)->size(), 1u);
+  auto counts = store_->CountInbox();
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(*counts, (std::array<std::int64_t, 3>{1, 1, 1}));
+}
+
+TEST_F(StoreTest, LatestDecisionIsFoundByExternalIdWithinTheTenant) {
+  const std::string acme = NewTenantId("acme");
+  EXPECT_EQ(store_->LatestDecision(acme, "ITSM-1").error().code(), StatusCode::kNotFound);
+  Triage(acme, SampleTicket("ITSM-1"));
+  const Decision second = Triage(acme, SampleTicket("ITSM-1", "changed title"));
+  auto latest = store_->LatestDecision(acme, "ITSM-1");
+  ASSERT_TRUE(latest) << latest.error().ToString();
+  EXPECT_EQ(latest->id, second.id);
+  EXPECT_EQ(latest->fields.size(), 2u);
+  EXPECT_EQ(store_->LatestDecision(NewTenantId("beta"), "ITSM-1").error().code(),
+            StatusCode::kNotFound);
 }
 
 }  // namespace

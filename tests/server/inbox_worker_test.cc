@@ -1,0 +1,134 @@
+#include "server/inbox_worker.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite_store.h"
+
+namespace ticketwise::server {
+namespace {
+
+class InboxWorkerTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = testing::TempDir() + "/inbox_worker_" + std::to_string(getpid()) + "_" +
+            testing::UnitTest::GetInstance()->current_test_info()->name() + ".db";
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+    auto store = store::OpenSqliteStore(path_);
+    ASSERT_TRUE(store) << store.error().ToString();
+    store_ = std::move(*store);
+    auto tenant = store_->CreateTenant("acme");
+    ASSERT_TRUE(tenant);
+    tenant_ = tenant->tenant_id;
+  }
+
+  std::int64_t Enqueue(const std::string& key) {
+    auto queued = store_->EnqueueInbox(tenant_, "jira", key, "{\"key\":\"" + key + "\"}");
+    EXPECT_TRUE(queued) << queued.error().ToString();
+    return queued ? queued->id : 0;
+  }
+
+  // Waits until nothing is pending (at most 10 s).
+  bool Drained() {
+    for (int i = 0; i < 1000; ++i) {
+      auto pending = store_->PendingInbox(0, 10);
+      if (pending && pending->empty()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+
+  std::string path_, tenant_;
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_F(InboxWorkerTest, ProcessesWhatWasPendingAtStartThenNewDeliveriesInOrder) {
+  Enqueue("a");
+  Enqueue("b");
+  std::mutex mu;
+  std::vector<std::string> seen;
+  InboxWorker worker(store_.get(), [&](const store::InboxItem& item) {
+    std::lock_guard lock(mu);
+    seen.push_back(item.delivery_key);
+    return InboxOutcome{true, false, "done " + item.delivery_key};
+  });
+  ASSERT_TRUE(Drained());
+  Enqueue("c");
+  worker.Notify();
+  ASSERT_TRUE(Drained());
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(seen, (std::vector<std::string>{"a", "b", "c"}));
+  }
+  auto done = store_->ListInbox(tenant_, store::InboxState::kDone, 10);
+  ASSERT_TRUE(done);
+  ASSERT_EQ(done->size(), 3u);
+  EXPECT_EQ((*done)[0].result, "done c");
+}
+
+TEST_F(InboxWorkerTest, PassingFailuresAreRetriedAndLastingOnesFailAtOnce) {
+  Enqueue("flaky");
+  Enqueue("broken");
+  std::mutex mu;
+  int flaky_calls = 0, broken_calls = 0;
+  InboxWorker worker(store_.get(), [&](const store::InboxItem& item) {
+    std::lock_guard lock(mu);
+    if (item.delivery_key == "broken") {
+      ++broken_calls;
+      return InboxOutcome{false, false, "does not parse"};
+    }
+    ++flaky_calls;
+    if (flaky_calls == 1) return InboxOutcome{false, true, "database busy"};
+    return InboxOutcome{true, false, "done after " + std::to_string(item.attempts) + " failure"};
+  });
+  ASSERT_TRUE(Drained());
+  std::lock_guard lock(mu);
+  EXPECT_EQ(flaky_calls, 2);
+  EXPECT_EQ(broken_calls, 1);
+  auto failed = store_->ListInbox(tenant_, store::InboxState::kFailed, 10);
+  ASSERT_EQ(failed->size(), 1u);
+  EXPECT_EQ((*failed)[0].result, "does not parse");
+  auto done = store_->ListInbox(tenant_, store::InboxState::kDone, 10);
+  ASSERT_EQ(done->size(), 1u);
+  EXPECT_EQ((*done)[0].result, "done after 1 failure");
+}
+
+TEST_F(InboxWorkerTest, GivesUpAfterTheLastAttempt) {
+  Enqueue("always");
+  std::atomic<std::uint32_t> calls{0};
+  {
+    InboxWorker worker(store_.get(), [&](const store::InboxItem&) {
+      ++calls;
+      return InboxOutcome{false, true, "still busy"};
+    });
+    // The pauses between attempts grow from 0.5 s; the test does not wait for all of them.
+    for (int i = 0; i < 300 && calls < 2; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_GE(calls.load(), 2u);
+  // The attempts count stays below the limit while it keeps failing in ways that may pass...
+  auto pending = store_->PendingInbox(0, 10);
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].attempts, calls.load());
+  // ...and a worker that finds it on its last attempt marks it failed.
+  for (std::uint32_t i = calls.load(); i + 1 < InboxWorker::kMaxAttempts; ++i)
+    ASSERT_TRUE(store_->FinishInbox((*pending)[0].id, false, "still busy", true).ok());
+  InboxWorker last(store_.get(), [&](const store::InboxItem&) {
+    return InboxOutcome{false, true, "still busy"};
+  });
+  ASSERT_TRUE(Drained());
+  auto failed = store_->ListInbox(tenant_, store::InboxState::kFailed, 10);
+  ASSERT_EQ(failed->size(), 1u);
+  EXPECT_EQ((*failed)[0].attempts, InboxWorker::kMaxAttempts);
+}
+
+}  // namespace
+}  // namespace ticketwise::server

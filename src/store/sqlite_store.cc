@@ -413,6 +413,15 @@ Result<std::string> SqliteStoreImpl::ReplayedDecisionLocked(std::string_view ten
     return std::string();
   }
   // The latest decision on this ticket, replayed when the content is unchanged.
+  std::string latest_hash;
+  auto latest = LatestDecisionIdLocked(tenant, external_id, &latest_hash);
+  if (!latest) return latest;
+  return !latest->empty() && latest_hash == content_hash ? *latest : std::string();
+}
+
+Result<std::string> SqliteStoreImpl::LatestDecisionIdLocked(std::string_view tenant,
+                                                            std::string_view external_id,
+                                                            std::string* content_hash) {
   auto stmt = db_->Prepare(
       "SELECT d.id, d.content_hash FROM decisions d JOIN tickets t ON t.id = d.ticket_id"
       " WHERE t.tenant_id = ?1 AND t.external_id = ?2 ORDER BY d.seq DESC LIMIT 1");
@@ -421,8 +430,9 @@ Result<std::string> SqliteStoreImpl::ReplayedDecisionLocked(std::string_view ten
   (*stmt)->Bind(2, external_id);
   Result<bool> row = (*stmt)->Step();
   if (!row) return Fail(row.error());
-  if (*row && (*stmt)->Text(1) == content_hash) return (*stmt)->Text(0);
-  return std::string();
+  if (!*row) return std::string();
+  if (content_hash != nullptr) *content_hash = (*stmt)->Text(1);
+  return (*stmt)->Text(0);
 }
 
 Result<StoredTicket> SqliteStoreImpl::LoadTicketLocked(std::string_view tenant,

@@ -231,20 +231,11 @@ Result<Decision> SqliteStoreImpl::LatestDecision(std::string_view tenant,
   std::lock_guard lock(mu_);
   Transaction tx(db_.get());
   if (Status s = tx.BeginRead(); !s.ok()) return Fail(s);
-  std::string id;
-  {
-    auto stmt = db_->Prepare(
-        "SELECT d.id FROM decisions d JOIN tickets t ON t.id = d.ticket_id"
-        " WHERE t.tenant_id = ?1 AND t.external_id = ?2 ORDER BY d.seq DESC LIMIT 1");
-    if (!stmt) return Fail(stmt.error());
-    (*stmt)->Bind(1, tenant);
-    (*stmt)->Bind(2, external_id);
-    Result<bool> row = (*stmt)->Step();
-    if (!row) return Fail(row.error());
-    if (!*row) return Fail(Status::NotFound("no decision on ticket " + std::string(external_id)));
-    id = (*stmt)->Text(0);
-  }
-  Result<Decision> d = LoadDecisionLocked(tenant, id);
+  auto id = LatestDecisionIdLocked(tenant, external_id, nullptr);
+  if (!id) return Fail(id.error());
+  if (id->empty())
+    return Fail(Status::NotFound("no decision on ticket " + std::string(external_id)));
+  Result<Decision> d = LoadDecisionLocked(tenant, *id);
   if (!d) return d;
   if (Status s = tx.Commit(); !s.ok()) return Fail(s);
   return d;

@@ -112,6 +112,10 @@ class SqliteStoreImpl final : public Store {
   Result<std::string> ReplayedDecisionLocked(std::string_view tenant, std::string_view external_id,
                                              std::string_view content_hash,
                                              std::string_view idempotency_key);
+  // The id of the tenant's latest decision on the ticket with this external id ("" when none),
+  // with its content hash.
+  Result<std::string> LatestDecisionIdLocked(std::string_view tenant, std::string_view external_id,
+                                             std::string* content_hash);
   // The version row of `version` ("v<number>") if it is the tenant's, else NotFound.
   Result<ModelVersion> LoadModelLocked(std::string_view tenant, std::string_view version);
   Status AppendAuditLocked(const AuditRecord& record);

@@ -80,8 +80,21 @@ bool InboxWorker::Pass() {
   return any;
 }
 
+void InboxWorker::PruneWhenDue() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_prune_) return;
+  next_prune_ = now + std::chrono::hours(1);
+  const auto cut_off = std::chrono::system_clock::now() - kRetention;
+  const auto before_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(cut_off.time_since_epoch()).count();
+  if (auto pruned = store_->PruneInbox(before_ms); !pruned)
+    std::fprintf(stderr, "ticketwise serve: inbox: pruning: %s\n",
+                 pruned.error().ToString().c_str());
+}
+
 void InboxWorker::Work() {
   for (;;) {
+    PruneWhenDue();
     Pass();
     std::unique_lock lock(mu_);
     if (stop_) return;

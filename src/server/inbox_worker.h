@@ -7,7 +7,8 @@
 // cannot succeed (it does not parse any more) is marked failed at once with the reason, visible
 // through GET /v1/hooks/inbox. Deliveries left pending by a stopped process are processed at the
 // next start, so nothing acknowledged is lost; `process` must therefore be idempotent (triage
-// uses the delivery as its idempotency key).
+// uses the delivery as its idempotency key). Done deliveries are kept kRetention, long enough to
+// recognize a platform's retries, then pruned (checked at start and hourly).
 //
 // Thread-safety: Notify may be called from any thread; the destructor finishes the delivery in
 // hand and stops.
@@ -35,6 +36,7 @@ struct InboxOutcome {
 class InboxWorker {
  public:
   static constexpr std::uint32_t kMaxAttempts = 10;
+  static constexpr std::chrono::hours kRetention{24 * 7};
   using ProcessFn = std::function<InboxOutcome(const store::InboxItem&)>;
 
   // `store` must outlive the worker. Starts the thread, which first takes what is pending.
@@ -48,8 +50,9 @@ class InboxWorker {
 
  private:
   void Work();
-  // Processes one batch of pending deliveries; false when there was none.
+  // Processes the pending deliveries; false when there was none.
   bool Pass();
+  void PruneWhenDue();
 
   store::Store* const store_;
   const ProcessFn process_;
@@ -58,6 +61,7 @@ class InboxWorker {
   bool stop_ = false;      // GUARDED_BY(mu_)
   bool notified_ = false;  // GUARDED_BY(mu_)
   std::chrono::milliseconds pause_{0};
+  std::chrono::steady_clock::time_point next_prune_{};
   std::thread thread_;
 };
 

@@ -78,13 +78,18 @@ void Metrics::RecordHook(std::string_view platform, std::string_view outcome) {
   ++hooks_[{std::string(platform), std::string(outcome)}];
 }
 
+void Metrics::RecordInboxProcessed(std::string_view outcome) {
+  std::lock_guard lock(mu_);
+  ++inbox_processed_[std::string(outcome)];
+}
+
 void Metrics::RecordEngineSeconds(double seconds) {
   std::lock_guard lock(mu_);
   engine_.Observe(seconds);
 }
 
 std::string Metrics::Render(const std::vector<std::pair<std::string, std::string>>& models,
-                            const std::array<std::int64_t, 3>& inbox) const {
+                            std::int64_t inbox_pending, std::int64_t inbox_failed) const {
   std::string out;
   auto histogram = [&out](const std::string& name, const std::string& labels, const Histogram& h) {
     const std::string sep = labels.empty() ? "" : ",";
@@ -135,11 +140,15 @@ std::string Metrics::Render(const std::vector<std::pair<std::string, std::string
   for (const auto& [key, n] : hooks_)
     out += "ticketwise_webhooks_total{platform=\"" + Escape(key.first) + "\",outcome=\"" +
            Escape(key.second) + "\"} " + std::to_string(n) + "\n";
-  Header(&out, "ticketwise_inbox_items", "gauge", "Webhook deliveries in the inbox by state.");
-  const char* states[] = {"pending", "done", "failed"};
-  for (std::size_t i = 0; i < inbox.size(); ++i)
-    out += "ticketwise_inbox_items{state=\"" + std::string(states[i]) + "\"} " +
-           std::to_string(inbox[i]) + "\n";
+  Header(&out, "ticketwise_inbox_processed_total", "counter",
+         "Webhook deliveries processed, by outcome (done, retry, failed).");
+  for (const auto& [outcome, n] : inbox_processed_)
+    out += "ticketwise_inbox_processed_total{outcome=\"" + Escape(outcome) + "\"} " +
+           std::to_string(n) + "\n";
+  Header(&out, "ticketwise_inbox_items", "gauge",
+         "Webhook deliveries waiting to be processed (pending) and given up on (failed).");
+  out += "ticketwise_inbox_items{state=\"pending\"} " + std::to_string(inbox_pending) + "\n";
+  out += "ticketwise_inbox_items{state=\"failed\"} " + std::to_string(inbox_failed) + "\n";
   Header(&out, "ticketwise_model_info", "gauge",
          "The model version each tenant's category decisions come from (value 1).");
   for (const auto& [tenant, version] : models)

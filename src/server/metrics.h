@@ -31,11 +31,13 @@ class Metrics {
   void RecordEngineSeconds(double seconds);
   // outcome: "accepted", "duplicate", "ignored", "invalid" or "unauthorized".
   void RecordHook(std::string_view platform, std::string_view outcome);
+  // outcome of processing a delivery: "done", "retry" or "failed".
+  void RecordInboxProcessed(std::string_view outcome);
 
-  // The whole exposition. `models` lists (tenant, version) of the models in use; `inbox` the
-  // webhook deliveries pending, done and failed.
+  // The whole exposition. `models` lists (tenant, version) of the models in use; `inbox_pending`
+  // and `inbox_failed` the webhook deliveries waiting and given up on.
   std::string Render(const std::vector<std::pair<std::string, std::string>>& models,
-                     const std::array<std::int64_t, 3>& inbox = {}) const;
+                     std::int64_t inbox_pending = 0, std::int64_t inbox_failed = 0) const;
 
  private:
   struct Histogram {
@@ -53,6 +55,7 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, std::uint64_t> feedback_;  // GUARDED_BY(mu_)
   std::map<std::string, std::uint64_t> rate_limited_;                      // GUARDED_BY(mu_)
   std::map<std::pair<std::string, std::string>, std::uint64_t> hooks_;     // GUARDED_BY(mu_)
+  std::map<std::string, std::uint64_t> inbox_processed_;                   // GUARDED_BY(mu_)
   Histogram engine_;                                                       // GUARDED_BY(mu_)
 };
 

@@ -1,8 +1,8 @@
 #include "server/server.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -262,9 +262,10 @@ void Server::Impl::InstallRoutes() {
           if (!version.empty()) models.emplace_back(t.id, std::move(version));
         }
       }
-      std::array<std::int64_t, 3> items{};
+      store::InboxCounts items;
       if (auto counts = store->CountInbox(); counts) items = *counts;
-      res.set_content(metrics.Render(models, items), "text/plain; version=0.0.4");
+      res.set_content(metrics.Render(models, items.pending, items.failed),
+                      "text/plain; version=0.0.4");
     });
   });
 

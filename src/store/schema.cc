@@ -210,6 +210,8 @@ CREATE TABLE inbox (
   UNIQUE (tenant_id, platform, delivery_key)
 );
 CREATE INDEX inbox_pending ON inbox (id) WHERE state = 'pending';
+CREATE INDEX inbox_failed ON inbox (id) WHERE state = 'failed';
+CREATE INDEX inbox_done ON inbox (processed_at_ms) WHERE state = 'done';
 CREATE INDEX inbox_by_tenant ON inbox (tenant_id, id);
 )sql",
 };

@@ -88,7 +88,8 @@ class SqliteStoreImpl final : public Store {
   Status FinishInbox(std::int64_t id, bool ok, std::string_view result, bool retry) override;
   Result<std::vector<InboxItem>> ListInbox(std::string_view tenant, std::optional<InboxState> state,
                                            std::uint32_t limit) override;
-  Result<std::array<std::int64_t, 3>> CountInbox() override;
+  Result<InboxCounts> CountInbox() override;
+  Result<std::int64_t> PruneInbox(std::int64_t before_ms) override;
   Result<Decision> LatestDecision(std::string_view tenant, std::string_view external_id) override;
   Result<std::vector<AuditRecord>> ListAudit(std::string_view tenant, std::uint32_t limit) override;
   Result<AuditCheck> VerifyAudit() override;

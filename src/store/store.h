@@ -11,7 +11,6 @@
 // the returned values are plain copies owned by the caller.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -175,6 +174,11 @@ struct InboxItem {
   std::int64_t processed_at_ms = 0;
 };
 
+struct InboxCounts {
+  std::int64_t pending = 0;
+  std::int64_t failed = 0;
+};
+
 // What EnqueueInbox did: a new item, or the existing one with the same delivery key.
 struct InboxEnqueue {
   std::int64_t id = 0;
@@ -323,8 +327,11 @@ class Store {
   virtual Result<std::vector<InboxItem>> ListInbox(std::string_view tenant,
                                                    std::optional<InboxState> state,
                                                    std::uint32_t limit) = 0;
-  // Items per state over all tenants, for metrics.
-  virtual Result<std::array<std::int64_t, 3>> CountInbox() = 0;
+  // Pending and failed items over all tenants, for metrics.
+  virtual Result<InboxCounts> CountInbox() = 0;
+  // Removes done items processed before `before_ms`: they only served to recognize a repeated
+  // delivery, which platforms stop sending within hours. Returns how many went.
+  virtual Result<std::int64_t> PruneInbox(std::int64_t before_ms) = 0;
 
   // The tenant's latest decision on the ticket with this external id, or NotFound.
   virtual Result<Decision> LatestDecision(std::string_view tenant,

@@ -720,6 +720,11 @@ TEST_F(ServeApiTest, SignedJiraWebhooksAreKeptDecidedOnceAndTurnPeoplesChangesIn
   auto bad = http.Post("/v1/hooks/jira/acme", JiraSigned("s3cret", broken, "b"), broken,
                        "application/json");
   EXPECT_EQ(bad->status, 400) << bad->body;
+  const std::string huge = "{\"pad\":\"" + std::string(5u << 20, 'x') + "\"}";
+  auto too_big =
+      http.Post("/v1/hooks/jira/acme", JiraSigned("s3cret", huge, "h"), huge, "application/json");
+  ASSERT_TRUE(too_big);
+  EXPECT_EQ(too_big->status, 413);
   const std::string deleted = ConnectFixture("jira/issue_deleted.json");
   auto ignored = http.Post("/v1/hooks/jira/acme", JiraSigned("s3cret", deleted, "del"), deleted,
                            "application/json");

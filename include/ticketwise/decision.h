@@ -86,9 +86,9 @@ struct Decision {
   std::vector<FieldDecision> fields;
 
   MatchState match = MatchState::kNotSearched;
-  double match_threshold = 0;          // the relevance gate the suggestions passed
-  std::vector<Suggestion> suggestions;  // best first; empty unless match is kMatched
-  double duplicate_threshold = 0;       // the score a duplicate had to reach
+  double match_threshold = 0;              // the relevance gate the suggestions passed
+  std::vector<Suggestion> suggestions;     // best first; empty unless match is kMatched
+  double duplicate_threshold = 0;          // the score a duplicate had to reach
   std::vector<DuplicateMatch> duplicates;  // best first
   std::string summary;  // an extractive summary of a long thread; empty for short ones
 };

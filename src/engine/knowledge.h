@@ -53,8 +53,8 @@ std::string ResolutionOf(const Ticket& ticket);
 
 // One result of Knowledge::Search.
 struct KnowledgeHit {
-  Suggestion source;       // kind, id, title, link, steps and the fused score
-  double lexical = 0;      // the two signals behind the score (retrieve::Hit)
+  Suggestion source;   // kind, id, title, link, steps and the fused score
+  double lexical = 0;  // the two signals behind the score (retrieve::Hit)
   double semantic = 0;
   bool above_gate = false;  // whether a decision would offer it
 };

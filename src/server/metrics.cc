@@ -78,13 +78,19 @@ void Metrics::RecordHook(std::string_view platform, std::string_view outcome) {
   ++hooks_[{std::string(platform), std::string(outcome)}];
 }
 
+void Metrics::RecordWriteBack(std::string_view platform, std::string_view outcome) {
+  std::lock_guard lock(mu_);
+  ++writes_[{std::string(platform), std::string(outcome)}];
+}
+
 void Metrics::RecordEngineSeconds(double seconds) {
   std::lock_guard lock(mu_);
   engine_.Observe(seconds);
 }
 
 std::string Metrics::Render(const std::vector<std::pair<std::string, std::string>>& models,
-                            const std::array<std::int64_t, 3>& inbox) const {
+                            const std::array<std::int64_t, 3>& inbox,
+                            const std::array<std::int64_t, 3>& outbox) const {
   std::string out;
   auto histogram = [&out](const std::string& name, const std::string& labels, const Histogram& h) {
     const std::string sep = labels.empty() ? "" : ",";
@@ -140,6 +146,16 @@ std::string Metrics::Render(const std::vector<std::pair<std::string, std::string
   for (std::size_t i = 0; i < inbox.size(); ++i)
     out += "ticketwise_inbox_items{state=\"" + std::string(states[i]) + "\"} " +
            std::to_string(inbox[i]) + "\n";
+  Header(&out, "ticketwise_writeback_requests_total", "counter",
+         "Requests to the platforms by platform and outcome (sent, retry, dead).");
+  for (const auto& [key, n] : writes_)
+    out += "ticketwise_writeback_requests_total{platform=\"" + Escape(key.first) + "\",outcome=\"" +
+           Escape(key.second) + "\"} " + std::to_string(n) + "\n";
+  Header(&out, "ticketwise_outbox_items", "gauge", "Writes to the platforms by state.");
+  const char* outbox_states[] = {"pending", "sent", "dead"};
+  for (std::size_t i = 0; i < outbox.size(); ++i)
+    out += "ticketwise_outbox_items{state=\"" + std::string(outbox_states[i]) + "\"} " +
+           std::to_string(outbox[i]) + "\n";
   Header(&out, "ticketwise_model_info", "gauge",
          "The model version each tenant's category decisions come from (value 1).");
   for (const auto& [tenant, version] : models)

@@ -31,11 +31,15 @@ class Metrics {
   void RecordEngineSeconds(double seconds);
   // outcome: "accepted", "duplicate", "ignored", "invalid" or "unauthorized".
   void RecordHook(std::string_view platform, std::string_view outcome);
+  // outcome: "sent", "retry" or "dead".
+  void RecordWriteBack(std::string_view platform, std::string_view outcome);
 
   // The whole exposition. `models` lists (tenant, version) of the models in use; `inbox` the
-  // webhook deliveries pending, done and failed.
+  // webhook deliveries pending, done and failed; `outbox` the writes to the platforms pending, sent
+  // and dead.
   std::string Render(const std::vector<std::pair<std::string, std::string>>& models,
-                     const std::array<std::int64_t, 3>& inbox = {}) const;
+                     const std::array<std::int64_t, 3>& inbox = {},
+                     const std::array<std::int64_t, 3>& outbox = {}) const;
 
  private:
   struct Histogram {
@@ -53,6 +57,7 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, std::uint64_t> feedback_;  // GUARDED_BY(mu_)
   std::map<std::string, std::uint64_t> rate_limited_;                      // GUARDED_BY(mu_)
   std::map<std::pair<std::string, std::string>, std::uint64_t> hooks_;     // GUARDED_BY(mu_)
+  std::map<std::pair<std::string, std::string>, std::uint64_t> writes_;    // GUARDED_BY(mu_)
   Histogram engine_;                                                       // GUARDED_BY(mu_)
 };
 

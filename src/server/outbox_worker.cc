@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <unordered_set>
+#include <map>
 #include <utility>
 
 #include "connect/event.h"
@@ -34,13 +34,15 @@ OutboxWorker::OutboxWorker(store::Store* store, OutboxOptions options, ReportFn 
       options_(options),
       report_(std::move(report)),
       send_(send ? std::move(send)
-                 : SendFn([client = options.client](const store::Connection& c,
-                                                    const connect::PlatformRequest& r) {
+                 : SendFn([this](const store::Connection& c, const connect::PlatformRequest& r) {
+                     PlatformClientOptions client = options_.client;
+                     client.cancel = &cancel_;
                      return SendToPlatform(c, r, client);
                    })),
       thread_([this] { Work(); }) {}
 
 OutboxWorker::~OutboxWorker() {
+  cancel_.store(true);
   {
     std::lock_guard lock(mu_);
     stop_ = true;
@@ -69,9 +71,9 @@ bool OutboxWorker::Stopping() {
 }
 
 void OutboxWorker::Failed(const store::OutboxItem& item, std::uint32_t attempts,
-                          const PlatformAnswer& answer) {
+                          const PlatformAnswer& answer, bool dead) {
   const std::int64_t now = NowMs();
-  bool dead = !MayPass(answer.status) || attempts >= options_.max_attempts;
+  dead = dead || !MayPass(answer.status) || attempts >= options_.max_attempts;
   std::int64_t next = now;
   if (!dead) {
     if (answer.status == 429 && answer.retry_after_s) {
@@ -101,11 +103,11 @@ void OutboxWorker::Deliver(const store::OutboxItem& item) {
   if (!connection) {
     const bool gone = connection.error().code() == StatusCode::kNotFound;
     PlatformAnswer answer{
-        .status = gone ? 400 : 0,
+        .status = 0,
         .body = "no " + item.platform + " connection: " + connection.error().message(),
         .retry_after_s = std::nullopt};
     // Without a connection there is nothing to retry; a store that failed may come back.
-    Failed(item, item.attempts + 1, answer);
+    Failed(item, item.attempts + 1, answer, gone);
     return;
   }
   const connect::Platform platform = PlatformOf(item.platform);
@@ -146,7 +148,9 @@ void OutboxWorker::Deliver(const store::OutboxItem& item) {
 }
 
 std::chrono::milliseconds OutboxWorker::Pass() {
-  std::unordered_set<std::int64_t> seen;
+  // What each item looked like when it was sent in this pass: an item that comes back unchanged
+  // had its outcome lost (the store failed), and is left for the next poll.
+  std::map<std::int64_t, std::pair<std::uint32_t, std::int64_t>> seen;
   for (;;) {
     if (Stopping()) return kPoll;
     auto items = store_->PendingOutbox(kBatch);
@@ -154,22 +158,21 @@ std::chrono::milliseconds OutboxWorker::Pass() {
       std::fprintf(stderr, "ticketwise serve: outbox: %s\n", items.error().ToString().c_str());
       return kPoll;
     }
-    bool sent_any = false;
+    if (items->empty()) return kPoll;
     for (const store::OutboxItem& item : *items) {
       if (Stopping()) return kPoll;
       const std::int64_t now = NowMs();
-      if (item.next_attempt_at_ms > now) {
-        // Sorted by due time: nothing after this one is due either.
-        if (!sent_any)
-          return std::min(kPoll, std::chrono::milliseconds(item.next_attempt_at_ms - now));
-        break;
+      // Sorted by due time: nothing after this one is due either.
+      if (item.next_attempt_at_ms > now)
+        return std::min(kPoll, std::chrono::milliseconds(item.next_attempt_at_ms - now));
+      const std::pair state{item.attempts, item.next_attempt_at_ms};
+      if (auto [it, added] = seen.emplace(item.id, state); !added) {
+        if (it->second == state) return kPoll;
+        it->second = state;
       }
-      // Due again in the same pass: its outcome could not be recorded; wait for the store.
-      if (!seen.insert(item.id).second) return kPoll;
       Deliver(item);
-      sent_any = true;
     }
-    if (!sent_any) return kPoll;
+    // Everything fetched was sent (or rescheduled): look again.
   }
 }
 

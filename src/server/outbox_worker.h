@@ -14,10 +14,11 @@
 // item's marker, records the item as sent instead. Setting a field is idempotent and needs no
 // check.
 //
-// Thread-safety: Notify may be called from any thread; the destructor finishes the request in hand
-// (bounded by the client's timeouts) and stops.
+// Thread-safety: Notify may be called from any thread; the destructor abandons the request in hand
+// (recorded as an attempt that may have arrived, so the next start checks for it) and stops.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -63,7 +64,9 @@ class OutboxWorker {
   std::chrono::milliseconds Pass();
   void Deliver(const store::OutboxItem& item);
   // Records a failed answer: dead, or pending until a later time.
-  void Failed(const store::OutboxItem& item, std::uint32_t attempts, const PlatformAnswer& answer);
+  // `dead`: give up whatever the answer was.
+  void Failed(const store::OutboxItem& item, std::uint32_t attempts, const PlatformAnswer& answer,
+              bool dead = false);
   std::int64_t NowMs() const;
   bool Stopping();
 
@@ -71,6 +74,7 @@ class OutboxWorker {
   const OutboxOptions options_;
   const ReportFn report_;
   const SendFn send_;
+  std::atomic<bool> cancel_{false};  // set first by the destructor: abandons a request in flight
   std::mt19937_64 rng_{std::random_device{}()};  // only the worker thread uses it
   std::mutex mu_;
   std::condition_variable cv_;

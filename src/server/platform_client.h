@@ -9,6 +9,7 @@
 // handle.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -28,6 +29,8 @@ struct PlatformAnswer {
 struct PlatformClientOptions {
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds total_timeout{20'000};
+  // When set and it becomes true, a request in flight is abandoned (status 0).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 PlatformAnswer SendToPlatform(const store::Connection& connection,

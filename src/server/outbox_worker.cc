@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "connect/event.h"
+#include "safety/redactor.h"
 
 namespace ticketwise::server {
 namespace {
@@ -89,9 +90,11 @@ void OutboxWorker::Failed(const store::OutboxItem& item, std::uint32_t attempts,
     }
   }
   const std::string error = Describe(answer);
+  // Logs leave the process: a platform's answer may quote the ticket, so it is redacted first.
   std::fprintf(stderr, "ticketwise serve: outbox %lld (%s %s): %s%s\n",
                static_cast<long long>(item.id), item.platform.c_str(), item.ticket_key.c_str(),
-               error.substr(0, 300).c_str(), dead ? "; dead letter" : "; will retry");
+               safety::RedactText(error.substr(0, 300)).c_str(),
+               dead ? "; dead letter" : "; will retry");
   if (Status s = store_->MarkOutboxFailed(item.id, answer.status, error, dead, next); !s.ok())
     std::fprintf(stderr, "ticketwise serve: outbox %lld: %s\n", static_cast<long long>(item.id),
                  s.ToString().c_str());

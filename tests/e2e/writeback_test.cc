@@ -103,6 +103,19 @@ class WritebackTest : public testing::Test {
               0)
         << out;
     EXPECT_EQ(out.find("tok-secret"), std::string::npos) << "secrets are not echoed: " << out;
+    // Half a connection is a usage error; an unknown tenant a failure.
+    EXPECT_EQ(
+        RunCliStatus("tenant connection acme --jira-url " + fake.base_url() + " --db " + db_, &out),
+        2);
+    EXPECT_EQ(RunCliStatus("tenant connection acme --jira-url " + fake.base_url() +
+                               " --jira-token t --db " + db_,
+                           &out),
+              2);
+    EXPECT_EQ(RunCliStatus("tenant connection acme --db " + db_, &out), 2);
+    EXPECT_EQ(RunCliStatus("tenant connection nobody --jira-url " + fake.base_url() +
+                               " --jira-bearer t --db " + db_,
+                           &out),
+              1);
   }
 
   void SetMode(httplib::Client& http, const std::string& mode, double min_confidence = 0.95) {

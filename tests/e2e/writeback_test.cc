@@ -352,6 +352,38 @@ TEST_F(WritebackTest, AServiceKilledWhilePostingIsRestartedWithoutASecondComment
   EXPECT_EQ(server->Terminate(), 0);
 }
 
+TEST_F(WritebackTest, StoppingWhileThePlatformHangsDoesNotWaitForItsAnswer) {
+  FakePlatforms fake;
+  ConnectJira(fake);
+  fake.Script({{.status = 201, .hang_ms = 4000}});
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  {
+    httplib::Client http("127.0.0.1", server->port());
+    SetMode(http, "suggest");
+    const std::string created = JiraCreated("SD-65", "10265");
+    ASSERT_EQ(
+        http.Post("/v1/hooks/jira/acme", JiraSigned(created, "h-1"), created, "application/json")
+            ->status,
+        202);
+  }
+  ASSERT_TRUE(fake.WaitUntil([&] { return fake.jira_comments("SD-65").size() == 1; }));
+  const auto asked = std::chrono::steady_clock::now();
+  EXPECT_EQ(server->Terminate(), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(3000))
+      << "the request in flight is abandoned, not waited for";
+
+  server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  json items =
+      WaitOutbox(http, [](const json& i) { return i.size() == 1 && i[0]["state"] == "sent"; });
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["state"], "sent") << items.dump();
+  EXPECT_EQ(fake.jira_comments("SD-65").size(), 1u);
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
 TEST_F(WritebackTest, AnAnswerThatTimesOutIsCheckedBeforeItIsPostedAgain) {
   FakePlatforms fake;
   ConnectJira(fake);
@@ -396,6 +428,11 @@ TEST_F(WritebackTest, AutoModeOnServiceNowAddsAWorkNoteAndSetsTheCategory) {
   ASSERT_NE(server, nullptr);
   httplib::Client http("127.0.0.1", server->port());
   SetMode(http, "auto", 0.0);
+  // The first write meets an outage; the retry reads the work notes before it writes again.
+  fake.Script(
+      {{.status = 503,
+        .body =
+            R"({"error":{"message":"Service Unavailable","detail":null},"status":"failure"})"}});
   const std::string event = Fixture("servicenow/event_inserted.json");
   auto accepted = http.Post("/v1/hooks/servicenow/acme",
                             {{"X-SN-Signature", connect::HmacSha256Base64(key_bytes, event)}},
@@ -421,7 +458,11 @@ TEST_F(WritebackTest, AutoModeOnServiceNowAddsAWorkNoteAndSetsTheCategory) {
   EXPECT_NE(notes.find("ticketwise set the category: " + category["label"].get<std::string>()),
             std::string::npos)
       << notes;
-  EXPECT_NE(notes.find("[ticketwise:"), std::string::npos);
+  const auto marker = notes.find("[ticketwise:");
+  ASSERT_NE(marker, std::string::npos);
+  EXPECT_EQ(notes.find("[ticketwise:", marker + 1), std::string::npos)
+      << "one work note: " << notes;
+  EXPECT_EQ(Count(fake.requests(), "GET", "/api/now/table/incident/" + sys_id), 1u);
   for (const auto& r : fake.requests()) EXPECT_EQ(r.authorization, "Bearer sn-token");
   EXPECT_EQ(server->Terminate(), 0);
 }

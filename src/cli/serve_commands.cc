@@ -69,6 +69,73 @@ int RunTenantWebhookSecret(const std::vector<std::string>& argv) {
   return 0;
 }
 
+int RunTenantConnection(const std::vector<std::string>& argv) {
+  Args args("tenant connection TENANT",
+            "set how ticketwise reaches the tenant's Jira or ServiceNow to write decisions back");
+  args.Flag("db", "FILE", "SQLite database file", false, "./ticketwise.db");
+  args.Flag("jira-url", "URL", "the Jira site, e.g. https://acme.atlassian.net", false, "");
+  args.Flag("jira-user", "EMAIL", "the Jira account of the API token (Basic auth)", false, "");
+  args.Flag("jira-token", "TOKEN", "its API token", false, "");
+  args.Flag("jira-bearer", "TOKEN", "a bearer token instead (Data Center personal access token)",
+            false, "");
+  args.Flag("servicenow-url", "URL", "the instance, e.g. https://acme.service-now.com", false, "");
+  args.Flag("servicenow-user", "USER", "the integration user (Basic auth)", false, "");
+  args.Flag("servicenow-password", "PASSWORD", "its password", false, "");
+  args.Flag("servicenow-bearer", "TOKEN", "an OAuth access token instead", false, "");
+  std::vector<std::string> flags = argv;
+  std::string name;
+  if (!flags.empty() && flags.front().rfind("--", 0) != 0) {
+    name = flags.front();
+    flags.erase(flags.begin());
+  }
+  auto parsed = args.Parse(flags);
+  if (!parsed) return Usage(parsed.error());
+  if (!*parsed) return 0;
+  if (name.empty()) return Usage(Status::InvalidArgument("tenant connection needs a TENANT"));
+  std::vector<store::Connection> connections;
+  struct PlatformFlags {
+    const char* platform;
+    const char* secret_flag;  // the Basic auth secret
+  };
+  for (const PlatformFlags& p :
+       {PlatformFlags{"jira", "token"}, PlatformFlags{"servicenow", "password"}}) {
+    const std::string prefix = std::string(p.platform) + "-";
+    const std::string url = args.Get(prefix + "url");
+    const std::string user = args.Get(prefix + "user");
+    const std::string secret = args.Get(prefix + p.secret_flag);
+    const std::string bearer = args.Get(prefix + "bearer");
+    if (url.empty() && user.empty() && secret.empty() && bearer.empty()) continue;
+    if (url.empty()) return Usage(Status::InvalidArgument("--" + prefix + "url is required"));
+    if (secret.empty() == bearer.empty())
+      return Usage(Status::InvalidArgument("give --" + prefix + p.secret_flag + " (with --" +
+                                           prefix + "user) or --" + prefix + "bearer"));
+    store::Connection c;
+    c.platform = p.platform;
+    c.base_url = url;
+    c.auth = bearer.empty() ? store::AuthKind::kBasic : store::AuthKind::kBearer;
+    c.user = bearer.empty() ? user : "";
+    c.secret = bearer.empty() ? secret : bearer;
+    if (c.auth == store::AuthKind::kBasic && c.user.empty())
+      return Usage(Status::InvalidArgument("--" + prefix + "user is required with --" + prefix +
+                                           p.secret_flag));
+    connections.push_back(std::move(c));
+  }
+  if (connections.empty())
+    return Usage(Status::InvalidArgument("give --jira-url ... or --servicenow-url ..."));
+  auto store = store::OpenSqliteStore(args.Get("db"));
+  if (!store) return Failed(store.error().WithContext(args.Get("db")));
+  auto tenant = FindTenant(store->get(), name);
+  if (!tenant) return Failed(tenant.error());
+  for (const store::Connection& c : connections) {
+    if (Status s = (*store)->SetConnection(*tenant, c, "cli"); !s.ok()) return Failed(s);
+    // The secret is not repeated.
+    std::printf("%s connection: %s (%s%s%s)\n", c.platform.c_str(), c.base_url.c_str(),
+                std::string(store::AuthKindName(c.auth)).c_str(), c.user.empty() ? "" : " as ",
+                c.user.c_str());
+  }
+  return 0;
+}
+
 int RunTenantCreate(const std::vector<std::string>& argv) {
   Args args("tenant create NAME", "create a tenant and print its id and API key (shown only once)");
   args.Flag("db", "FILE", "SQLite database file", false, "./ticketwise.db");
@@ -172,12 +239,18 @@ int RunTenant(const std::vector<std::string>& argv) {
     return RunTenantCreate({argv.begin() + 1, argv.end()});
   if (!argv.empty() && argv.front() == "webhook-secret")
     return RunTenantWebhookSecret({argv.begin() + 1, argv.end()});
+  if (!argv.empty() && argv.front() == "connection")
+    return RunTenantConnection({argv.begin() + 1, argv.end()});
   std::fputs(
       "usage: ticketwise tenant create NAME [--db FILE]\n"
       "  create a tenant and print its id and API key (shown only once)\n"
       "       ticketwise tenant webhook-secret TENANT [--jira SECRET] [--servicenow SECRET] "
       "[--db FILE]\n"
-      "  set the secrets the platforms sign the tenant's webhooks with\n",
+      "  set the secrets the platforms sign the tenant's webhooks with\n"
+      "       ticketwise tenant connection TENANT [--jira-url URL (--jira-user EMAIL --jira-token "
+      "TOKEN | --jira-bearer TOKEN)] [--servicenow-url URL (--servicenow-user USER "
+      "--servicenow-password PASSWORD | --servicenow-bearer TOKEN)] [--db FILE]\n"
+      "  set how ticketwise reaches the platforms to write decisions back\n",
       argv.empty() || argv.front() == "--help" ? stdout : stderr);
   return argv.empty() || argv.front() != "--help" ? 2 : 0;
 }

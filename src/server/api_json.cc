@@ -547,4 +547,80 @@ std::string InboxJson(const std::vector<store::InboxItem>& items) {
   return Dump({{"items", std::move(list)}});
 }
 
+Result<store::Connection> ParseConnectionRequest(std::string_view body, std::string_view platform) {
+  auto parsed = ParseJson(body);
+  if (!parsed) return Fail(parsed.error());
+  if (!parsed->is_object()) return Fail(Status::InvalidArgument("body must be a JSON object"));
+  store::Connection c;
+  c.platform = std::string(platform);
+  std::string token, password, bearer;
+  for (auto [name, out] :
+       {std::pair{"base_url", &c.base_url}, std::pair{"user", &c.user}, std::pair{"token", &token},
+        std::pair{"password", &password}, std::pair{"bearer", &bearer}})
+    if (Status s = OptionalString(*parsed, name, out); !s.ok()) return Fail(s);
+  for (const auto& [key, value] : parsed->items())
+    if (key != "base_url" && key != "user" && key != "token" && key != "password" &&
+        key != "bearer")
+      return Fail(Status::InvalidArgument("unknown field '" + key + "'"));
+  if (c.base_url.empty()) return Fail(Status::InvalidArgument("field 'base_url' is required"));
+  const int given = !token.empty() + !password.empty() + !bearer.empty();
+  if (given != 1)
+    return Fail(Status::InvalidArgument(
+        "give exactly one of 'token' (Jira API token), 'password' (ServiceNow) or 'bearer'"));
+  if (!bearer.empty()) {
+    if (!c.user.empty()) return Fail(Status::InvalidArgument("a bearer token takes no 'user'"));
+    c.auth = store::AuthKind::kBearer;
+    c.secret = std::move(bearer);
+  } else {
+    if (c.user.empty())
+      return Fail(Status::InvalidArgument("field 'user' is required with a token or password"));
+    c.auth = store::AuthKind::kBasic;
+    c.secret = token.empty() ? std::move(password) : std::move(token);
+  }
+  return c;
+}
+
+std::string ConnectionsJson(const std::vector<store::Connection>& connections) {
+  json list = json::array();
+  for (const store::Connection& c : connections) {
+    json item = {{"platform", c.platform},
+                 {"base_url", c.base_url},
+                 {"auth", store::AuthKindName(c.auth)},
+                 {"secret_set", true},
+                 {"updated_at_ms", c.updated_at_ms}};
+    if (c.auth == store::AuthKind::kBasic) item["user"] = c.user;
+    list.push_back(std::move(item));
+  }
+  return Dump({{"connections", std::move(list)}});
+}
+
+namespace {
+
+json OutboxItemObject(const store::OutboxItem& i) {
+  return {{"id", i.id},
+          {"platform", i.platform},
+          {"decision_id", i.decision_id},
+          {"kind", store::OutboxKindName(i.kind)},
+          {"field", i.field},
+          {"ticket", i.ticket_key},
+          {"text", i.text},
+          {"state", store::OutboxStateName(i.state)},
+          {"attempts", i.attempts},
+          {"next_attempt_at_ms", i.next_attempt_at_ms},
+          {"last_status", i.last_status},
+          {"last_error", i.last_error},
+          {"created_at_ms", i.created_at_ms},
+          {"sent_at_ms", i.sent_at_ms}};
+}
+
+}  // namespace
+
+std::string OutboxItemJson(const store::OutboxItem& item) { return Dump(OutboxItemObject(item)); }
+
+std::string OutboxJson(const std::vector<store::OutboxItem>& items) {
+  json list = json::array();
+  for (const store::OutboxItem& i : items) list.push_back(OutboxItemObject(i));
+  return Dump({{"items", std::move(list)}});
+}
+
 }  // namespace ticketwise::server

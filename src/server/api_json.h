@@ -107,6 +107,14 @@ std::string HooksJson(std::string_view tenant, const std::vector<std::string>& c
 //  "processed_at_ms"}]}
 std::string InboxJson(const std::vector<store::InboxItem>& items);
 
+// PUT /v1/connections/{platform}: {"base_url", "user", "token"} (Basic; "password" is the same
+// as "token") or {"base_url", "bearer"}. The platform comes from the path.
+Result<store::Connection> ParseConnectionRequest(std::string_view body, std::string_view platform);
+// Never with secrets.
+std::string ConnectionsJson(const std::vector<store::Connection>& connections);
+std::string OutboxItemJson(const store::OutboxItem& item);
+std::string OutboxJson(const std::vector<store::OutboxItem>& items);
+
 // {"error": {"code": code, "message": message}}
 std::string ErrorJson(std::string_view code, std::string_view message);
 

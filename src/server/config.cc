@@ -218,6 +218,10 @@ Status Apply(const std::map<std::string, Setting>& settings, ServerOptions* o) {
       s = Number(v, key, &o->rate_burst);
     } else if (key == "training.threads") {
       s = Integer(v, key, &o->train_threads);
+    } else if (key == "outbox.backoff_ms") {
+      s = Integer(v, key, &o->outbox_backoff_ms);
+    } else if (key == "outbox.timeout_ms") {
+      s = Integer(v, key, &o->outbox_timeout_ms);
     } else {
       s = Status::InvalidArgument("unknown setting '" + key + "'");
     }
@@ -287,6 +291,13 @@ Status LoadConfig(const std::string& path, const EnvFn& env, ServerOptions* opti
   }
   if (auto v = get("TICKETWISE_TRAIN_THREADS")) {
     if (Status s = ParseNumber(*v, "TICKETWISE_TRAIN_THREADS", &o.train_threads); !s.ok()) return s;
+  }
+  for (const auto& [name, out] :
+       {std::pair{"TICKETWISE_OUTBOX_BACKOFF_MS", &o.outbox_backoff_ms},
+        std::pair{"TICKETWISE_OUTBOX_TIMEOUT_MS", &o.outbox_timeout_ms}}) {
+    if (auto v = get(name)) {
+      if (Status s = ParseNumber(*v, name, out); !s.ok()) return s;
+    }
   }
   if (auto v = get("TICKETWISE_RATE_LIMIT")) {
     if (Status s = ParseNumber(*v, "TICKETWISE_RATE_LIMIT", &o.rate_limit); !s.ok()) return s;

@@ -16,6 +16,9 @@
 //   burst = 2000                     # TICKETWISE_RATE_BURST
 //   [training]
 //   threads = 0                      # TICKETWISE_TRAIN_THREADS
+//   [outbox]
+//   backoff_ms = 1000                # TICKETWISE_OUTBOX_BACKOFF_MS
+//   timeout_ms = 20000               # TICKETWISE_OUTBOX_TIMEOUT_MS
 #pragma once
 
 #include <functional>

@@ -6,6 +6,8 @@
 #include "connect/jira.h"
 #include "connect/servicenow.h"
 #include "connect/signature.h"
+#include "connect/writeback.h"
+#include "safety/redactor.h"
 #include "server/api_json.h"
 #include "server/server_impl.h"
 #include "store/secrets.h"
@@ -133,6 +135,46 @@ void Server::Impl::ListInbox(const httplib::Request& req, httplib::Response& res
   res.set_content(InboxJson(*items), kJson);
 }
 
+Result<std::size_t> Server::Impl::QueueWriteBack(const connect::InboundEvent& event,
+                                                 const Decision& decision) {
+  const FieldDecision* category = nullptr;
+  for (const FieldDecision& f : decision.fields)
+    if (f.field == "category") category = &f;
+  // Shadow mode writes nothing; the mode recorded on the decision already says whether auto's
+  // confidence gate passed (it is recorded as suggest when it did not).
+  if (category == nullptr || category->mode == Mode::kShadow) return std::size_t{0};
+  const std::string platform(connect::PlatformName(event.platform));
+  auto connection = store->GetConnection(event.ticket.tenant, platform);
+  if (!connection && connection.error().code() == StatusCode::kNotFound) return std::size_t{0};
+  if (!connection) return Fail(connection.error());
+  // Jira addresses an issue by its key; ServiceNow a record by its sys_id.
+  const std::string target =
+      event.platform == connect::Platform::kJira ? event.ticket.external_id : event.platform_id;
+  if (target.empty()) return std::size_t{0};
+  const bool set =
+      category->mode == Mode::kAuto && !category->abstained && !category->label.empty();
+  store::OutboxItem note{
+      .platform = platform,
+      .decision_id = decision.id,
+      .kind = store::OutboxKind::kNote,
+      .field = category->field,
+      .ticket_key = event.ticket.external_id,
+      .target = target,
+      // Text leaves the service only after redaction of personal data.
+      .text = safety::RedactText(connect::DecisionNote(decision, *category, set))};
+  std::vector<store::OutboxItem> items = {note};
+  if (set) {
+    store::OutboxItem field = note;
+    field.kind = store::OutboxKind::kSetField;
+    field.text = category->label;
+    items.push_back(std::move(field));
+  }
+  auto ids = store->EnqueueOutbox(event.ticket.tenant, items);
+  if (!ids) return Fail(ids.error());
+  outbox->Notify();
+  return ids->size();
+}
+
 InboxOutcome Server::Impl::ProcessDelivery(const store::InboxItem& item) {
   auto event = ParseDelivery(item.platform, item.body, {});
   if (!event) return {false, false, "does not parse: " + event.error().message()};
@@ -159,12 +201,20 @@ InboxOutcome Server::Impl::ProcessDelivery(const store::InboxItem& item) {
       RecordDecisionMetrics(*decision);
       static_cast<void>(engine.knowledge().PutTicket(tenant, ticket, true));
     }
-    return {true, false, "decided " + decision->id + (outcome.replayed ? " (replayed)" : "")};
+    // Committed before the delivery is marked done; a replayed decision finds its writes queued.
+    auto writes = QueueWriteBack(*event, *decision);
+    if (!writes) return {false, true, writes.error().ToString()};
+    return {true, false,
+            "decided " + decision->id + (outcome.replayed ? " (replayed)" : "") +
+                (*writes > 0 ? "; " + std::to_string(*writes) + " write-back queued" : "")};
   }
 
   // An update or a comment: the ticket as it stands now, and the people's changes as feedback.
   // Deliveries are processed in arrival order, so a change that reaches us after our decision was
   // made after it; its platform timestamp is not compared, the two clocks need not agree.
+  // Our own notes come back as comments; they are not the people's words.
+  if (event->comment && event->comment->body.find("[ticketwise:") != std::string::npos)
+    event->comment.reset();
   if (event->comment) {
     const Comment& c = *event->comment;
     bool present = false;

@@ -83,13 +83,19 @@ void Metrics::RecordInboxProcessed(std::string_view outcome) {
   ++inbox_processed_[std::string(outcome)];
 }
 
+void Metrics::RecordWriteBack(std::string_view platform, std::string_view outcome) {
+  std::lock_guard lock(mu_);
+  ++writes_[{std::string(platform), std::string(outcome)}];
+}
+
 void Metrics::RecordEngineSeconds(double seconds) {
   std::lock_guard lock(mu_);
   engine_.Observe(seconds);
 }
 
 std::string Metrics::Render(const std::vector<std::pair<std::string, std::string>>& models,
-                            std::int64_t inbox_pending, std::int64_t inbox_failed) const {
+                            std::int64_t inbox_pending, std::int64_t inbox_failed,
+                            const std::array<std::int64_t, 3>& outbox) const {
   std::string out;
   auto histogram = [&out](const std::string& name, const std::string& labels, const Histogram& h) {
     const std::string sep = labels.empty() ? "" : ",";
@@ -149,6 +155,16 @@ std::string Metrics::Render(const std::vector<std::pair<std::string, std::string
          "Webhook deliveries waiting to be processed (pending) and given up on (failed).");
   out += "ticketwise_inbox_items{state=\"pending\"} " + std::to_string(inbox_pending) + "\n";
   out += "ticketwise_inbox_items{state=\"failed\"} " + std::to_string(inbox_failed) + "\n";
+  Header(&out, "ticketwise_writeback_requests_total", "counter",
+         "Requests to the platforms by platform and outcome (sent, retry, dead).");
+  for (const auto& [key, n] : writes_)
+    out += "ticketwise_writeback_requests_total{platform=\"" + Escape(key.first) + "\",outcome=\"" +
+           Escape(key.second) + "\"} " + std::to_string(n) + "\n";
+  Header(&out, "ticketwise_outbox_items", "gauge", "Writes to the platforms by state.");
+  const char* outbox_states[] = {"pending", "sent", "dead"};
+  for (std::size_t i = 0; i < outbox.size(); ++i)
+    out += "ticketwise_outbox_items{state=\"" + std::string(outbox_states[i]) + "\"} " +
+           std::to_string(outbox[i]) + "\n";
   Header(&out, "ticketwise_model_info", "gauge",
          "The model version each tenant's category decisions come from (value 1).");
   for (const auto& [tenant, version] : models)

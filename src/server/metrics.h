@@ -33,11 +33,15 @@ class Metrics {
   void RecordHook(std::string_view platform, std::string_view outcome);
   // outcome of processing a delivery: "done", "retry" or "failed".
   void RecordInboxProcessed(std::string_view outcome);
+  // outcome: "sent", "retry" or "dead".
+  void RecordWriteBack(std::string_view platform, std::string_view outcome);
 
   // The whole exposition. `models` lists (tenant, version) of the models in use; `inbox_pending`
-  // and `inbox_failed` the webhook deliveries waiting and given up on.
+  // and `inbox_failed` the webhook deliveries waiting and given up on; `outbox` the writes to the
+  // platforms pending, sent and dead.
   std::string Render(const std::vector<std::pair<std::string, std::string>>& models,
-                     std::int64_t inbox_pending = 0, std::int64_t inbox_failed = 0) const;
+                     std::int64_t inbox_pending = 0, std::int64_t inbox_failed = 0,
+                     const std::array<std::int64_t, 3>& outbox = {}) const;
 
  private:
   struct Histogram {
@@ -56,6 +60,7 @@ class Metrics {
   std::map<std::string, std::uint64_t> rate_limited_;                      // GUARDED_BY(mu_)
   std::map<std::pair<std::string, std::string>, std::uint64_t> hooks_;     // GUARDED_BY(mu_)
   std::map<std::string, std::uint64_t> inbox_processed_;                   // GUARDED_BY(mu_)
+  std::map<std::pair<std::string, std::string>, std::uint64_t> writes_;    // GUARDED_BY(mu_)
   Histogram engine_;                                                       // GUARDED_BY(mu_)
 };
 

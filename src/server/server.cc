@@ -264,7 +264,9 @@ void Server::Impl::InstallRoutes() {
       }
       store::InboxCounts items;
       if (auto counts = store->CountInbox(); counts) items = *counts;
-      res.set_content(metrics.Render(models, items.pending, items.failed),
+      std::array<std::int64_t, 3> writes{};
+      if (auto counts = store->CountOutbox(); counts) writes = *counts;
+      res.set_content(metrics.Render(models, items.pending, items.failed, writes),
                       "text/plain; version=0.0.4");
     });
   });
@@ -295,6 +297,11 @@ void Server::Impl::InstallRoutes() {
       &Impl::SetHookSecret);
   Add("GET", "/v1/hooks/inbox", "/v1/hooks/inbox", &Impl::ListInbox);
   AddHook("POST", "/v1/hooks/{platform}/{tenant}", "/v1/hooks/(jira|servicenow)/([^/]+)");
+  Add("GET", "/v1/connections", "/v1/connections", &Impl::ListConnections);
+  Add("PUT", "/v1/connections/{platform}", "/v1/connections/(jira|servicenow)",
+      &Impl::SetConnection);
+  Add("GET", "/v1/outbox", "/v1/outbox", &Impl::ListOutbox);
+  Add("POST", "/v1/outbox/{id}/retry", "/v1/outbox/([0-9]+)/retry", &Impl::RetryOutbox);
   Add("GET", "/v1/modes", "/v1/modes", &Impl::ListModes);
   Add("PUT", "/v1/modes/{field}", "/v1/modes/([^/]+)", &Impl::SetMode);
 
@@ -390,6 +397,14 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
     impl->http.new_task_queue = [n] { return new httplib::ThreadPool(n); };
   }
   impl->InstallRoutes();
+  impl->outbox = std::make_unique<OutboxWorker>(
+      impl->store.get(),
+      OutboxOptions{
+          .backoff = std::chrono::milliseconds(options.outbox_backoff_ms),
+          .client = {.total_timeout = std::chrono::milliseconds(options.outbox_timeout_ms)}},
+      [raw](const std::string& platform, const char* outcome) {
+        raw->metrics.RecordWriteBack(platform, outcome);
+      });
   impl->inbox = std::make_unique<InboxWorker>(
       impl->store.get(),
       [raw](const store::InboxItem& item) { return raw->ProcessDelivery(item); });

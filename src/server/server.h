@@ -38,6 +38,10 @@ struct ServerOptions {
   std::uint32_t train_threads = 0;
   // HTTP worker threads; 0: the library's default.
   std::size_t http_threads = 0;
+  // Write-back: the first pause after a failed request to a platform (it doubles with each
+  // attempt), and the time a request may take.
+  std::uint32_t outbox_backoff_ms = 1000;
+  std::uint32_t outbox_timeout_ms = 20000;
 };
 
 class Server {

@@ -20,10 +20,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "connect/event.h"
 #include "engine/engine.h"
 #include "server/inbox_worker.h"
 #include "server/metrics.h"
 #include "server/model_trainer.h"
+#include "server/outbox_worker.h"
 #include "server/rate_limiter.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -137,12 +139,24 @@ struct Server::Impl {
   void ListInbox(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
   // What the inbox worker does with one delivery.
   InboxOutcome ProcessDelivery(const store::InboxItem& item);
+  // Adds the writes a decision on a platform's ticket calls for to the outbox; how many there are.
+  Result<std::size_t> QueueWriteBack(const connect::InboundEvent& event, const Decision& decision);
+
+  // handlers_outbox.cc
+  void ListConnections(const httplib::Request& req, httplib::Response& res,
+                       const std::string& tenant);
+  void SetConnection(const httplib::Request& req, httplib::Response& res,
+                     const std::string& tenant);
+  void ListOutbox(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  void RetryOutbox(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
   Result<std::string> TenantByNameOrId(const std::string& name);
 
   void RecordDecisionMetrics(const Decision& decision);
   void Fallback(const httplib::Request& req, httplib::Response& res);
 
-  // Last: it is stopped before anything it uses goes away.
+  // Last: they are stopped before anything they use goes away; the inbox worker, which hands
+  // the outbox its items, first.
+  std::unique_ptr<OutboxWorker> outbox;
   std::unique_ptr<InboxWorker> inbox;
 };
 

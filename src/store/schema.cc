@@ -7,7 +7,7 @@ namespace ticketwise::store {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 5> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     // 1: tenants, tickets, decisions, feedback, audit.
     R"sql(
 CREATE TABLE tenants (
@@ -213,6 +213,41 @@ CREATE INDEX inbox_pending ON inbox (id) WHERE state = 'pending';
 CREATE INDEX inbox_failed ON inbox (id) WHERE state = 'failed';
 CREATE INDEX inbox_done ON inbox (processed_at_ms) WHERE state = 'done';
 CREATE INDEX inbox_by_tenant ON inbox (tenant_id, id);
+)sql",
+    // 6: how to reach each tenant's platforms, and the outbox of writes to them.
+    R"sql(
+CREATE TABLE connections (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  platform TEXT NOT NULL,
+  base_url TEXT NOT NULL,
+  auth TEXT NOT NULL CHECK (auth IN ('basic', 'bearer')),
+  user TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, platform)
+);
+
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  platform TEXT NOT NULL,
+  decision_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('note', 'set_field')),
+  field TEXT NOT NULL,
+  ticket_key TEXT NOT NULL,
+  target TEXT NOT NULL,
+  text TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at_ms INTEGER NOT NULL DEFAULT 0,
+  last_status INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at_ms INTEGER NOT NULL,
+  sent_at_ms INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (tenant_id, decision_id, kind, field)
+);
+CREATE INDEX outbox_pending ON outbox (next_attempt_at_ms, id) WHERE state = 'pending';
+CREATE INDEX outbox_by_tenant ON outbox (tenant_id, id);
 )sql",
 };
 

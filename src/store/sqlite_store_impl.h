@@ -90,6 +90,23 @@ class SqliteStoreImpl final : public Store {
                                            std::uint32_t limit) override;
   Result<InboxCounts> CountInbox() override;
   Result<std::int64_t> PruneInbox(std::int64_t before_ms) override;
+  Status SetConnection(std::string_view tenant, const Connection& connection,
+                       std::string_view actor) override;
+  Result<Connection> GetConnection(std::string_view tenant, std::string_view platform) override;
+  Result<std::vector<Connection>> ListConnections(std::string_view tenant) override;
+  Result<std::vector<std::int64_t>> EnqueueOutbox(std::string_view tenant,
+                                                  const std::vector<OutboxItem>& items) override;
+  Result<std::vector<OutboxItem>> PendingOutbox(std::uint32_t limit) override;
+  Status StartOutboxAttempt(std::int64_t id) override;
+  Status MarkOutboxSent(std::int64_t id, int http_status) override;
+  Status MarkOutboxFailed(std::int64_t id, int http_status, std::string_view error, bool dead,
+                          std::int64_t next_attempt_at_ms) override;
+  Result<std::vector<OutboxItem>> ListOutbox(std::string_view tenant,
+                                             std::optional<OutboxState> state,
+                                             std::uint32_t limit) override;
+  Result<OutboxItem> RetryOutbox(std::string_view tenant, std::int64_t id,
+                                 std::string_view actor) override;
+  Result<std::array<std::int64_t, 3>> CountOutbox() override;
   Result<Decision> LatestDecision(std::string_view tenant, std::string_view external_id) override;
   Result<std::vector<AuditRecord>> ListAudit(std::string_view tenant, std::uint32_t limit) override;
   Result<AuditCheck> VerifyAudit() override;

@@ -187,6 +187,54 @@ struct InboxEnqueue {
 
 inline constexpr std::size_t kMaxDeliveryKeyBytes = 512;
 
+// How ticketwise reaches a tenant's platform to write decisions back. The secret is the API token
+// or password of Basic auth (`user` is the Jira account e-mail or the ServiceNow user), or the
+// bearer token; it never leaves the store except to build the Authorization header.
+enum class AuthKind : std::uint8_t { kBasic, kBearer };
+std::string_view AuthKindName(AuthKind kind);  // "basic", "bearer"
+
+struct Connection {
+  std::string platform{};  // "jira" or "servicenow"
+  std::string base_url{};  // "https://example.atlassian.net", no trailing slash
+  AuthKind auth = AuthKind::kBasic;
+  std::string user{};    // empty for bearer
+  std::string secret{};  // empty in listings
+  std::int64_t updated_at_ms = 0;
+};
+
+// One write to a platform waiting to be sent, sent, or given up on (dead letter).
+enum class OutboxState : std::uint8_t { kPending, kSent, kDead };
+std::string_view OutboxStateName(OutboxState state);  // "pending", "sent", "dead"
+std::optional<OutboxState> ParseOutboxState(std::string_view name);
+
+enum class OutboxKind : std::uint8_t {
+  kNote,      // an internal comment (Jira) or work note (ServiceNow) with the decision
+  kSetField,  // the decided label written into the field (auto mode)
+};
+std::string_view OutboxKindName(OutboxKind kind);  // "note", "set_field"
+
+struct OutboxItem {
+  std::int64_t id = 0;  // increasing in creation order; the marker in a posted note names it
+  std::string tenant_id{};
+  std::string platform{};
+  std::string decision_id{};
+  OutboxKind kind = OutboxKind::kNote;
+  std::string field{};       // the decided field ("category")
+  std::string ticket_key{};  // the platform's key for people: "SD-42", "INC0010001"
+  std::string target{};      // what the request addresses: Jira issue key, ServiceNow sys_id
+  std::string text{};        // the note (already redacted), or the label to set
+  OutboxState state = OutboxState::kPending;
+  std::uint32_t attempts = 0;  // requests started; a started one may have reached the platform
+  std::int64_t next_attempt_at_ms = 0;
+  int last_status = 0;       // HTTP status of the last answer; 0 for none (timeout, refused)
+  std::string last_error{};  // the last failure, or the platform's answer to a dead letter
+  std::int64_t created_at_ms = 0;
+  std::int64_t sent_at_ms = 0;
+};
+
+// The most of a platform's answer a dead letter keeps.
+inline constexpr std::size_t kMaxOutboxErrorBytes = 4096;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -332,6 +380,44 @@ class Store {
   // Removes done items processed before `before_ms`: they only served to recognize a repeated
   // delivery, which platforms stop sending within hours. Returns how many went.
   virtual Result<std::int64_t> PruneInbox(std::int64_t before_ms) = 0;
+
+  // --- Write-back.
+
+  // Sets how to reach the tenant's `connection.platform`, replacing an earlier setting, and audits
+  // the change (never the secret). InvalidArgument for another platform, a base URL that is not
+  // http(s)://, an empty secret, or Basic auth without a user.
+  virtual Status SetConnection(std::string_view tenant, const Connection& connection,
+                               std::string_view actor) = 0;
+  // With the secret. NotFound when none is set.
+  virtual Result<Connection> GetConnection(std::string_view tenant, std::string_view platform) = 0;
+  // Without secrets, in platform order.
+  virtual Result<std::vector<Connection>> ListConnections(std::string_view tenant) = 0;
+
+  // Adds the writes of one decision, in one transaction; a write of the same decision and kind
+  // that exists already is left as it is, so replaying a decision adds nothing. Returns the ids
+  // of the items, new or existing, in the order given. Fills id, state and times itself.
+  virtual Result<std::vector<std::int64_t>> EnqueueOutbox(std::string_view tenant,
+                                                          const std::vector<OutboxItem>& items) = 0;
+  // Pending items of every tenant, the soonest due first, at most `limit`.
+  virtual Result<std::vector<OutboxItem>> PendingOutbox(std::uint32_t limit) = 0;
+  // Records that a request for the item is about to be sent (attempts + 1), before it is sent.
+  virtual Status StartOutboxAttempt(std::int64_t id) = 0;
+  // The item was written to the platform.
+  virtual Status MarkOutboxSent(std::int64_t id, int http_status) = 0;
+  // It failed and is tried again at `next_attempt_at_ms`, or, when `dead`, given up on.
+  // `error` is cut to kMaxOutboxErrorBytes.
+  virtual Status MarkOutboxFailed(std::int64_t id, int http_status, std::string_view error,
+                                  bool dead, std::int64_t next_attempt_at_ms) = 0;
+  // The tenant's items, newest first; only `state` when given.
+  virtual Result<std::vector<OutboxItem>> ListOutbox(std::string_view tenant,
+                                                     std::optional<OutboxState> state,
+                                                     std::uint32_t limit) = 0;
+  // Makes one of the tenant's dead letters pending again, due now, and audits it. NotFound when
+  // it is not the tenant's; FailedPrecondition when it is not dead.
+  virtual Result<OutboxItem> RetryOutbox(std::string_view tenant, std::int64_t id,
+                                         std::string_view actor) = 0;
+  // Items per state over all tenants, for metrics.
+  virtual Result<std::array<std::int64_t, 3>> CountOutbox() = 0;
 
   // The tenant's latest decision on the ticket with this external id, or NotFound.
   virtual Result<Decision> LatestDecision(std::string_view tenant,

@@ -80,5 +80,44 @@ TEST(ApiJsonTest, DecisionJsonCarriesSuggestionsDuplicatesAndSummary) {
   EXPECT_TRUE(none["duplicates"]["items"].empty());
 }
 
+TEST(ApiJsonTest, ConnectionRequestsTakeBasicOrBearerAndListingsHideTheSecret) {
+  auto basic = ParseConnectionRequest(
+      R"({"base_url":"https://acme.atlassian.net","user":"bot@acme.example","token":"t1"})",
+      "jira");
+  ASSERT_TRUE(basic) << basic.error().ToString();
+  EXPECT_EQ(basic->platform, "jira");
+  EXPECT_EQ(basic->auth, store::AuthKind::kBasic);
+  EXPECT_EQ(basic->user, "bot@acme.example");
+  EXPECT_EQ(basic->secret, "t1");
+  auto password = ParseConnectionRequest(
+      R"({"base_url":"https://acme.service-now.com","user":"int","password":"pw"})", "servicenow");
+  ASSERT_TRUE(password);
+  EXPECT_EQ(password->secret, "pw");
+  auto bearer =
+      ParseConnectionRequest(R"({"base_url":"https://j.example","bearer":"pat"})", "jira");
+  ASSERT_TRUE(bearer);
+  EXPECT_EQ(bearer->auth, store::AuthKind::kBearer);
+  EXPECT_EQ(bearer->secret, "pat");
+  for (const char* bad : {R"({"user":"u","token":"t"})", R"({"base_url":"https://x","token":"t"})",
+                          R"({"base_url":"https://x","user":"u","token":"t","bearer":"b"})",
+                          R"({"base_url":"https://x","user":"u","bearer":"b"})",
+                          R"({"base_url":"https://x","bearer":"b","tokn":"t"})",
+                          R"({"base_url":1,"bearer":"b"})", "[]", "{"}) {
+    auto parsed = ParseConnectionRequest(bad, "jira");
+    EXPECT_FALSE(parsed) << bad;
+    if (!parsed) {
+      EXPECT_EQ(parsed.error().code(), StatusCode::kInvalidArgument) << bad;
+    }
+  }
+  store::Connection listed = *basic;
+  listed.secret = "t1";
+  const std::string out = ConnectionsJson({listed, *bearer});
+  EXPECT_EQ(out.find("t1"), std::string::npos) << out;
+  EXPECT_EQ(out.find("pat"), std::string::npos) << out;
+  const auto json = nlohmann::json::parse(out);
+  EXPECT_EQ(json["connections"][0]["user"], "bot@acme.example");
+  EXPECT_FALSE(json["connections"][1].contains("user"));
+}
+
 }  // namespace
 }  // namespace ticketwise::server

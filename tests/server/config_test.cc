@@ -20,7 +20,10 @@ TEST(ConfigTest, FileSetsEverySetting) {
       "per_second = 2.5\n"
       "burst = 10\n"
       "[training]\n"
-      "threads = 3\n";
+      "threads = 3\n"
+      "[outbox]\n"
+      "backoff_ms = 250\n"
+      "timeout_ms = 5000\n";
   ASSERT_TRUE(ApplyConfigText(text, "tw.toml", &o).ok());
   EXPECT_EQ(o.host, "0.0.0.0");
   EXPECT_EQ(o.port, 9090);
@@ -30,6 +33,8 @@ TEST(ConfigTest, FileSetsEverySetting) {
   EXPECT_DOUBLE_EQ(o.rate_limit, 2.5);
   EXPECT_DOUBLE_EQ(o.rate_burst, 10);
   EXPECT_EQ(o.train_threads, 3u);
+  EXPECT_EQ(o.outbox_backoff_ms, 250u);
+  EXPECT_EQ(o.outbox_timeout_ms, 5000u);
 }
 
 TEST(ConfigTest, ProblemsNameTheFileLineAndKeyAndChangeNothing) {
@@ -57,7 +62,8 @@ TEST(ConfigTest, ProblemsNameTheFileLineAndKeyAndChangeNothing) {
 TEST(ConfigTest, EnvironmentOverridesTheDefaults) {
   const std::map<std::string, std::string> env = {{"TICKETWISE_LISTEN", "127.0.0.1:0"},
                                                   {"TICKETWISE_RATE_LIMIT", "0"},
-                                                  {"TICKETWISE_DB", "env.db"}};
+                                                  {"TICKETWISE_DB", "env.db"},
+                                                  {"TICKETWISE_OUTBOX_BACKOFF_MS", "20"}};
   auto lookup = [&env](const char* name) -> std::optional<std::string> {
     auto it = env.find(name);
     if (it == env.end()) return std::nullopt;
@@ -68,6 +74,7 @@ TEST(ConfigTest, EnvironmentOverridesTheDefaults) {
   EXPECT_EQ(o.port, 0);
   EXPECT_EQ(o.rate_limit, 0.0);
   EXPECT_EQ(o.db_path, "env.db");
+  EXPECT_EQ(o.outbox_backoff_ms, 20u);
   auto broken = [](const char* name) -> std::optional<std::string> {
     if (std::string(name) == "TICKETWISE_RATE_BURST") return "lots";
     return std::nullopt;

@@ -731,5 +731,133 @@ TEST_F(StoreTest, LatestDecisionIsFoundByExternalIdWithinTheTenant) {
             StatusCode::kNotFound);
 }
 
+TEST_F(StoreTest, ConnectionsArePerTenantAndPlatformListedWithoutSecretsAndAudited) {
+  const std::string acme = NewTenantId("acme");
+  const std::string beta = NewTenantId("beta");
+  EXPECT_EQ(store_->GetConnection(acme, "jira").error().code(), StatusCode::kNotFound);
+  Connection jira{.platform = "jira",
+                  .base_url = "https://acme.atlassian.net/",
+                  .auth = AuthKind::kBasic,
+                  .user = "bot@acme.example",
+                  .secret = "tok-1"};
+  ASSERT_TRUE(store_->SetConnection(acme, jira, "ops").ok());
+  jira.secret = "tok-2";
+  ASSERT_TRUE(store_->SetConnection(acme, jira, "ops").ok());
+  Connection snow{.platform = "servicenow",
+                  .base_url = "https://acme.service-now.com",
+                  .auth = AuthKind::kBearer,
+                  .user = "ignored",
+                  .secret = "bearer-1"};
+  ASSERT_TRUE(store_->SetConnection(acme, snow, "ops").ok());
+  auto got = store_->GetConnection(acme, "jira");
+  ASSERT_TRUE(got) << got.error().ToString();
+  EXPECT_EQ(got->base_url, "https://acme.atlassian.net") << "the trailing slash is dropped";
+  EXPECT_EQ(got->user, "bot@acme.example");
+  EXPECT_EQ(got->secret, "tok-2");
+  EXPECT_EQ(store_->GetConnection(acme, "servicenow")->user, "") << "bearer has no user";
+  EXPECT_EQ(store_->GetConnection(beta, "jira").error().code(), StatusCode::kNotFound);
+  auto listed = store_->ListConnections(acme);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].platform, "jira");
+  EXPECT_EQ((*listed)[1].auth, AuthKind::kBearer);
+  for (const Connection& c : *listed) EXPECT_TRUE(c.secret.empty());
+  EXPECT_TRUE(store_->ListConnections(beta)->empty());
+
+  Connection bad = jira;
+  bad.base_url = "ftp://acme";
+  EXPECT_EQ(store_->SetConnection(acme, bad, "ops").code(), StatusCode::kInvalidArgument);
+  bad = jira;
+  bad.secret = "";
+  EXPECT_EQ(store_->SetConnection(acme, bad, "ops").code(), StatusCode::kInvalidArgument);
+  bad = jira;
+  bad.user = "";
+  EXPECT_EQ(store_->SetConnection(acme, bad, "ops").code(), StatusCode::kInvalidArgument);
+  bad = jira;
+  bad.platform = "slack";
+  EXPECT_EQ(store_->SetConnection(acme, bad, "ops").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->SetConnection("nobody", jira, "ops").code(), StatusCode::kNotFound);
+  auto audit = store_->ListAudit(acme, 10);
+  ASSERT_EQ(audit->size(), 3u);
+  EXPECT_EQ(audit->front().what, "connection_set");
+  for (const AuditRecord& r : *audit)
+    for (const std::string& v : {r.subject_id, r.actor, r.model_version, r.input_hash})
+      EXPECT_EQ(v.find("tok-"), std::string::npos);
+}
+
+TEST_F(StoreTest, OutboxKeepsOneWritePerDecisionAndKindAndTracksAttemptsAndDeadLetters) {
+  const std::string acme = NewTenantId("acme");
+  const std::string beta = NewTenantId("beta");
+  OutboxItem note{.platform = "jira",
+                  .decision_id = "d_1",
+                  .kind = OutboxKind::kNote,
+                  .field = "category",
+                  .ticket_key = "SD-1",
+                  .target = "SD-1",
+                  .text = "ticketwise suggests network"};
+  OutboxItem set = note;
+  set.kind = OutboxKind::kSetField;
+  set.text = "network";
+  auto ids = store_->EnqueueOutbox(acme, {note, set});
+  ASSERT_TRUE(ids) << ids.error().ToString();
+  ASSERT_EQ(ids->size(), 2u);
+  // The same decision replayed adds nothing and names the same items.
+  OutboxItem replay = note;
+  replay.text = "other text";
+  auto again = store_->EnqueueOutbox(acme, {replay});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, std::vector<std::int64_t>{(*ids)[0]});
+  auto other = store_->EnqueueOutbox(beta, {note});
+  ASSERT_TRUE(other);
+  EXPECT_NE((*other)[0], (*ids)[0]) << "another tenant's decision ids are its own";
+  OutboxItem no_target = note;
+  no_target.target = "";
+  EXPECT_EQ(store_->EnqueueOutbox(acme, {no_target}).error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->EnqueueOutbox("nobody", {note}).error().code(), StatusCode::kNotFound);
+
+  auto pending = store_->PendingOutbox(10);
+  ASSERT_TRUE(pending);
+  ASSERT_EQ(pending->size(), 3u);
+  EXPECT_EQ((*pending)[0].id, (*ids)[0]);
+  EXPECT_EQ((*pending)[0].text, "ticketwise suggests network") << "the first one is kept";
+  EXPECT_EQ((*pending)[0].attempts, 0u);
+
+  // Started, failed for a while, then sent.
+  ASSERT_TRUE(store_->StartOutboxAttempt((*ids)[0]).ok());
+  ASSERT_TRUE(store_->MarkOutboxFailed((*ids)[0], 503, "busy", false, now_ + 1'000'000).ok());
+  pending = store_->PendingOutbox(10);
+  ASSERT_EQ(pending->size(), 3u);
+  EXPECT_EQ(pending->back().id, (*ids)[0]) << "the soonest due first";
+  EXPECT_EQ(pending->back().attempts, 1u);
+  EXPECT_EQ(pending->back().last_status, 503);
+  ASSERT_TRUE(store_->MarkOutboxSent((*ids)[0], 201).ok());
+
+  // A 400 is a dead letter with the answer kept (cut to its limit), until it is retried.
+  ASSERT_TRUE(store_->StartOutboxAttempt((*ids)[1]).ok());
+  const std::string answer(kMaxOutboxErrorBytes + 100, 'x');
+  ASSERT_TRUE(store_->MarkOutboxFailed((*ids)[1], 400, answer, true, 0).ok());
+  EXPECT_EQ(store_->StartOutboxAttempt(9999).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->MarkOutboxSent(9999, 200).code(), StatusCode::kNotFound);
+  auto dead = store_->ListOutbox(acme, OutboxState::kDead, 10);
+  ASSERT_TRUE(dead);
+  ASSERT_EQ(dead->size(), 1u);
+  EXPECT_EQ((*dead)[0].kind, OutboxKind::kSetField);
+  EXPECT_EQ((*dead)[0].last_status, 400);
+  EXPECT_EQ((*dead)[0].last_error.size(), kMaxOutboxErrorBytes);
+  EXPECT_EQ(store_->ListOutbox(acme, std::nullopt, 10)->size(), 2u);
+  EXPECT_EQ(store_->ListOutbox(acme, OutboxState::kSent, 10)->front().id, (*ids)[0]);
+  EXPECT_EQ(*store_->CountOutbox(), (std::array<std::int64_t, 3>{1, 1, 1}));
+
+  EXPECT_EQ(store_->RetryOutbox(beta, (*ids)[1], "ops").error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->RetryOutbox(acme, (*ids)[0], "ops").error().code(),
+            StatusCode::kFailedPrecondition);
+  auto retried = store_->RetryOutbox(acme, (*ids)[1], "ops");
+  ASSERT_TRUE(retried) << retried.error().ToString();
+  EXPECT_EQ(retried->state, OutboxState::kPending);
+  EXPECT_EQ(retried->attempts, 1u) << "attempts are kept: a retry checks what was posted";
+  EXPECT_EQ(store_->PendingOutbox(10)->size(), 2u);
+  EXPECT_EQ(store_->ListAudit(acme, 1)->front().what, "outbox_retry");
+}
+
 }  // namespace
 }  // namespace ticketwise::store

@@ -1,0 +1,53 @@
+// Write-back: the requests that put a decision onto a Jira or ServiceNow ticket, in each platform's
+// wire format (docs: /rest/api/2 for Jira Cloud and Data Center, the Table API for ServiceNow).
+//
+// A decision reaches the platform as an internal note for the agent (Jira: a comment with the JSM
+// property `sd.public.comment` internal; ServiceNow: a work note, never the customer-visible
+// `comments`) and, in auto mode, as the field itself (Jira: components; ServiceNow: category).
+// Every note ends with a marker naming the outbox item that posted it, "[ticketwise:<id>]", so
+// that a sender that cannot know whether its last attempt arrived (a crash, a timeout) reads the
+// ticket's notes and posts only when the marker is not there. Pure functions, thread-safe; the
+// text handed to NoteRequest must already have passed the safety module's redaction.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "connect/event.h"
+#include "ticketwise/decision.h"
+
+namespace ticketwise::connect {
+
+// One HTTP request to a platform, relative to the tenant's base URL.
+struct PlatformRequest {
+  std::string method;  // "GET", "POST", "PUT" or "PATCH"
+  std::string path;    // "/rest/api/2/issue/SD-42/comment", with the target percent-encoded
+  std::string body;    // JSON; empty for GET
+};
+
+// "[ticketwise:<id>]".
+std::string OutboxMarker(std::int64_t outbox_id);
+
+// The note an agent reads: the decided label and its confidence, the runners-up, and the best
+// knowledge suggestion with its link. `will_set` says that the field is being set as well (auto).
+// Plain text that reads the same as Jira wiki markup and in a ServiceNow work note.
+std::string DecisionNote(const Decision& decision, const FieldDecision& field, bool will_set);
+
+// Posts `text` followed by the marker as an internal note on `target` (Jira issue key,
+// ServiceNow sys_id).
+PlatformRequest NoteRequest(Platform platform, std::string_view target, std::string_view text,
+                            std::int64_t outbox_id);
+
+// Reads the notes of `target`, for NoteIsPresent.
+PlatformRequest NoteCheckRequest(Platform platform, std::string_view target);
+
+// Whether the answer to NoteCheckRequest holds the note of `outbox_id`.
+bool NoteIsPresent(std::string_view answer_body, std::int64_t outbox_id);
+
+// Sets `field` (only "category" is written back: Jira components, ServiceNow category) to `label`.
+// Setting a field twice leaves the same ticket, so this needs no marker.
+PlatformRequest SetFieldRequest(Platform platform, std::string_view target, std::string_view field,
+                                std::string_view label);
+
+}  // namespace ticketwise::connect

@@ -1,0 +1,56 @@
+// Handlers for write-back: the tenant's platform connections and the outbox of writes to them.
+#include <charconv>
+
+#include "server/api_json.h"
+#include "server/server_impl.h"
+
+namespace ticketwise::server {
+
+void Server::Impl::ListConnections(const httplib::Request&, httplib::Response& res,
+                                   const std::string& tenant) {
+  auto connections = store->ListConnections(tenant);
+  if (!connections) return SendStatus(res, connections.error());
+  res.set_content(ConnectionsJson(*connections), kJson);
+}
+
+void Server::Impl::SetConnection(const httplib::Request& req, httplib::Response& res,
+                                 const std::string& tenant) {
+  if (!RequireJson(req, res)) return;
+  auto connection = ParseConnectionRequest(req.body, req.matches[1].str());
+  if (!connection) return SendStatus(res, connection.error());
+  if (Status s = store->SetConnection(tenant, *connection, "api"); !s.ok())
+    return SendStatus(res, s);
+  res.status = 204;
+}
+
+void Server::Impl::ListOutbox(const httplib::Request& req, httplib::Response& res,
+                              const std::string& tenant) {
+  std::optional<store::OutboxState> state;
+  if (req.has_param("state")) {
+    state = store::ParseOutboxState(req.get_param_value("state"));
+    if (!state)
+      return SendError(res, 400, "invalid_argument", "state must be pending, sent or dead");
+  }
+  auto limit = CountParam(req, "limit", 50, store::kMaxListLimit);
+  if (!limit) return SendStatus(res, limit.error());
+  auto items = store->ListOutbox(tenant, state, *limit);
+  if (!items) return SendStatus(res, items.error());
+  res.set_content(OutboxJson(*items), kJson);
+}
+
+void Server::Impl::RetryOutbox(const httplib::Request& req, httplib::Response& res,
+                               const std::string& tenant) {
+  const std::string text = req.matches[1].str();
+  std::int64_t id = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || ptr != text.data() + text.size())
+    return SendError(res, 404, "not_found", "no outbox item " + text);
+  auto item = store->RetryOutbox(tenant, id, "api");
+  if (!item && item.error().code() == StatusCode::kFailedPrecondition)
+    return SendError(res, 409, "not_dead", item.error().message());
+  if (!item) return SendStatus(res, item.error());
+  outbox->Notify();
+  res.set_content(OutboxItemJson(*item), kJson);
+}
+
+}  // namespace ticketwise::server

@@ -1,0 +1,193 @@
+#include "server/outbox_worker.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <utility>
+
+#include "connect/event.h"
+#include "safety/redactor.h"
+
+namespace ticketwise::server {
+namespace {
+
+constexpr std::uint32_t kBatch = 32;
+// With nothing announced and nothing due sooner, the outbox is still looked at this often.
+constexpr std::chrono::milliseconds kPoll{1000};
+constexpr std::int64_t kMaxPauseMs = 3'600'000;
+
+connect::Platform PlatformOf(const std::string& name) {
+  return name == "servicenow" ? connect::Platform::kServiceNow : connect::Platform::kJira;
+}
+
+bool Success(int status) { return status >= 200 && status < 300; }
+bool MayPass(int status) { return status == 0 || status == 429 || status >= 500; }
+
+std::string Describe(const PlatformAnswer& answer) {
+  if (answer.status == 0) return answer.body;
+  return "HTTP " + std::to_string(answer.status) + ": " + answer.body;
+}
+
+}  // namespace
+
+OutboxWorker::OutboxWorker(store::Store* store, OutboxOptions options, ReportFn report, SendFn send)
+    : store_(store),
+      options_(options),
+      report_(std::move(report)),
+      send_(send ? std::move(send)
+                 : SendFn([this](const store::Connection& c, const connect::PlatformRequest& r) {
+                     PlatformClientOptions client = options_.client;
+                     client.cancel = &cancel_;
+                     return SendToPlatform(c, r, client);
+                   })),
+      thread_([this] { Work(); }) {}
+
+OutboxWorker::~OutboxWorker() {
+  cancel_.store(true);
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void OutboxWorker::Notify() {
+  {
+    std::lock_guard lock(mu_);
+    notified_ = true;
+  }
+  cv_.notify_all();
+}
+
+std::int64_t OutboxWorker::NowMs() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool OutboxWorker::Stopping() {
+  std::lock_guard lock(mu_);
+  return stop_;
+}
+
+void OutboxWorker::Failed(const store::OutboxItem& item, std::uint32_t attempts,
+                          const PlatformAnswer& answer, bool dead) {
+  const std::int64_t now = NowMs();
+  dead = dead || !MayPass(answer.status) || attempts >= options_.max_attempts;
+  std::int64_t next = now;
+  if (!dead) {
+    if (answer.status == 429 && answer.retry_after_s) {
+      next = now + std::min<std::int64_t>(*answer.retry_after_s * 1000, kMaxPauseMs);
+    } else {
+      // Exponential from the base, then a random point in its upper half, so that many items
+      // failing together do not come back together.
+      const std::int64_t base = std::max<std::int64_t>(options_.backoff.count(), 1);
+      const std::int64_t pause =
+          std::min<std::int64_t>(base << std::min<std::uint32_t>(attempts - 1, 30), kMaxPauseMs);
+      std::uniform_int_distribution<std::int64_t> jitter(pause / 2, pause);
+      next = now + jitter(rng_);
+    }
+  }
+  const std::string error = Describe(answer);
+  // Logs leave the process: a platform's answer may quote the ticket, so it is redacted first.
+  std::fprintf(stderr, "ticketwise serve: outbox %lld (%s %s): %s%s\n",
+               static_cast<long long>(item.id), item.platform.c_str(), item.ticket_key.c_str(),
+               safety::RedactText(error.substr(0, 300)).c_str(),
+               dead ? "; dead letter" : "; will retry");
+  if (Status s = store_->MarkOutboxFailed(item.id, answer.status, error, dead, next); !s.ok())
+    std::fprintf(stderr, "ticketwise serve: outbox %lld: %s\n", static_cast<long long>(item.id),
+                 s.ToString().c_str());
+  if (report_) report_(item.platform, dead ? "dead" : "retry");
+}
+
+void OutboxWorker::Deliver(const store::OutboxItem& item) {
+  auto connection = store_->GetConnection(item.tenant_id, item.platform);
+  if (!connection) {
+    const bool gone = connection.error().code() == StatusCode::kNotFound;
+    PlatformAnswer answer{
+        .status = 0,
+        .body = "no " + item.platform + " connection: " + connection.error().message(),
+        .retry_after_s = std::nullopt};
+    // Without a connection there is nothing to retry; a store that failed may come back.
+    Failed(item, item.attempts + 1, answer, gone);
+    return;
+  }
+  const connect::Platform platform = PlatformOf(item.platform);
+  if (item.kind == store::OutboxKind::kNote && item.attempts > 0) {
+    // An earlier attempt may have arrived: look for its marker before posting again.
+    PlatformAnswer check = send_(*connection, connect::NoteCheckRequest(platform, item.target));
+    if (Success(check.status) && connect::NoteIsPresent(check.body, item.id)) {
+      if (Status s = store_->MarkOutboxSent(item.id, check.status); !s.ok())
+        std::fprintf(stderr, "ticketwise serve: outbox %lld: %s\n", static_cast<long long>(item.id),
+                     s.ToString().c_str());
+      if (report_) report_(item.platform, "sent");
+      return;
+    }
+    if (!Success(check.status)) {
+      Failed(item, item.attempts, check);
+      return;
+    }
+  }
+  // Recorded before the request leaves: after a crash, the next start knows to check.
+  if (Status s = store_->StartOutboxAttempt(item.id); !s.ok()) {
+    std::fprintf(stderr, "ticketwise serve: outbox %lld: %s\n", static_cast<long long>(item.id),
+                 s.ToString().c_str());
+    return;
+  }
+  const connect::PlatformRequest request =
+      item.kind == store::OutboxKind::kNote
+          ? connect::NoteRequest(platform, item.target, item.text, item.id)
+          : connect::SetFieldRequest(platform, item.target, item.field, item.text);
+  PlatformAnswer answer = send_(*connection, request);
+  if (Success(answer.status)) {
+    if (Status s = store_->MarkOutboxSent(item.id, answer.status); !s.ok())
+      std::fprintf(stderr, "ticketwise serve: outbox %lld: %s\n", static_cast<long long>(item.id),
+                   s.ToString().c_str());
+    if (report_) report_(item.platform, "sent");
+    return;
+  }
+  Failed(item, item.attempts + 1, answer);
+}
+
+std::chrono::milliseconds OutboxWorker::Pass() {
+  // What each item looked like when it was sent in this pass: an item that comes back unchanged
+  // had its outcome lost (the store failed), and is left for the next poll.
+  std::map<std::int64_t, std::pair<std::uint32_t, std::int64_t>> seen;
+  for (;;) {
+    if (Stopping()) return kPoll;
+    auto items = store_->PendingOutbox(kBatch);
+    if (!items) {
+      std::fprintf(stderr, "ticketwise serve: outbox: %s\n", items.error().ToString().c_str());
+      return kPoll;
+    }
+    if (items->empty()) return kPoll;
+    for (const store::OutboxItem& item : *items) {
+      if (Stopping()) return kPoll;
+      const std::int64_t now = NowMs();
+      // Sorted by due time: nothing after this one is due either.
+      if (item.next_attempt_at_ms > now)
+        return std::min(kPoll, std::chrono::milliseconds(item.next_attempt_at_ms - now));
+      const std::pair state{item.attempts, item.next_attempt_at_ms};
+      if (auto [it, added] = seen.emplace(item.id, state); !added) {
+        if (it->second == state) return kPoll;
+        it->second = state;
+      }
+      Deliver(item);
+    }
+    // Everything fetched was sent (or rescheduled): look again.
+  }
+}
+
+void OutboxWorker::Work() {
+  for (;;) {
+    const std::chrono::milliseconds wait = Pass();
+    std::unique_lock lock(mu_);
+    if (stop_) return;
+    cv_.wait_for(lock, wait, [this] { return stop_ || notified_; });
+    notified_ = false;
+    if (stop_) return;
+  }
+}
+
+}  // namespace ticketwise::server

@@ -1,0 +1,92 @@
+#include "connect/writeback.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace ticketwise::connect {
+namespace {
+
+using nlohmann::json;
+
+Decision SampleDecision() {
+  Decision d;
+  d.id = "d_42";
+  FieldDecision f;
+  f.field = "category";
+  f.label = "Network";
+  f.confidence = 0.934f;
+  f.top = {{"Network", 0.934f}, {"Hardware", 0.05f}, {"Access", 0.01f}};
+  f.mode = Mode::kSuggest;
+  f.model_version = "v3";
+  d.fields = {f};
+  d.match = MatchState::kMatched;
+  d.suggestions = {{SourceKind::kArticle, "KB-VPN", "VPN error 809 after the update",
+                    "https://kb.example.com/KB-VPN", "Restart.", 0.83}};
+  return d;
+}
+
+TEST(WritebackTest, TheNoteGivesTheLabelConfidenceCandidatesAndTheBestSuggestion) {
+  const Decision d = SampleDecision();
+  const std::string note = DecisionNote(d, d.fields[0], false);
+  EXPECT_NE(note.find("ticketwise suggests the category: Network (93% confident)."),
+            std::string::npos)
+      << note;
+  EXPECT_NE(note.find("Other candidates: Hardware 5%, Access 1%."), std::string::npos) << note;
+  EXPECT_NE(note.find("VPN error 809 after the update https://kb.example.com/KB-VPN"),
+            std::string::npos)
+      << note;
+  EXPECT_NE(note.find("Decision d_42, model v3."), std::string::npos) << note;
+  EXPECT_NE(DecisionNote(d, d.fields[0], true).find("ticketwise set the category: Network"),
+            std::string::npos);
+  Decision unsure = d;
+  unsure.fields[0].abstained = true;
+  unsure.match = MatchState::kNoConfidentMatch;
+  const std::string asks = DecisionNote(unsure, unsure.fields[0], false);
+  EXPECT_NE(asks.find("is not confident about the category"), std::string::npos) << asks;
+  EXPECT_EQ(asks.find("KB-VPN"), std::string::npos) << "no suggestion below the gate";
+}
+
+TEST(WritebackTest, JiraGetsAnInternalCommentAndComponentsOnTheEscapedKey) {
+  const PlatformRequest note = NoteRequest(Platform::kJira, "SD-42", "hello", 17);
+  EXPECT_EQ(note.method, "POST");
+  EXPECT_EQ(note.path, "/rest/api/2/issue/SD-42/comment");
+  const json body = json::parse(note.body);
+  EXPECT_EQ(body["body"], "hello\n[ticketwise:17]");
+  EXPECT_EQ(body["properties"][0]["key"], "sd.public.comment");
+  EXPECT_EQ(body["properties"][0]["value"]["internal"], true);
+  EXPECT_EQ(NoteRequest(Platform::kJira, "../x?y", "t", 1).path,
+            "/rest/api/2/issue/..%2Fx%3Fy/comment");
+  const PlatformRequest set = SetFieldRequest(Platform::kJira, "SD-42", "category", "Network");
+  EXPECT_EQ(set.method, "PUT");
+  EXPECT_EQ(set.path, "/rest/api/2/issue/SD-42");
+  EXPECT_EQ(json::parse(set.body),
+            json::parse(R"({"fields":{"components":[{"name":"Network"}]}})"));
+  const PlatformRequest check = NoteCheckRequest(Platform::kJira, "SD-42");
+  EXPECT_EQ(check.method, "GET");
+  EXPECT_EQ(check.path.rfind("/rest/api/2/issue/SD-42/comment?", 0), 0u);
+}
+
+TEST(WritebackTest, ServiceNowGetsAWorkNoteAndTheCategory) {
+  const std::string sys_id = "9d385017c611228701d22104cc95c371";
+  const PlatformRequest note = NoteRequest(Platform::kServiceNow, sys_id, "hello", 3);
+  EXPECT_EQ(note.method, "PATCH");
+  EXPECT_EQ(note.path, "/api/now/table/incident/" + sys_id);
+  EXPECT_EQ(json::parse(note.body), json::parse(R"({"work_notes":"hello\n[ticketwise:3]"})"));
+  const PlatformRequest set = SetFieldRequest(Platform::kServiceNow, sys_id, "category", "network");
+  EXPECT_EQ(json::parse(set.body), json::parse(R"({"category":"network"})"));
+  EXPECT_EQ(NoteCheckRequest(Platform::kServiceNow, sys_id).path,
+            "/api/now/table/incident/" + sys_id +
+                "?sysparm_fields=work_notes&sysparm_display_value=true");
+}
+
+TEST(WritebackTest, TheMarkerIsFoundOnlyForItsOwnItem) {
+  const std::string answer = R"({"comments":[{"body":"note\n[ticketwise:17]"}]})";
+  EXPECT_TRUE(NoteIsPresent(answer, 17));
+  EXPECT_FALSE(NoteIsPresent(answer, 1));
+  EXPECT_FALSE(NoteIsPresent(answer, 171));
+  EXPECT_EQ(OutboxMarker(5), "[ticketwise:5]");
+}
+
+}  // namespace
+}  // namespace ticketwise::connect

@@ -1,0 +1,211 @@
+// A fake Jira and ServiceNow for the write-back tests: one cpp-httplib server on a loopback port
+// inside the test process that answers the REST calls ticketwise makes (docs: integrations.md
+// §2 and §3), keeps what it was sent, and can be told to fail. Test code only.
+//
+//   Jira:       POST /rest/api/2/issue/{key}/comment   -> 201, the comment is kept
+//               GET  /rest/api/2/issue/{key}/comment   -> 200 {"comments": [...]}
+//               PUT  /rest/api/2/issue/{key}           -> 204, fields.components kept
+//   ServiceNow: PATCH /api/now/table/incident/{sys_id} -> 200, work_notes appended, category kept
+//               GET   /api/now/table/incident/{sys_id} -> 200 {"result": {"work_notes": "..."}}
+//
+// Writes (POST, PUT, PATCH) are answered from a script first: each scripted answer is used once,
+// in order (a 500, a 429 with Retry-After, a 400 with a body, or a hang: the write is kept but the
+// answer comes only after a pause longer than the client waits). Thread-safe.
+#pragma once
+
+#include <httplib.h>
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ticketwise::e2e {
+
+class FakePlatforms {
+ public:
+  struct Answer {
+    int status = 200;
+    std::string body{};
+    std::optional<int> retry_after_s{};
+    // > 0: keep the write as if it succeeded, then wait this long before answering `status`.
+    int hang_ms = 0;
+  };
+  struct Request {
+    std::string method;
+    std::string path;
+    std::string body;
+    std::string authorization;
+    std::chrono::steady_clock::time_point at;
+  };
+
+  FakePlatforms() {
+    server_.Post(R"(/rest/api/2/issue/([^/]+)/comment)", [this](const httplib::Request& req,
+                                                                httplib::Response& res) {
+      Write(req, res, [&](nlohmann::json& body) {
+        if (!body.contains("body") || !body["body"].is_string()) {
+          res.status = 400;
+          res.set_content(R"({"errorMessages":["Comment body can not be empty!"],"errors":{}})",
+                          "application/json");
+          return false;
+        }
+        const bool internal =
+            body.value("properties", nlohmann::json::array()).dump().find(R"("internal":true)") !=
+            std::string::npos;
+        jira_comments_[req.matches[1].str()].push_back(
+            {{"id", std::to_string(++next_id_)}, {"body", body["body"]}, {"jsdPublic", !internal}});
+        res.status = 201;
+        res.set_content(jira_comments_[req.matches[1].str()].back().dump(), "application/json");
+        return true;
+      });
+    });
+    server_.Get(R"(/rest/api/2/issue/([^/]+)/comment)", [this](const httplib::Request& req,
+                                                               httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      Log(req);
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& c : jira_comments_[req.matches[1].str()]) list.push_back(c);
+      res.set_content(
+          nlohmann::json{
+              {"startAt", 0}, {"maxResults", 100}, {"total", list.size()}, {"comments", list}}
+              .dump(),
+          "application/json");
+    });
+    server_.Put(R"(/rest/api/2/issue/([^/]+))",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  Write(req, res, [&](nlohmann::json& body) {
+                    jira_components_[req.matches[1].str()] =
+                        body["fields"]["components"][0]["name"].get<std::string>();
+                    res.status = 204;
+                    return true;
+                  });
+                });
+    server_.Patch(R"(/api/now/table/incident/([0-9a-f]+))", [this](const httplib::Request& req,
+                                                                   httplib::Response& res) {
+      Write(req, res, [&](nlohmann::json& body) {
+        std::string& notes = work_notes_[req.matches[1].str()];
+        if (body.contains("work_notes"))
+          notes = "2026-12-04 10:00:00 - ticketwise (Work notes)\n" +
+                  body["work_notes"].get<std::string>() + "\n\n" + notes;
+        if (body.contains("category")) categories_[req.matches[1].str()] = body["category"];
+        res.set_content(nlohmann::json{{"result", {{"sys_id", req.matches[1].str()}}}}.dump(),
+                        "application/json");
+        return true;
+      });
+    });
+    server_.Get(R"(/api/now/table/incident/([0-9a-f]+))", [this](const httplib::Request& req,
+                                                                 httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      Log(req);
+      res.set_content(
+          nlohmann::json{{"result", {{"work_notes", work_notes_[req.matches[1].str()]}}}}.dump(),
+          "application/json");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+
+  ~FakePlatforms() {
+    server_.stop();
+    thread_.join();
+  }
+
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+  // The next writes get these answers, in order; after them, success.
+  void Script(std::vector<Answer> answers) {
+    std::lock_guard lock(mu_);
+    script_.assign(answers.begin(), answers.end());
+  }
+
+  std::vector<Request> requests() const {
+    std::lock_guard lock(mu_);
+    return requests_;
+  }
+  std::vector<nlohmann::json> jira_comments(const std::string& key) const {
+    std::lock_guard lock(mu_);
+    auto it = jira_comments_.find(key);
+    return it == jira_comments_.end() ? std::vector<nlohmann::json>{} : it->second;
+  }
+  std::string jira_component(const std::string& key) const {
+    std::lock_guard lock(mu_);
+    auto it = jira_components_.find(key);
+    return it == jira_components_.end() ? "" : it->second;
+  }
+  std::string work_notes(const std::string& sys_id) const {
+    std::lock_guard lock(mu_);
+    auto it = work_notes_.find(sys_id);
+    return it == work_notes_.end() ? "" : it->second;
+  }
+  std::string category(const std::string& sys_id) const {
+    std::lock_guard lock(mu_);
+    auto it = categories_.find(sys_id);
+    return it == categories_.end() ? "" : it->second;
+  }
+
+  // Waits up to `seconds` for `done` to hold.
+  template <class F>
+  bool WaitUntil(F done, int seconds = 15) const {
+    for (int i = 0; i < seconds * 100; ++i) {
+      if (done()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return done();
+  }
+
+ private:
+  void Log(const httplib::Request& req) {
+    requests_.push_back({req.method, req.path, req.body, req.get_header_value("Authorization"),
+                         std::chrono::steady_clock::now()});
+  }
+
+  // A write: the scripted answer if there is one, else `apply` on the parsed body.
+  template <class F>
+  void Write(const httplib::Request& req, httplib::Response& res, F apply) {
+    int hang_ms = 0;
+    {
+      std::lock_guard lock(mu_);
+      Log(req);
+      nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+      if (body.is_discarded() || req.get_header_value("Content-Type") != "application/json") {
+        res.status = 400;
+        res.set_content(R"({"errorMessages":["not JSON"],"errors":{}})", "application/json");
+        return;
+      }
+      if (!script_.empty()) {
+        Answer a = script_.front();
+        script_.pop_front();
+        if (a.hang_ms > 0) {
+          apply(body);
+          hang_ms = a.hang_ms;
+        }
+        res.status = a.status;
+        if (a.retry_after_s) res.set_header("Retry-After", std::to_string(*a.retry_after_s));
+        if (!a.body.empty()) res.set_content(a.body, "application/json");
+      } else {
+        apply(body);
+      }
+    }
+    if (hang_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(hang_ms));
+  }
+
+  mutable std::mutex mu_;
+  std::deque<Answer> script_;
+  std::vector<Request> requests_;
+  std::map<std::string, std::vector<nlohmann::json>> jira_comments_;
+  std::map<std::string, std::string> jira_components_;
+  std::map<std::string, std::string> work_notes_;
+  std::map<std::string, std::string> categories_;
+  int next_id_ = 10000;
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace ticketwise::e2e

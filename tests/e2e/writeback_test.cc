@@ -1,0 +1,471 @@
+// Write-back end to end: the real binary receives a signed webhook, decides the ticket and writes
+// the decision back to a fake Jira or ServiceNow (fake_platforms.h) through its outbox: once,
+// through 500s, 429s, timeouts and a SIGKILL, with 400s kept as dead letters until retried.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "connect/signature.h"
+#include "fake_platforms.h"
+#include "serve_process.h"
+
+namespace ticketwise::e2e {
+namespace {
+
+using nlohmann::json;
+
+std::string Fixture(const std::string& relative) {
+  std::ifstream in(std::string(TW_SOURCE_DIR) + "/tests/connect/fixtures/" + relative,
+                   std::ios::binary);
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// The Jira "issue created" fixture as another issue (key and id), so that it is a new event.
+std::string JiraCreated(const std::string& key, const std::string& id) {
+  std::string body = Fixture("jira/jsm_issue_created_adf.json");
+  body = std::regex_replace(body, std::regex("SD-42"), key);
+  return std::regex_replace(body, std::regex("\"10200\""), "\"" + id + "\"");
+}
+
+httplib::Headers JiraSigned(const std::string& body, const std::string& delivery) {
+  return {{"X-Hub-Signature", "sha256=" + connect::HmacSha256Hex("s3cret", body)},
+          {"X-Atlassian-Webhook-Identifier", delivery}};
+}
+
+std::string Base64(const std::string& in) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
+                       (static_cast<unsigned char>(in[i + 1]) << 8) |
+                       static_cast<unsigned char>(in[i + 2]);
+    for (int s : {18, 12, 6, 0}) out += kAlphabet[(v >> s) & 63];
+  }
+  if (i < in.size()) {
+    unsigned v = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += i + 1 < in.size() ? kAlphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+class WritebackTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::TempDir() + "/writeback_" + std::to_string(getpid()) + "_" +
+           testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    db_ = dir_ + "/tw.db";
+    key_ = Field(RunCli("tenant create acme --db " + db_), "api_key");
+    other_key_ = Field(RunCli("tenant create globex --db " + db_), "api_key");
+    ASSERT_FALSE(key_.empty());
+    std::string out;
+    ASSERT_EQ(RunCliStatus("tenant webhook-secret acme --jira s3cret --db " + db_, &out), 0);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  static const std::string& DemoModel() {
+    static const std::string path = [] {
+      const std::string p =
+          testing::TempDir() + "/writeback_demo_" + std::to_string(getpid()) + ".twm";
+      RunCli("train --data " + kDemo + "train.csv --text text --label category --out " + p +
+             " --quiet");
+      return p;
+    }();
+    return path;
+  }
+
+  std::unique_ptr<ServeProcess> Start(const std::vector<std::string>& env = {}) {
+    std::vector<std::string> all = {"TICKETWISE_OUTBOX_BACKOFF_MS=20"};
+    all.insert(all.end(), env.begin(), env.end());
+    return StartServer(db_, DemoModel(), {}, all);
+  }
+
+  void ConnectJira(const FakePlatforms& fake) {
+    std::string out;
+    ASSERT_EQ(RunCliStatus("tenant connection acme --jira-url " + fake.base_url() +
+                               " --jira-user bot@acme.example --jira-token tok-secret --db " + db_,
+                           &out),
+              0)
+        << out;
+    EXPECT_EQ(out.find("tok-secret"), std::string::npos) << "secrets are not echoed: " << out;
+    // Half a connection is a usage error; an unknown tenant a failure.
+    EXPECT_EQ(
+        RunCliStatus("tenant connection acme --jira-url " + fake.base_url() + " --db " + db_, &out),
+        2);
+    EXPECT_EQ(RunCliStatus("tenant connection acme --jira-url " + fake.base_url() +
+                               " --jira-token t --db " + db_,
+                           &out),
+              2);
+    EXPECT_EQ(RunCliStatus("tenant connection acme --db " + db_, &out), 2);
+    EXPECT_EQ(RunCliStatus("tenant connection nobody --jira-url " + fake.base_url() +
+                               " --jira-bearer t --db " + db_,
+                           &out),
+              1);
+  }
+
+  void SetMode(httplib::Client& http, const std::string& mode, double min_confidence = 0.95) {
+    auto r = http.Put("/v1/modes/category", Bearer(key_),
+                      json{{"mode", mode}, {"auto_min_confidence", min_confidence}}.dump(),
+                      "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+  }
+
+  // Polls GET /v1/outbox until `done` holds for its items (at most 15 s).
+  json WaitOutbox(httplib::Client& http, const std::function<bool(const json&)>& done,
+                  const std::string& query = "") {
+    json items;
+    for (int i = 0; i < 1500; ++i) {
+      auto r = http.Get("/v1/outbox" + query, Bearer(key_));
+      if (r && r->status == 200) {
+        items = json::parse(r->body)["items"];
+        if (done(items)) return items;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return items;
+  }
+
+  // Waits until the inbox has `n` items and none is pending.
+  void WaitInbox(httplib::Client& http, std::size_t n) {
+    for (int i = 0; i < 1500; ++i) {
+      auto r = http.Get("/v1/hooks/inbox", Bearer(key_));
+      if (r && r->status == 200) {
+        json items = json::parse(r->body)["items"];
+        bool pending = false;
+        for (const json& item : items) pending = pending || item["state"] == "pending";
+        if (items.size() == n && !pending) return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL() << "the inbox did not settle";
+  }
+
+  std::string dir_, db_, key_, other_key_;
+};
+
+std::size_t Count(const std::vector<FakePlatforms::Request>& requests, const std::string& method,
+                  const std::string& path) {
+  std::size_t n = 0;
+  for (const auto& r : requests) n += r.method == method && r.path == path;
+  return n;
+}
+
+TEST_F(WritebackTest, SuggestModePostsOneInternalJiraCommentThroughA500AndA429) {
+  FakePlatforms fake;
+  ConnectJira(fake);
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  SetMode(http, "suggest");
+  fake.Script({{.status = 500, .body = R"({"errorMessages":["Internal server error"]})"},
+               {.status = 429,
+                .body = R"({"errorMessages":["Rate limit exceeded"]})",
+                .retry_after_s = 1}});
+  const std::string created = JiraCreated("SD-42", "10200");
+  auto accepted =
+      http.Post("/v1/hooks/jira/acme", JiraSigned(created, "d-1"), created, "application/json");
+  ASSERT_TRUE(accepted);
+  ASSERT_EQ(accepted->status, 202) << accepted->body;
+
+  json items =
+      WaitOutbox(http, [](const json& i) { return i.size() == 1 && i[0]["state"] == "sent"; });
+  ASSERT_EQ(items.size(), 1u) << items.dump();
+  EXPECT_EQ(items[0]["state"], "sent") << items.dump();
+  EXPECT_EQ(items[0]["kind"], "note");
+  EXPECT_EQ(items[0]["ticket"], "SD-42");
+  EXPECT_EQ(items[0]["attempts"], 3);
+  EXPECT_EQ(items[0]["last_status"], 201);
+
+  const auto comments = fake.jira_comments("SD-42");
+  ASSERT_EQ(comments.size(), 1u);
+  const std::string body = comments[0]["body"];
+  EXPECT_EQ(comments[0]["jsdPublic"], false) << "an internal note, not a reply to the customer";
+  EXPECT_NE(body.find("ticketwise suggests the category: "), std::string::npos) << body;
+  EXPECT_NE(body.find("[ticketwise:" + std::to_string(items[0]["id"].get<int>()) + "]"),
+            std::string::npos)
+      << body;
+  json decisions = json::parse(http.Get("/v1/decisions", Bearer(key_))->body)["decisions"];
+  ASSERT_EQ(decisions.size(), 1u);
+  const std::string label = decisions[0]["fields"]["category"]["label"];
+  EXPECT_NE(body.find(label), std::string::npos) << body;
+  EXPECT_EQ(decisions[0]["fields"]["category"]["mode"], "suggest");
+
+  // Three posts (500, 429, 201), each retry preceded by a look for the marker; the one after the
+  // 429 waited for its Retry-After; every request carried the connection's Basic auth.
+  const auto requests = fake.requests();
+  const std::string path = "/rest/api/2/issue/SD-42/comment";
+  EXPECT_EQ(Count(requests, "POST", path), 3u);
+  EXPECT_EQ(Count(requests, "GET", path), 2u);
+  std::vector<std::chrono::steady_clock::time_point> posts;
+  for (const auto& r : requests) {
+    EXPECT_EQ(r.authorization, "Basic " + Base64("bot@acme.example:tok-secret"));
+    if (r.method == "POST") posts.push_back(r.at);
+  }
+  ASSERT_EQ(posts.size(), 3u);
+  EXPECT_GE(posts[2] - posts[1], std::chrono::milliseconds(950));
+  EXPECT_LT(posts[1] - posts[0], std::chrono::milliseconds(900)) << "the 500 backs off briefly";
+
+  // Delivered again: the decision is replayed and nothing more is written.
+  auto again =
+      http.Post("/v1/hooks/jira/acme", JiraSigned(created, "d-2"), created, "application/json");
+  EXPECT_EQ(again->status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(fake.jira_comments("SD-42").size(), 1u);
+  EXPECT_EQ(json::parse(http.Get("/v1/outbox", Bearer(key_))->body)["items"].size(), 1u);
+  EXPECT_TRUE(json::parse(http.Get("/v1/outbox", Bearer(other_key_))->body)["items"].empty());
+
+  const std::string metrics = http.Get("/metrics")->body;
+  EXPECT_NE(metrics.find("ticketwise_outbox_items{state=\"sent\"} 1"), std::string::npos);
+  EXPECT_NE(
+      metrics.find("ticketwise_writeback_requests_total{platform=\"jira\",outcome=\"retry\"} 2"),
+      std::string::npos)
+      << metrics;
+  auto connections = http.Get("/v1/connections", Bearer(key_));
+  ASSERT_EQ(connections->status, 200);
+  EXPECT_EQ(connections->body.find("tok-secret"), std::string::npos);
+  EXPECT_EQ(json::parse(connections->body)["connections"][0]["user"], "bot@acme.example");
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+TEST_F(WritebackTest, ShadowWritesNothingAndA400IsADeadLetterUntilRetried) {
+  FakePlatforms fake;
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  // The connection through the API; its secret is never shown.
+  auto bad =
+      http.Put("/v1/connections/jira", Bearer(key_),
+               json{{"base_url", fake.base_url()}, {"token", "t"}}.dump(), "application/json");
+  EXPECT_EQ(bad->status, 400) << "Basic auth needs a user";
+  EXPECT_EQ(http.Put("/v1/connections/jira", Bearer(key_),
+                     json{{"base_url", "ftp://x"}, {"bearer", "t"}}.dump(), "application/json")
+                ->status,
+            400);
+  EXPECT_EQ(http.Put("/v1/connections/jira", json{{"base_url", fake.base_url()}}.dump(),
+                     "application/json")
+                ->status,
+            401);
+  auto set = http.Put("/v1/connections/jira", Bearer(key_),
+                      json{{"base_url", fake.base_url()}, {"bearer", "pat-secret"}}.dump(),
+                      "application/json");
+  ASSERT_EQ(set->status, 204) << set->body;
+  auto listed = http.Get("/v1/connections", Bearer(key_));
+  EXPECT_EQ(listed->body.find("pat-secret"), std::string::npos);
+  EXPECT_EQ(json::parse(listed->body)["connections"][0]["auth"], "bearer");
+  EXPECT_TRUE(
+      json::parse(http.Get("/v1/connections", Bearer(other_key_))->body)["connections"].empty());
+
+  // Shadow (the default): decided, nothing written.
+  const std::string first = JiraCreated("SD-50", "10250");
+  ASSERT_EQ(
+      http.Post("/v1/hooks/jira/acme", JiraSigned(first, "s-1"), first, "application/json")->status,
+      202);
+  WaitInbox(http, 1);
+  EXPECT_TRUE(json::parse(http.Get("/v1/outbox", Bearer(key_))->body)["items"].empty());
+  EXPECT_TRUE(fake.requests().empty());
+
+  // Suggest, and the platform refuses: a dead letter that keeps the answer.
+  SetMode(http, "suggest");
+  fake.Script(
+      {{.status = 400,
+        .body =
+            R"({"errorMessages":["Issue does not exist or you do not have permission to see it."],"errors":{}})"}});
+  const std::string second = JiraCreated("SD-51", "10251");
+  ASSERT_EQ(http.Post("/v1/hooks/jira/acme", JiraSigned(second, "s-2"), second, "application/json")
+                ->status,
+            202);
+  json dead = WaitOutbox(
+      http, [](const json& i) { return i.size() == 1; }, "?state=dead");
+  ASSERT_EQ(dead.size(), 1u) << dead.dump();
+  EXPECT_EQ(dead[0]["last_status"], 400);
+  EXPECT_NE(dead[0]["last_error"].get<std::string>().find("Issue does not exist"),
+            std::string::npos)
+      << dead.dump();
+  EXPECT_EQ(dead[0]["attempts"], 1);
+  EXPECT_TRUE(fake.jira_comments("SD-51").empty());
+  EXPECT_NE(http.Get("/metrics")->body.find("ticketwise_outbox_items{state=\"dead\"} 1"),
+            std::string::npos);
+  EXPECT_EQ(http.Get("/v1/outbox?state=lost", Bearer(key_))->status, 400);
+
+  // Re-driven: the marker is looked for first (it is not there), then the note is posted.
+  const std::string retry = "/v1/outbox/" + std::to_string(dead[0]["id"].get<int>()) + "/retry";
+  EXPECT_EQ(http.Post(retry, Bearer(other_key_), "", "application/json")->status, 404);
+  auto retried = http.Post(retry, Bearer(key_), "", "application/json");
+  ASSERT_EQ(retried->status, 200) << retried->body;
+  json sent = WaitOutbox(
+      http, [](const json& i) { return i.size() == 1; }, "?state=sent");
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(fake.jira_comments("SD-51").size(), 1u);
+  EXPECT_EQ(Count(fake.requests(), "GET", "/rest/api/2/issue/SD-51/comment"), 1u);
+  EXPECT_EQ(fake.requests().back().authorization, "Bearer pat-secret");
+  EXPECT_EQ(http.Post(retry, Bearer(key_), "", "application/json")->status, 409)
+      << "only a dead letter is retried";
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+TEST_F(WritebackTest, AServiceKilledWhilePostingIsRestartedWithoutASecondComment) {
+  FakePlatforms fake;
+  ConnectJira(fake);
+  // The comment arrives but its answer does not come back before the service dies.
+  fake.Script({{.status = 201, .hang_ms = 2000}});
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  {
+    httplib::Client http("127.0.0.1", server->port());
+    SetMode(http, "suggest");
+    const std::string created = JiraCreated("SD-60", "10260");
+    ASSERT_EQ(
+        http.Post("/v1/hooks/jira/acme", JiraSigned(created, "k-1"), created, "application/json")
+            ->status,
+        202);
+  }
+  ASSERT_TRUE(fake.WaitUntil([&] { return fake.jira_comments("SD-60").size() == 1; }));
+  server->Kill();
+
+  server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  json items =
+      WaitOutbox(http, [](const json& i) { return i.size() == 1 && i[0]["state"] == "sent"; });
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["state"], "sent") << items.dump();
+  EXPECT_EQ(items[0]["attempts"], 1) << "found by its marker, not posted again";
+  EXPECT_EQ(fake.jira_comments("SD-60").size(), 1u);
+  EXPECT_EQ(Count(fake.requests(), "POST", "/rest/api/2/issue/SD-60/comment"), 1u);
+  EXPECT_EQ(Count(fake.requests(), "GET", "/rest/api/2/issue/SD-60/comment"), 1u);
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+TEST_F(WritebackTest, StoppingWhileThePlatformHangsDoesNotWaitForItsAnswer) {
+  FakePlatforms fake;
+  ConnectJira(fake);
+  fake.Script({{.status = 201, .hang_ms = 4000}});
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  {
+    httplib::Client http("127.0.0.1", server->port());
+    SetMode(http, "suggest");
+    const std::string created = JiraCreated("SD-65", "10265");
+    ASSERT_EQ(
+        http.Post("/v1/hooks/jira/acme", JiraSigned(created, "h-1"), created, "application/json")
+            ->status,
+        202);
+  }
+  ASSERT_TRUE(fake.WaitUntil([&] { return fake.jira_comments("SD-65").size() == 1; }));
+  const auto asked = std::chrono::steady_clock::now();
+  EXPECT_EQ(server->Terminate(), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(3000))
+      << "the request in flight is abandoned, not waited for";
+
+  server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  json items =
+      WaitOutbox(http, [](const json& i) { return i.size() == 1 && i[0]["state"] == "sent"; });
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["state"], "sent") << items.dump();
+  EXPECT_EQ(fake.jira_comments("SD-65").size(), 1u);
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+TEST_F(WritebackTest, AnAnswerThatTimesOutIsCheckedBeforeItIsPostedAgain) {
+  FakePlatforms fake;
+  ConnectJira(fake);
+  fake.Script({{.status = 201, .hang_ms = 1000}});
+  auto server = Start({"TICKETWISE_OUTBOX_TIMEOUT_MS=200"});
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  SetMode(http, "suggest");
+  const std::string created = JiraCreated("SD-70", "10270");
+  ASSERT_EQ(
+      http.Post("/v1/hooks/jira/acme", JiraSigned(created, "t-1"), created, "application/json")
+          ->status,
+      202);
+  json items =
+      WaitOutbox(http, [](const json& i) { return i.size() == 1 && i[0]["state"] == "sent"; });
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["state"], "sent") << items.dump();
+  EXPECT_EQ(fake.jira_comments("SD-70").size(), 1u);
+  EXPECT_EQ(Count(fake.requests(), "POST", "/rest/api/2/issue/SD-70/comment"), 1u);
+  EXPECT_NE(
+      http.Get("/metrics")
+          ->body.find("ticketwise_writeback_requests_total{platform=\"jira\",outcome=\"retry\"} 1"),
+      std::string::npos);
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+TEST_F(WritebackTest, AutoModeOnServiceNowAddsAWorkNoteAndSetsTheCategory) {
+  FakePlatforms fake;
+  std::string out;
+  const std::string key_bytes = "servicenow-key-bytes";
+  ASSERT_EQ(
+      RunCliStatus("tenant webhook-secret acme --servicenow " + Base64(key_bytes) + " --db " + db_,
+                   &out),
+      0);
+  ASSERT_EQ(RunCliStatus("tenant connection acme --servicenow-url " + fake.base_url() +
+                             " --servicenow-bearer sn-token --db " + db_,
+                         &out),
+            0)
+      << out;
+  EXPECT_EQ(out.find("sn-token"), std::string::npos);
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  SetMode(http, "auto", 0.0);
+  // The first write meets an outage; the retry reads the work notes before it writes again.
+  fake.Script(
+      {{.status = 503,
+        .body =
+            R"({"error":{"message":"Service Unavailable","detail":null},"status":"failure"})"}});
+  const std::string event = Fixture("servicenow/event_inserted.json");
+  auto accepted = http.Post("/v1/hooks/servicenow/acme",
+                            {{"X-SN-Signature", connect::HmacSha256Base64(key_bytes, event)}},
+                            event, "application/json");
+  ASSERT_TRUE(accepted);
+  ASSERT_EQ(accepted->status, 202) << accepted->body;
+  json decisions;
+  for (int i = 0; i < 1000 && decisions.empty(); ++i) {
+    decisions = json::parse(http.Get("/v1/decisions", Bearer(key_))->body)["decisions"];
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(decisions.size(), 1u);
+  const json category = decisions[0]["fields"]["category"];
+  ASSERT_EQ(category["abstained"], false) << "the demo model is sure of this one";
+  ASSERT_EQ(category["mode"], "auto");
+  json items = WaitOutbox(http, [](const json& i) {
+    return i.size() == 2 && i[0]["state"] == "sent" && i[1]["state"] == "sent";
+  });
+  ASSERT_EQ(items.size(), 2u) << items.dump();
+  const std::string sys_id = "9d385017c611228701d22104cc95c371";
+  EXPECT_EQ(fake.category(sys_id), category["label"]);
+  const std::string notes = fake.work_notes(sys_id);
+  EXPECT_NE(notes.find("ticketwise set the category: " + category["label"].get<std::string>()),
+            std::string::npos)
+      << notes;
+  const auto marker = notes.find("[ticketwise:");
+  ASSERT_NE(marker, std::string::npos);
+  EXPECT_EQ(notes.find("[ticketwise:", marker + 1), std::string::npos)
+      << "one work note: " << notes;
+  EXPECT_EQ(Count(fake.requests(), "GET", "/api/now/table/incident/" + sys_id), 1u);
+  for (const auto& r : fake.requests()) EXPECT_EQ(r.authorization, "Bearer sn-token");
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+}  // namespace
+}  // namespace ticketwise::e2e

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "cli/args.h"
 #include "cli/commands.h"
@@ -36,6 +37,13 @@ void WatchSignals(const sigset_t& signals, server::Server* server, const std::at
   }
 }
 
+// The tenant commands take a name first, then flags: "NAME --db FILE". The name is empty when
+// the first argument is a flag.
+std::pair<std::string, std::vector<std::string>> SplitName(const std::vector<std::string>& argv) {
+  if (argv.empty() || argv.front().rfind("--", 0) == 0) return {std::string(), argv};
+  return {argv.front(), std::vector<std::string>(argv.begin() + 1, argv.end())};
+}
+
 int RunTenantWebhookSecret(const std::vector<std::string>& argv) {
   Args args("tenant webhook-secret TENANT",
             "set the secret a platform signs the tenant's webhooks with (HMAC-SHA256)");
@@ -43,12 +51,7 @@ int RunTenantWebhookSecret(const std::vector<std::string>& argv) {
   args.Flag("jira", "SECRET", "the secret of the Jira webhook (X-Hub-Signature)", false, "");
   args.Flag("servicenow", "SECRET",
             "the base64 key of the ServiceNow Business Rule (X-SN-Signature)", false, "");
-  std::vector<std::string> flags = argv;
-  std::string name;
-  if (!flags.empty() && flags.front().rfind("--", 0) != 0) {
-    name = flags.front();
-    flags.erase(flags.begin());
-  }
+  auto [name, flags] = SplitName(argv);
   auto parsed = args.Parse(flags);
   if (!parsed) return Usage(parsed.error());
   if (!*parsed) return 0;
@@ -82,12 +85,7 @@ int RunTenantConnection(const std::vector<std::string>& argv) {
   args.Flag("servicenow-user", "USER", "the integration user (Basic auth)", false, "");
   args.Flag("servicenow-password", "PASSWORD", "its password", false, "");
   args.Flag("servicenow-bearer", "TOKEN", "an OAuth access token instead", false, "");
-  std::vector<std::string> flags = argv;
-  std::string name;
-  if (!flags.empty() && flags.front().rfind("--", 0) != 0) {
-    name = flags.front();
-    flags.erase(flags.begin());
-  }
+  auto [name, flags] = SplitName(argv);
   auto parsed = args.Parse(flags);
   if (!parsed) return Usage(parsed.error());
   if (!*parsed) return 0;
@@ -139,12 +137,7 @@ int RunTenantConnection(const std::vector<std::string>& argv) {
 int RunTenantCreate(const std::vector<std::string>& argv) {
   Args args("tenant create NAME", "create a tenant and print its id and API key (shown only once)");
   args.Flag("db", "FILE", "SQLite database file", false, "./ticketwise.db");
-  std::vector<std::string> flags = argv;
-  std::string name;
-  if (!flags.empty() && flags.front().rfind("--", 0) != 0) {
-    name = flags.front();
-    flags.erase(flags.begin());
-  }
+  auto [name, flags] = SplitName(argv);
   auto parsed = args.Parse(flags);
   if (!parsed) return Usage(parsed.error());
   if (!*parsed) return 0;

@@ -6,6 +6,7 @@
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <regex>
 #include <utility>
 
 #include "store/codec.h"
@@ -621,6 +622,35 @@ std::string OutboxJson(const std::vector<store::OutboxItem>& items) {
   json list = json::array();
   for (const store::OutboxItem& i : items) list.push_back(OutboxItemObject(i));
   return Dump({{"items", std::move(list)}});
+}
+
+Result<std::pair<std::uint32_t, std::string>> ParsePollingRequest(std::string_view body) {
+  auto parsed = ParseJson(body);
+  if (!parsed) return Fail(parsed.error());
+  if (!parsed->is_object()) return Fail(Status::InvalidArgument("body must be a JSON object"));
+  for (const auto& [key, value] : parsed->items())
+    if (key != "interval_seconds" && key != "since")
+      return Fail(Status::InvalidArgument("unknown field '" + key + "'"));
+  auto interval = parsed->find("interval_seconds");
+  if (interval == parsed->end() || !interval->is_number_integer() || *interval < 0 ||
+      *interval > 86400)
+    return Fail(Status::InvalidArgument(
+        "field 'interval_seconds' must be a whole number from 0 (off) to 86400"));
+  std::string since;
+  if (Status s = OptionalString(*parsed, "since", &since); !s.ok()) return Fail(s);
+  // ServiceNow's own form, in UTC: "2026-12-04 09:15:02".
+  static const std::regex kGlide(R"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})");
+  if (!since.empty() && !std::regex_match(since, kGlide))
+    return Fail(Status::InvalidArgument("field 'since' must look like 2026-12-04 09:15:02 (UTC)"));
+  return std::pair{interval->get<std::uint32_t>(), since};
+}
+
+std::string PollingJson(const store::Polling& polling) {
+  return Dump({{"platform", polling.platform},
+               {"interval_seconds", polling.interval_s},
+               {"watermark", polling.watermark},
+               {"last_poll_ms", polling.last_poll_ms},
+               {"last_error", polling.last_error}});
 }
 
 }  // namespace ticketwise::server

@@ -115,6 +115,12 @@ std::string ConnectionsJson(const std::vector<store::Connection>& connections);
 std::string OutboxItemJson(const store::OutboxItem& item);
 std::string OutboxJson(const std::vector<store::OutboxItem>& items);
 
+// The body of PUT /v1/connections/servicenow/poll: {"interval_seconds": 0..86400, "since":
+// "YYYY-MM-DD HH:MM:SS" (optional)}. Returns (interval, since or "").
+Result<std::pair<std::uint32_t, std::string>> ParsePollingRequest(std::string_view body);
+// {"platform", "interval_seconds", "watermark", "last_poll_ms", "last_error"}
+std::string PollingJson(const store::Polling& polling);
+
 // {"error": {"code": code, "message": message}}
 std::string ErrorJson(std::string_view code, std::string_view message);
 

@@ -175,8 +175,43 @@ Result<std::size_t> Server::Impl::QueueWriteBack(const connect::InboundEvent& ev
   return ids->size();
 }
 
+Result<connect::InboundEvent> Server::Impl::ReadPolledRecord(const store::InboxItem& item) {
+  auto page = connect::ParseServiceNowTableList(item.body);
+  if (!page) return Fail(page.error());
+  if (page->tickets.size() != 1)
+    return Fail(
+        Status::InvalidArgument(page->skipped.empty() ? "no record" : page->skipped.front()));
+  connect::InboundEvent event;
+  event.platform = connect::Platform::kServiceNow;
+  event.platform_event = "polled";
+  event.platform_id = page->sys_ids.front();
+  event.ticket = std::move(page->tickets.front());
+  // A record seen for the first time is a new ticket to decide; one decided before is an update,
+  // whose changes are its decided fields' values against those stored at the previous sight.
+  auto latest = store->LatestDecision(item.tenant_id, event.ticket.external_id);
+  if (!latest && latest.error().code() != StatusCode::kNotFound) return Fail(latest.error());
+  if (!latest) {
+    event.kind = connect::EventKind::kTicketCreated;
+    return event;
+  }
+  event.kind = connect::EventKind::kTicketUpdated;
+  auto before = store->GetTicket(item.tenant_id, latest->ticket_id);
+  if (!before) return Fail(before.error());
+  for (const FieldDecision& f : latest->fields) {
+    auto now = event.ticket.fields.find(f.field);
+    if (now == event.ticket.fields.end()) continue;
+    auto then = before->ticket.fields.find(f.field);
+    const std::string was = then == before->ticket.fields.end() ? "" : then->second;
+    if (now->second != was) event.changes.push_back({f.field, f.field, was, now->second, "", 0});
+  }
+  return event;
+}
+
 InboxOutcome Server::Impl::ProcessDelivery(const store::InboxItem& item) {
-  auto event = ParseDelivery(item.platform, item.body, {});
+  const bool polled = item.platform == kPolledServiceNow;
+  auto event = polled ? ReadPolledRecord(item) : ParseDelivery(item.platform, item.body, {});
+  if (!event && event.error().code() != StatusCode::kInvalidArgument)
+    return {false, true, event.error().ToString()};
   if (!event) return {false, false, "does not parse: " + event.error().message()};
   Ticket& ticket = event->ticket;
   ticket.tenant = item.tenant_id;

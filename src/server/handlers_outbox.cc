@@ -1,5 +1,7 @@
 // Handlers for write-back: the tenant's platform connections and the outbox of writes to them.
 #include <charconv>
+#include <chrono>
+#include <ctime>
 
 #include "server/api_json.h"
 #include "server/server_impl.h"
@@ -51,6 +53,32 @@ void Server::Impl::RetryOutbox(const httplib::Request& req, httplib::Response& r
   if (!item) return SendStatus(res, item.error());
   outbox->Notify();
   res.set_content(OutboxItemJson(*item), kJson);
+}
+
+void Server::Impl::SetPolling(const httplib::Request& req, httplib::Response& res,
+                              const std::string& tenant) {
+  if (!RequireJson(req, res)) return;
+  auto request = ParsePollingRequest(req.body);
+  if (!request) return SendStatus(res, request.error());
+  auto [interval, since] = *request;
+  // A first setting without `since` starts from now: only what changes from here on is read.
+  if (since.empty() && !store->GetPolling(tenant, "servicenow")) {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char text[32];
+    since.assign(text, std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &utc));
+  }
+  if (Status s = store->SetPolling(tenant, "servicenow", interval, since, "api"); !s.ok())
+    return SendStatus(res, s);
+  res.status = 204;
+}
+
+void Server::Impl::GetPolling(const httplib::Request&, httplib::Response& res,
+                              const std::string& tenant) {
+  auto polling = store->GetPolling(tenant, "servicenow");
+  if (!polling) return SendStatus(res, polling.error());
+  res.set_content(PollingJson(*polling), kJson);
 }
 
 }  // namespace ticketwise::server

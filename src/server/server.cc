@@ -298,6 +298,10 @@ void Server::Impl::InstallRoutes() {
   Add("GET", "/v1/hooks/inbox", "/v1/hooks/inbox", &Impl::ListInbox);
   AddHook("POST", "/v1/hooks/{platform}/{tenant}", "/v1/hooks/(jira|servicenow)/([^/]+)");
   Add("GET", "/v1/connections", "/v1/connections", &Impl::ListConnections);
+  Add("PUT", "/v1/connections/servicenow/poll", "/v1/connections/servicenow/poll",
+      &Impl::SetPolling);
+  Add("GET", "/v1/connections/servicenow/poll", "/v1/connections/servicenow/poll",
+      &Impl::GetPolling);
   Add("PUT", "/v1/connections/{platform}", "/v1/connections/(jira|servicenow)",
       &Impl::SetConnection);
   Add("GET", "/v1/outbox", "/v1/outbox", &Impl::ListOutbox);
@@ -405,9 +409,16 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
       [raw](const std::string& platform, const char* outcome) {
         raw->metrics.RecordWriteBack(platform, outcome);
       });
-  impl->inbox = std::make_unique<InboxWorker>(
+  impl->inbox =
+      std::make_unique<InboxWorker>(impl->store.get(), [raw](const store::InboxItem& item) {
+        InboxOutcome outcome = raw->ProcessDelivery(item);
+        raw->metrics.RecordInboxProcessed(outcome.ok ? "done" : outcome.retry ? "retry" : "failed");
+        return outcome;
+      });
+  impl->poller = std::make_unique<Poller>(
       impl->store.get(),
-      [raw](const store::InboxItem& item) { return raw->ProcessDelivery(item); });
+      PlatformClientOptions{.total_timeout = std::chrono::milliseconds(options.outbox_timeout_ms)},
+      [raw] { raw->inbox->Notify(); });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 

@@ -26,6 +26,7 @@
 #include "server/metrics.h"
 #include "server/model_trainer.h"
 #include "server/outbox_worker.h"
+#include "server/poller.h"
 #include "server/rate_limiter.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -137,6 +138,11 @@ struct Server::Impl {
   void SetHookSecret(const httplib::Request& req, httplib::Response& res,
                      const std::string& tenant);
   void ListInbox(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  // A record the poller kept (poller.h) as the event it stands for.
+  Result<connect::InboundEvent> ReadPolledRecord(const store::InboxItem& item);
+  // PUT and GET /v1/connections/servicenow/poll (handlers_outbox.cc).
+  void SetPolling(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  void GetPolling(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
   // What the inbox worker does with one delivery.
   InboxOutcome ProcessDelivery(const store::InboxItem& item);
   // Adds the writes a decision on a platform's ticket calls for to the outbox; how many there are.
@@ -158,6 +164,7 @@ struct Server::Impl {
   // the outbox its items, first.
   std::unique_ptr<OutboxWorker> outbox;
   std::unique_ptr<InboxWorker> inbox;
+  std::unique_ptr<Poller> poller;  // feeds the inbox: stopped before it
 };
 
 }  // namespace ticketwise::server

@@ -7,7 +7,7 @@ namespace ticketwise::store {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 6> kMigrations = {
+constexpr std::array<const char*, 7> kMigrations = {
     // 1: tenants, tickets, decisions, feedback, audit.
     R"sql(
 CREATE TABLE tenants (
@@ -248,6 +248,19 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_pending ON outbox (next_attempt_at_ms, id) WHERE state = 'pending';
 CREATE INDEX outbox_by_tenant ON outbox (tenant_id, id);
+)sql",
+    // 7: polling of platforms that cannot send events (the ServiceNow Table API).
+    R"sql(
+CREATE TABLE polling (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  platform TEXT NOT NULL,
+  interval_s INTEGER NOT NULL CHECK (interval_s >= 0),
+  watermark TEXT NOT NULL,
+  last_poll_ms INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, platform)
+);
 )sql",
 };
 

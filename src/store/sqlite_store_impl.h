@@ -108,6 +108,12 @@ class SqliteStoreImpl final : public Store {
                                  std::string_view actor) override;
   Result<std::array<std::int64_t, 3>> CountOutbox() override;
   Result<Decision> LatestDecision(std::string_view tenant, std::string_view external_id) override;
+  Status SetPolling(std::string_view tenant, std::string_view platform, std::uint32_t interval_s,
+                    std::string_view watermark, std::string_view actor) override;
+  Result<Polling> GetPolling(std::string_view tenant, std::string_view platform) override;
+  Result<std::vector<Polling>> ActivePolling() override;
+  Status RecordPoll(std::string_view tenant, std::string_view platform, std::string_view watermark,
+                    std::int64_t at_ms, std::string_view error) override;
   Result<std::vector<AuditRecord>> ListAudit(std::string_view tenant, std::uint32_t limit) override;
   Result<AuditCheck> VerifyAudit() override;
   Status ForEachAudit(std::string_view tenant,

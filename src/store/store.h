@@ -202,6 +202,17 @@ struct Connection {
   std::int64_t updated_at_ms = 0;
 };
 
+// Polling of a platform's records for a tenant whose instance cannot send events.
+struct Polling {
+  std::string tenant_id{};
+  std::string platform{};        // "servicenow"
+  std::uint32_t interval_s = 0;  // 0: off
+  std::string watermark{};       // the newest sys_updated_on seen ("2026-12-04 09:15:02", UTC)
+  std::int64_t last_poll_ms = 0;
+  std::string last_error{};  // of the last poll; empty when it worked
+  std::int64_t updated_at_ms = 0;
+};
+
 // One write to a platform waiting to be sent, sent, or given up on (dead letter).
 enum class OutboxState : std::uint8_t { kPending, kSent, kDead };
 std::string_view OutboxStateName(OutboxState state);  // "pending", "sent", "dead"
@@ -422,6 +433,23 @@ class Store {
   // The tenant's latest decision on the ticket with this external id, or NotFound.
   virtual Result<Decision> LatestDecision(std::string_view tenant,
                                           std::string_view external_id) = 0;
+
+  // --- Polling.
+
+  // Sets how often the tenant's `platform` is polled (0 stops it) and, when `watermark` is not
+  // empty, where the next poll starts; audited. Keeps the watermark otherwise. NotFound for an
+  // unknown tenant; InvalidArgument for a platform other than "servicenow".
+  virtual Status SetPolling(std::string_view tenant, std::string_view platform,
+                            std::uint32_t interval_s, std::string_view watermark,
+                            std::string_view actor) = 0;
+  // NotFound when the tenant never set it.
+  virtual Result<Polling> GetPolling(std::string_view tenant, std::string_view platform) = 0;
+  // Every tenant's polling that is on.
+  virtual Result<std::vector<Polling>> ActivePolling() = 0;
+  // Records a poll: its time, the watermark it reached and its error (empty when it worked).
+  virtual Status RecordPoll(std::string_view tenant, std::string_view platform,
+                            std::string_view watermark, std::int64_t at_ms,
+                            std::string_view error) = 0;
 
   // --- Audit.
 

@@ -7,6 +7,9 @@
 //               PUT  /rest/api/2/issue/{key}           -> 204, fields.components kept
 //   ServiceNow: PATCH /api/now/table/incident/{sys_id} -> 200, work_notes appended, category kept
 //               GET   /api/now/table/incident/{sys_id} -> 200 {"result": {"work_notes": "..."}}
+//               GET   /api/now/table/incident?sysparm_query=sys_updated_on>=X^ORDERBYsys_updated_on
+//                     -> 200 {"result": [...]}: the records put with PutIncident, updated at or
+//                     after X, oldest first, at most sysparm_limit
 //
 // Writes (POST, PUT, PATCH) are answered from a script first: each scripted answer is used once,
 // in order (a 500, a 429 with Retry-After, a 400 with a body, or a hang: the write is kept but the
@@ -15,6 +18,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -106,6 +110,26 @@ class FakePlatforms {
           nlohmann::json{{"result", {{"work_notes", work_notes_[req.matches[1].str()]}}}}.dump(),
           "application/json");
     });
+    server_.Get("/api/now/table/incident", [this](const httplib::Request& req,
+                                                  httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      Log(req);
+      const std::string query = req.get_param_value("sysparm_query");
+      const std::string prefix = "sys_updated_on>=";
+      std::string since;
+      if (query.rfind(prefix, 0) == 0)
+        since = query.substr(prefix.size(), query.find('^') - prefix.size());
+      const std::size_t limit =
+          req.has_param("sysparm_limit") ? std::stoul(req.get_param_value("sysparm_limit")) : 100;
+      std::vector<nlohmann::json> hits;
+      for (const auto& [sys_id, record] : incidents_)
+        if (record["sys_updated_on"]["value"].get<std::string>() >= since) hits.push_back(record);
+      std::sort(hits.begin(), hits.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+        return a["sys_updated_on"]["value"] < b["sys_updated_on"]["value"];
+      });
+      if (hits.size() > limit) hits.resize(limit);
+      res.set_content(nlohmann::json{{"result", hits}}.dump(), "application/json");
+    });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -143,6 +167,24 @@ class FakePlatforms {
     auto it = work_notes_.find(sys_id);
     return it == work_notes_.end() ? "" : it->second;
   }
+  // Adds or replaces an incident for the list endpoint, as the Table API gives it with
+  // sysparm_display_value=all: every field {"value", "display_value"}.
+  void PutIncident(const std::string& sys_id, const std::string& number, const std::string& title,
+                   const std::string& category, const std::string& updated_on, int mod_count) {
+    auto field = [](const std::string& v) {
+      return nlohmann::json{{"value", v}, {"display_value", v}};
+    };
+    std::lock_guard lock(mu_);
+    incidents_[sys_id] = {{"sys_id", field(sys_id)},
+                          {"number", field(number)},
+                          {"short_description", field(title)},
+                          {"description", field(title)},
+                          {"category", field(category)},
+                          {"state", field("1")},
+                          {"sys_updated_on", field(updated_on)},
+                          {"sys_mod_count", field(std::to_string(mod_count))}};
+  }
+
   std::string category(const std::string& sys_id) const {
     std::lock_guard lock(mu_);
     auto it = categories_.find(sys_id);
@@ -196,6 +238,7 @@ class FakePlatforms {
   }
 
   mutable std::mutex mu_;
+  std::map<std::string, nlohmann::json> incidents_;
   std::deque<Answer> script_;
   std::vector<Request> requests_;
   std::map<std::string, std::vector<nlohmann::json>> jira_comments_;

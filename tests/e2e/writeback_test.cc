@@ -467,5 +467,77 @@ TEST_F(WritebackTest, AutoModeOnServiceNowAddsAWorkNoteAndSetsTheCategory) {
   EXPECT_EQ(server->Terminate(), 0);
 }
 
+TEST_F(WritebackTest, PolledServiceNowRecordsAreDecidedOnceAndTheirChangesBecomeFeedback) {
+  FakePlatforms fake;
+  std::string out;
+  ASSERT_EQ(RunCliStatus("tenant connection acme --servicenow-url " + fake.base_url() +
+                             " --servicenow-user svc --servicenow-password pw --db " + db_,
+                         &out),
+            0)
+      << out;
+  const std::string sys_id = "46d44a23a9fe19810012d100cca80666";
+  fake.PutIncident(sys_id, "INC0010077", "My laptop screen flickers on the docking station",
+                   "hardware", "2026-12-04 09:00:00", 0);
+  fake.PutIncident("aaaa0000aaaa0000aaaa0000aaaa0000", "INC0000001", "Old printer problem",
+                   "hardware", "2026-12-01 08:00:00", 3);
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  EXPECT_EQ(http.Get("/v1/connections/servicenow/poll", Bearer(key_))->status, 404);
+  for (const char* bad : {R"({"interval_seconds": -1})", R"({"interval_seconds": 1, "x": 1})",
+                          R"({"interval_seconds": 1, "since": "yesterday"})", R"({})"}) {
+    auto r = http.Put("/v1/connections/servicenow/poll", Bearer(key_), bad, "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << bad;
+  }
+  auto set =
+      http.Put("/v1/connections/servicenow/poll", Bearer(key_),
+               R"({"interval_seconds": 1, "since": "2026-12-04 00:00:00"})", "application/json");
+  ASSERT_TRUE(set);
+  ASSERT_EQ(set->status, 204) << set->body;
+
+  // The record changed since the watermark is decided, the older one is not read.
+  json decisions;
+  for (int i = 0; i < 1500 && decisions.empty(); ++i) {
+    decisions = json::parse(http.Get("/v1/decisions", Bearer(key_))->body)["decisions"];
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(decisions.size(), 1u);
+  const std::string decision = decisions[0]["decision_id"];
+  auto ticket =
+      http.Get("/v1/tickets/" + decisions[0]["ticket_id"].get<std::string>(), Bearer(key_));
+  EXPECT_EQ(json::parse(ticket->body)["external_id"], "INC0010077");
+  // Polls that see the same modification again (the watermark is inclusive) change nothing.
+  ASSERT_TRUE(fake.WaitUntil(
+      [&] { return Count(fake.requests(), "GET", "/api/now/table/incident") >= 3; }));
+  EXPECT_EQ(json::parse(http.Get("/v1/decisions", Bearer(key_))->body)["decisions"].size(), 1u);
+  json poll = json::parse(http.Get("/v1/connections/servicenow/poll", Bearer(key_))->body);
+  EXPECT_EQ(poll["watermark"], "2026-12-04 09:00:00");
+  EXPECT_EQ(poll["last_error"], "");
+  for (const auto& r : fake.requests()) EXPECT_EQ(r.authorization.rfind("Basic ", 0), 0u);
+
+  // An agent recategorizes it: the next poll turns that into feedback on the decision.
+  fake.PutIncident(sys_id, "INC0010077", "My laptop screen flickers on the docking station",
+                   "network", "2026-12-04 09:05:00", 1);
+  json feedback;
+  for (int i = 0; i < 1500 && feedback.empty(); ++i) {
+    feedback = json::parse(
+        http.Get("/v1/decisions/" + decision + "/feedback", Bearer(key_))->body)["feedback"];
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(feedback.size(), 1u);
+  EXPECT_EQ(feedback[0]["field"], "category");
+  EXPECT_EQ(feedback[0]["value"], "network");
+  EXPECT_EQ(json::parse(http.Get("/v1/decisions", Bearer(key_))->body)["decisions"].size(), 1u);
+
+  // Polling stops at 0; the other tenant has none.
+  ASSERT_EQ(http.Put("/v1/connections/servicenow/poll", Bearer(key_), R"({"interval_seconds": 0})",
+                     "application/json")
+                ->status,
+            204);
+  EXPECT_EQ(http.Get("/v1/connections/servicenow/poll", Bearer(other_key_))->status, 404);
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
 }  // namespace
 }  // namespace ticketwise::e2e

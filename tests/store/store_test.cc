@@ -859,5 +859,31 @@ TEST_F(StoreTest, OutboxKeepsOneWritePerDecisionAndKindAndTracksAttemptsAndDeadL
   EXPECT_EQ(store_->ListAudit(acme, 1)->front().what, "outbox_retry");
 }
 
+TEST_F(StoreTest, PollingKeepsItsWatermarkUnlessToldAndListsOnlyWhatIsOn) {
+  const std::string acme = NewTenantId("acme");
+  const std::string beta = NewTenantId("beta");
+  EXPECT_EQ(store_->GetPolling(acme, "servicenow").error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->SetPolling(acme, "jira", 60, "", "ops").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->SetPolling("nobody", "servicenow", 60, "", "ops").code(),
+            StatusCode::kNotFound);
+  ASSERT_TRUE(store_->SetPolling(acme, "servicenow", 60, "2026-12-04 09:00:00", "ops").ok());
+  ASSERT_TRUE(store_->SetPolling(beta, "servicenow", 0, "2026-12-04 09:00:00", "ops").ok());
+  ASSERT_TRUE(store_->RecordPoll(acme, "servicenow", "2026-12-04 09:30:00", 1234, "").ok());
+  ASSERT_TRUE(store_->SetPolling(acme, "servicenow", 30, "", "ops").ok());
+  auto p = store_->GetPolling(acme, "servicenow");
+  ASSERT_TRUE(p) << p.error().ToString();
+  EXPECT_EQ(p->interval_s, 30u);
+  EXPECT_EQ(p->watermark, "2026-12-04 09:30:00") << "kept when no new one is given";
+  EXPECT_EQ(p->last_poll_ms, 1234);
+  ASSERT_TRUE(store_->RecordPoll(acme, "servicenow", p->watermark, 2000, "HTTP 401").ok());
+  EXPECT_EQ(store_->GetPolling(acme, "servicenow")->last_error, "HTTP 401");
+  auto active = store_->ActivePolling();
+  ASSERT_TRUE(active);
+  ASSERT_EQ(active->size(), 1u);
+  EXPECT_EQ((*active)[0].tenant_id, acme);
+  EXPECT_EQ(store_->RecordPoll(beta, "jira", "", 1, "").code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->ListAudit(acme, 1)->front().what, "polling_set");
+}
+
 }  // namespace
 }  // namespace ticketwise::store

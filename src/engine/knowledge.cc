@@ -12,6 +12,12 @@
 namespace ticketwise::engine {
 namespace {
 
+std::int64_t WallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 // Document ids carry their source, so an article and a ticket may share an id.
 constexpr std::string_view kArticlePrefix = "a:";
 constexpr std::string_view kTicketPrefix = "t:";
@@ -86,8 +92,33 @@ Status Knowledge::Put(Tenant* t, const retrieve::Document& doc, Source source) {
   // search never finds a hit without its source.
   if (Status s = t->index.Upsert(doc); !s.ok()) return s;
   std::unique_lock lock(t->mu);
+  if (source.open) {
+    t->open_seen.emplace_back(source.seen_at_ms, doc.id);
+    t->newest_seen_ms = std::max(t->newest_seen_ms, source.seen_at_ms);
+  }
   t->sources.insert_or_assign(doc.id, std::move(source));
   return Status::Ok();
+}
+
+void Knowledge::ExpireOpen(Tenant* t) const {
+  const std::int64_t window_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(options_.open_ticket_window).count();
+  std::vector<std::string> expired;
+  {
+    std::unique_lock lock(t->mu);
+    const std::int64_t cut_off = std::max(t->newest_seen_ms, WallMs()) - window_ms;
+    while (!t->open_seen.empty() && t->open_seen.front().first < cut_off) {
+      auto [seen, id] = std::move(t->open_seen.front());
+      t->open_seen.pop_front();
+      auto it = t->sources.find(id);
+      // Seen again since, or resolved: a later entry (or none) speaks for it.
+      if (it == t->sources.end() || !it->second.open || it->second.seen_at_ms != seen) continue;
+      t->sources.erase(it);
+      expired.push_back(std::move(id));
+    }
+  }
+  // Searches that found one of these in the meantime skip it: its source is gone.
+  for (const std::string& id : expired) static_cast<void>(t->index.Remove(id));
 }
 
 Status Knowledge::PutArticle(const std::string& tenant, const retrieve::Article& article) {
@@ -112,7 +143,9 @@ Status Knowledge::RemoveArticle(const std::string& tenant, std::string_view id) 
   return Status::Ok();
 }
 
-Status Knowledge::PutTicket(const std::string& tenant, const Ticket& ticket, bool triaged) {
+Status Knowledge::PutTicket(const std::string& tenant, const Ticket& ticket, bool triaged,
+                            std::int64_t seen_at_ms) {
+  if (seen_at_ms == 0) seen_at_ms = WallMs();
   retrieve::Document doc = QueryDocument(ticket);
   std::string resolution = ResolutionOf(ticket);
   const bool resolved = !resolution.empty();
@@ -128,6 +161,7 @@ Status Knowledge::PutTicket(const std::string& tenant, const Ticket& ticket, boo
   doc.kind = resolved ? retrieve::DocKind::kResolvedTicket : retrieve::DocKind::kOpenTicket;
   Source source;
   source.open = !resolved;
+  source.seen_at_ms = seen_at_ms;
   source.suggestion.kind = SourceKind::kTicket;
   source.suggestion.source_id = ticket.external_id;
   source.suggestion.title = ticket.title;
@@ -138,7 +172,24 @@ Status Knowledge::PutTicket(const std::string& tenant, const Ticket& ticket, boo
     }
   }
   source.suggestion.steps = std::move(resolution);
-  return Put(FindOrCreate(tenant).get(), doc, std::move(source));
+  const std::shared_ptr<Tenant> t = FindOrCreate(tenant);
+  if (!resolved) {
+    std::shared_lock lock(t->mu);
+    const std::int64_t window_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(options_.open_ticket_window).count();
+    if (seen_at_ms < std::max(t->newest_seen_ms, WallMs()) - window_ms) {
+      // Too old to be anyone's duplicate (a stale ticket loaded at start): forget any earlier role.
+      lock.unlock();
+      if (!t->index.Contains(doc.id)) return Status::Ok();
+      if (Status s = t->index.Remove(doc.id); !s.ok()) return s;
+      std::unique_lock write(t->mu);
+      t->sources.erase(doc.id);
+      return Status::Ok();
+    }
+  }
+  if (Status s = Put(t.get(), doc, std::move(source)); !s.ok()) return s;
+  if (!resolved) ExpireOpen(t.get());
+  return Status::Ok();
 }
 
 void Knowledge::Annotate(std::string_view tenant, const Ticket& ticket, Decision* decision) const {

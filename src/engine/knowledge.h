@@ -17,7 +17,10 @@
 // concurrently, writes to it take its lock briefly (text analysis happens outside it).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -45,6 +48,10 @@ struct KnowledgeOptions {
   std::size_t summary_min_comments = 3;
   // Ranked results a decision looks through for suggestions and duplicates together.
   std::size_t candidates = 25;
+  // An open ticket not seen again (posted, updated) for this long is no longer a duplicate
+  // candidate and leaves the index: a report of the same problem weeks later is a new problem, and
+  // a tenant's open tickets that are never closed would otherwise grow the index without bound.
+  std::chrono::hours open_ticket_window{24 * 30};
 };
 
 // The ticket's resolution: its resolution note, or for a closed ticket its last comment; empty
@@ -74,7 +81,11 @@ class Knowledge {
   // Indexes `ticket` by what it is now: a resolved ticket becomes a suggestion source; an open one
   // a duplicate candidate when `triaged` (it came through triage), else it is left out. A ticket
   // seen before is replaced, so a ticket that gets resolved moves from one role to the other.
-  Status PutTicket(const std::string& tenant, const Ticket& ticket, bool triaged);
+  // `seen_at_ms` is when it was last posted or updated (Unix ms; 0: now); open tickets seen longer
+  // than the window ago (before now, or before the newest one seen) are dropped, and an old one is
+  // not indexed at all.
+  Status PutTicket(const std::string& tenant, const Ticket& ticket, bool triaged,
+                   std::int64_t seen_at_ms = 0);
 
   // Fills the decision's suggestions, duplicates and summary for `ticket` (never an error: a
   // tenant with nothing indexed gets MatchState::kNotSearched).
@@ -93,18 +104,25 @@ class Knowledge {
 
  private:
   struct Source {
-    Suggestion suggestion;  // score unused
-    bool open = false;      // a duplicate candidate rather than a suggestion source
+    Suggestion suggestion;        // score unused
+    bool open = false;            // a duplicate candidate rather than a suggestion source
+    std::int64_t seen_at_ms = 0;  // of an open ticket
   };
   struct Tenant {
     retrieve::Index index;
     mutable std::shared_mutex mu;
     std::map<std::string, Source, std::less<>> sources;  // GUARDED_BY(mu), by document id
+    // Open tickets in the order they were seen, for expiry; an entry whose source was seen again
+    // since (or resolved) is stale and skipped.
+    std::deque<std::pair<std::int64_t, std::string>> open_seen;  // GUARDED_BY(mu)
+    std::int64_t newest_seen_ms = 0;                             // GUARDED_BY(mu)
   };
 
   std::shared_ptr<Tenant> Find(std::string_view tenant) const;
   std::shared_ptr<Tenant> FindOrCreate(const std::string& tenant);
   static Status Put(Tenant* t, const retrieve::Document& doc, Source source);
+  // Drops the tenant's open tickets seen before the window.
+  void ExpireOpen(Tenant* t) const;
 
   const KnowledgeOptions options_;
   mutable std::shared_mutex mu_;

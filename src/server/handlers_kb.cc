@@ -29,7 +29,7 @@ Status Server::Impl::LoadKnowledge(const std::string& tenant) {
     after = page->back().id;
   }
   return store->ForEachTicket(tenant, [&](const store::StoredTicket& t, bool triaged) {
-    static_cast<void>(knowledge.PutTicket(tenant, t.ticket, triaged));
+    static_cast<void>(knowledge.PutTicket(tenant, t.ticket, triaged, t.updated_at_ms));
     return Status::Ok();
   });
 }

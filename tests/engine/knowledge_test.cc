@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
@@ -231,6 +232,37 @@ TEST(KnowledgeTest, SearchesAndWritesOfOneTenantRunConcurrently) {
     }
   });
   for (std::thread& t : threads) t.join();
+}
+
+TEST(KnowledgeTest, OpenTicketsLeaveTheDuplicateCandidatesAfterTheWindow) {
+  KnowledgeOptions options;
+  options.open_ticket_window = std::chrono::hours(1);
+  Knowledge k(options);
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  const std::int64_t hour = 3'600'000;
+  ASSERT_TRUE(k.PutTicket("acme", VpnTicket("INC-STALE"), true, now - 2 * hour).ok());
+  EXPECT_EQ(k.Size("acme"), 0u) << "seen too long ago to be indexed";
+  ASSERT_TRUE(k.PutTicket("acme", VpnTicket("INC-OPEN"), true, now).ok());
+  Decision d = Annotated(k, "acme", VpnTicket("INC-NEW"));
+  ASSERT_EQ(d.duplicates.size(), 1u);
+  EXPECT_EQ(d.duplicates[0].external_id, "INC-OPEN");
+  // Seen again later, it stays; once the newest ticket is more than the window later, it goes.
+  ASSERT_TRUE(k.PutTicket("acme", VpnTicket("INC-OPEN"), true, now + hour / 2).ok());
+  ASSERT_TRUE(k.PutTicket("acme", VpnTicket("INC-LATER"), true, now + hour).ok());
+  EXPECT_EQ(k.Size("acme"), 2u);
+  Ticket other = VpnTicket("INC-MUCH-LATER");
+  other.title = "Printer out of toner";
+  other.description = "The printer on floor 3 needs toner.";
+  ASSERT_TRUE(k.PutTicket("acme", other, true, now + 3 * hour).ok());
+  EXPECT_EQ(k.Size("acme"), 1u);
+  EXPECT_TRUE(Annotated(k, "acme", VpnTicket("INC-NEW")).duplicates.empty());
+  // Resolved tickets are sources however old they are.
+  Ticket solved = VpnTicket("INC-SOLVED");
+  solved.fields["resolution"] = "registry fix";
+  ASSERT_TRUE(k.PutTicket("acme", solved, false, now - 100 * hour).ok());
+  EXPECT_EQ(Annotated(k, "acme", VpnTicket("INC-NEW")).suggestions.size(), 1u);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "connect/writeback.h"
 #include "safety/redactor.h"
 #include "server/api_json.h"
+#include "server/log.h"
 #include "server/server_impl.h"
 #include "store/secrets.h"
 
@@ -71,8 +72,7 @@ void Server::Impl::PostHook(const httplib::Request& req, httplib::Response& res)
                     ? std::optional<std::string_view>(req.get_header_value("X-SN-Signature"))
                     : std::nullopt);
   if (!verified.ok()) {
-    std::fprintf(stderr, "ticketwise serve: %s webhook for tenant %s refused: %s\n",
-                 platform.c_str(), tenant->c_str(), verified.message().c_str());
+    LogLine(platform + " webhook for tenant " + *tenant + " refused: " + verified.message());
     metrics.RecordHook(platform, "unauthorized");
     return SendError(res, 401, "unauthorized", verified.message());
   }

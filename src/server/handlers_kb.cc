@@ -1,13 +1,13 @@
 // Handlers for the knowledge base and search, and the loading of every tenant's knowledge at
 // start-up.
 #include <charconv>
-#include <cstdio>
 #include <sstream>
 #include <utility>
 
 #include "retrieve/kb_article.h"
 #include "server/api_json.h"
 #include "server/kb_store.h"
+#include "server/log.h"
 #include "server/server_impl.h"
 #include "text/utf8.h"
 
@@ -22,8 +22,7 @@ Status Server::Impl::LoadKnowledge(const std::string& tenant) {
       // An article the index cannot take (no indexable text) stays stored and listed; it is only
       // not searchable, as when it was first put.
       if (Status s = knowledge.PutArticle(tenant, FromStoredArticle(a)); !s.ok())
-        std::fprintf(stderr, "ticketwise serve: article %s of tenant %s is not searchable: %s\n",
-                     a.id.c_str(), tenant.c_str(), s.ToString().c_str());
+        LogLine("article " + a.id + " of tenant " + tenant + " is not searchable: " + s.ToString());
     }
     if (page->size() < store::kMaxListLimit) break;
     after = page->back().id;

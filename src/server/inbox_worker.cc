@@ -1,8 +1,10 @@
 #include "server/inbox_worker.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <string>
 #include <utility>
+
+#include "server/log.h"
 
 namespace ticketwise::server {
 namespace {
@@ -46,7 +48,7 @@ bool InboxWorker::Pass() {
     }
     auto items = store_->PendingInbox(after, kBatch);
     if (!items) {
-      std::fprintf(stderr, "ticketwise serve: inbox: %s\n", items.error().ToString().c_str());
+      LogLine("inbox: " + items.error().ToString());
       retrying = true;
       break;
     }
@@ -62,14 +64,12 @@ bool InboxWorker::Pass() {
       const bool retry = !outcome.ok && outcome.retry && item.attempts + 1 < kMaxAttempts;
       retrying = retrying || retry;
       if (!outcome.ok)
-        std::fprintf(stderr, "ticketwise serve: inbox %lld (%s): %s%s\n",
-                     static_cast<long long>(item.id), item.platform.c_str(), outcome.result.c_str(),
-                     retry ? "; will retry" : "");
+        LogLine("inbox " + std::to_string(item.id) + " (" + item.platform + "): " + outcome.result +
+                (retry ? "; will retry" : ""));
       if (Status s = store_->FinishInbox(item.id, outcome.ok, outcome.result, retry); !s.ok()) {
         // The outcome is lost, the delivery stays pending and is processed again, which
         // processing tolerates.
-        std::fprintf(stderr, "ticketwise serve: inbox %lld: %s\n", static_cast<long long>(item.id),
-                     s.ToString().c_str());
+        LogLine("inbox " + std::to_string(item.id) + ": " + s.ToString());
         retrying = true;
       }
     }
@@ -88,8 +88,7 @@ void InboxWorker::PruneWhenDue() {
   const auto before_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(cut_off.time_since_epoch()).count();
   if (auto pruned = store_->PruneInbox(before_ms); !pruned)
-    std::fprintf(stderr, "ticketwise serve: inbox: pruning: %s\n",
-                 pruned.error().ToString().c_str());
+    LogLine("inbox: pruning: " + pruned.error().ToString());
 }
 
 void InboxWorker::Work() {

@@ -9,7 +9,7 @@
 
 #include "classify/metrics.h"
 #include "classify/trainer.h"
-#include "safety/redactor.h"
+#include "server/log.h"
 
 namespace ticketwise::server {
 namespace {
@@ -93,16 +93,14 @@ void ModelTrainer::Work() {
 void ModelTrainer::Run(const Job& job) {
   Result<std::shared_ptr<const classify::Model>> model = Train(job);
   if (!model) {
-    std::fprintf(stderr, "ticketwise serve: training %s failed: %s\n", job.version.c_str(),
-                 safety::RedactText(model.error().ToString()).c_str());
+    LogLine("training " + job.version + " failed: " + model.error().ToString());
     (void)store_->FailModel(job.tenant, job.version, model.error().message());
     return;
   }
   if (!job.activate) return;
   auto activated = store_->ActivateModel(job.tenant, job.version, "engine");
   if (!activated) {
-    std::fprintf(stderr, "ticketwise serve: activating %s failed: %s\n", job.version.c_str(),
-                 safety::RedactText(activated.error().ToString()).c_str());
+    LogLine("activating " + job.version + " failed: " + activated.error().ToString());
     return;
   }
   if (on_activated_) on_activated_(job.tenant, job.version, std::move(*model));

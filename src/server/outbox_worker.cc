@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "connect/event.h"
-#include "safety/redactor.h"
+#include "server/log.h"
 
 namespace ticketwise::server {
 namespace {
@@ -91,13 +91,10 @@ void OutboxWorker::Failed(const store::OutboxItem& item, std::uint32_t attempts,
   }
   const std::string error = Describe(answer);
   // Logs leave the process: a platform's answer may quote the ticket, so it is redacted first.
-  std::fprintf(stderr, "ticketwise serve: outbox %lld (%s %s): %s%s\n",
-               static_cast<long long>(item.id), item.platform.c_str(), item.ticket_key.c_str(),
-               safety::RedactText(error.substr(0, 300)).c_str(),
-               dead ? "; dead letter" : "; will retry");
+  LogLine("outbox " + std::to_string(item.id) + " (" + item.platform + " " + item.ticket_key +
+          "): " + error.substr(0, 300) + (dead ? "; dead letter" : "; will retry"));
   if (Status s = store_->MarkOutboxFailed(item.id, answer.status, error, dead, next); !s.ok())
-    std::fprintf(stderr, "ticketwise serve: outbox %lld: %s\n", static_cast<long long>(item.id),
-                 s.ToString().c_str());
+    LogLine("outbox " + std::to_string(item.id) + ": " + s.ToString());
   if (report_) report_(item.platform, dead ? "dead" : "retry");
 }
 
@@ -119,8 +116,7 @@ void OutboxWorker::Deliver(const store::OutboxItem& item) {
     PlatformAnswer check = send_(*connection, connect::NoteCheckRequest(platform, item.target));
     if (Success(check.status) && connect::NoteIsPresent(check.body, item.id)) {
       if (Status s = store_->MarkOutboxSent(item.id, check.status); !s.ok())
-        std::fprintf(stderr, "ticketwise serve: outbox %lld: %s\n", static_cast<long long>(item.id),
-                     s.ToString().c_str());
+        LogLine("outbox " + std::to_string(item.id) + ": " + s.ToString());
       if (report_) report_(item.platform, "sent");
       return;
     }
@@ -131,8 +127,7 @@ void OutboxWorker::Deliver(const store::OutboxItem& item) {
   }
   // Recorded before the request leaves: after a crash, the next start knows to check.
   if (Status s = store_->StartOutboxAttempt(item.id); !s.ok()) {
-    std::fprintf(stderr, "ticketwise serve: outbox %lld: %s\n", static_cast<long long>(item.id),
-                 s.ToString().c_str());
+    LogLine("outbox " + std::to_string(item.id) + ": " + s.ToString());
     return;
   }
   const connect::PlatformRequest request =
@@ -142,8 +137,7 @@ void OutboxWorker::Deliver(const store::OutboxItem& item) {
   PlatformAnswer answer = send_(*connection, request);
   if (Success(answer.status)) {
     if (Status s = store_->MarkOutboxSent(item.id, answer.status); !s.ok())
-      std::fprintf(stderr, "ticketwise serve: outbox %lld: %s\n", static_cast<long long>(item.id),
-                   s.ToString().c_str());
+      LogLine("outbox " + std::to_string(item.id) + ": " + s.ToString());
     if (report_) report_(item.platform, "sent");
     return;
   }
@@ -158,7 +152,7 @@ std::chrono::milliseconds OutboxWorker::Pass() {
     if (Stopping()) return kPoll;
     auto items = store_->PendingOutbox(kBatch);
     if (!items) {
-      std::fprintf(stderr, "ticketwise serve: outbox: %s\n", items.error().ToString().c_str());
+      LogLine("outbox: " + items.error().ToString());
       return kPoll;
     }
     if (items->empty()) return kPoll;

@@ -1,10 +1,11 @@
 #include "server/poller.h"
 
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <utility>
 
 #include "connect/servicenow.h"
+#include "safety/redactor.h"
+#include "server/log.h"
 
 namespace ticketwise::server {
 namespace {
@@ -74,9 +75,9 @@ bool Poller::Poll(const store::Polling& polling) {
   const std::string& tenant = polling.tenant_id;
   std::string watermark = polling.watermark;
   auto fail = [&](const std::string& error) {
-    std::fprintf(stderr, "ticketwise serve: polling servicenow for tenant %s: %s\n", tenant.c_str(),
-                 error.c_str());
-    static_cast<void>(store_->RecordPoll(tenant, polling.platform, watermark, NowMs(), error));
+    LogLine("polling servicenow for tenant " + tenant + ": " + error);
+    static_cast<void>(store_->RecordPoll(tenant, polling.platform, watermark, NowMs(),
+                                         safety::RedactText(error)));
     return false;
   };
   auto connection = store_->GetConnection(tenant, polling.platform);
@@ -114,8 +115,7 @@ bool Poller::Poll(const store::Polling& polling) {
       added = added || !queued->duplicate;
     }
     for (const std::string& skipped : page->skipped)
-      std::fprintf(stderr, "ticketwise serve: polling servicenow for tenant %s: skipped %s\n",
-                   tenant.c_str(), skipped.c_str());
+      LogLine("polling servicenow for tenant " + tenant + ": skipped " + skipped);
     const bool moved = !page->watermark.empty() && page->watermark != watermark;
     if (moved) watermark = page->watermark;
     if (Status s = store_->RecordPoll(tenant, polling.platform, watermark, NowMs(), ""); !s.ok())

@@ -11,8 +11,8 @@
 #include <utility>
 
 #include "classify/model.h"
-#include "safety/redactor.h"
 #include "server/api_json.h"
+#include "server/log.h"
 #include "server/server_impl.h"
 #include "store/secrets.h"
 #include "store/sqlite_store.h"
@@ -80,7 +80,7 @@ void SendStatus(httplib::Response& res, const Status& status) {
   if (http >= 500 && status.code() != StatusCode::kFailedPrecondition) {
     // Logs leave the process: personal data in a message (a value echoed by a library) is
     // redacted first.
-    std::fprintf(stderr, "ticketwise serve: %s\n", safety::RedactText(status.ToString()).c_str());
+    LogLine(status.ToString());
     SendError(res, http, StatusCodeName(status.code()), "the server could not handle the request");
     return;
   }

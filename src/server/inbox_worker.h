@@ -10,6 +10,9 @@
 // uses the delivery as its idempotency key). Done deliveries are kept kRetention, long enough to
 // recognize a platform's retries, then pruned (checked at start and hourly).
 //
+// The worker thread runs at a lower scheduling priority than the HTTP threads, so that under load
+// acknowledgements stay fast and processing lags instead.
+//
 // Thread-safety: Notify may be called from any thread; the destructor finishes the delivery in
 // hand and stops.
 #pragma once

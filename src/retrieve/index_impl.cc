@@ -339,7 +339,7 @@ void Index::Impl::SearchLocked(std::vector<QueryTerm> q, double query_len, const
 
   // Term at a time, rarest first. Once the `want`-th best eligible score so far (theta) exceeds
   // what the remaining terms could add, no unseen document can reach the candidates: the remaining
-  // (common, long) posting lists are then only probed for the documents that still can.
+  // (common, long) posting lists then only add to the documents that still can.
   const std::size_t want = std::max<std::size_t>(options.candidates, o.k);
   float max_acc = 0, theta = 0;
   float last_try = std::numeric_limits<float>::infinity();
@@ -347,14 +347,15 @@ void Index::Impl::SearchLocked(std::vector<QueryTerm> q, double query_len, const
   for (; ti < q.size(); ++ti) {
     if (rest[ti] < max_acc && rest[ti] < 0.5f * last_try && touched.size() > want) {
       last_try = rest[ti];
+      // theta can only exceed rest[ti] when `want` documents score above it: only those count.
       std::vector<float>& vals = scratch->values;
       vals.clear();
       for (std::uint32_t slot : touched)
-        if (eligible(slot)) vals.push_back(acc[slot]);
-      if (vals.size() > want) {
+        if (acc[slot] > rest[ti] && eligible(slot)) vals.push_back(acc[slot]);
+      if (vals.size() >= want) {
         std::nth_element(vals.begin(), vals.begin() + (want - 1), vals.end(), std::greater<>());
         theta = vals[want - 1];
-        if (theta > rest[ti]) break;
+        break;
       }
     }
     for (const Posting& p : postings[q[ti].term]) {
@@ -366,45 +367,67 @@ void Index::Impl::SearchLocked(std::vector<QueryTerm> q, double query_len, const
       max_acc = std::max(max_acc, acc_doc);
     }
   }
-  if (ti < q.size()) {
-    std::vector<std::uint32_t>& alive = scratch->alive;
-    alive.clear();
-    for (std::uint32_t slot : touched)
-      if (eligible(slot) && acc[slot] + rest[ti] >= theta) alive.push_back(slot);
-    std::sort(alive.begin(), alive.end());
-    for (; ti < q.size(); ++ti) {
-      const std::vector<Posting>& list = postings[q[ti].term];
-      auto it = list.begin();
-      for (std::uint32_t slot : alive) {
-        // Galloping search: the probes are sorted, so each starts where the last one ended.
-        std::size_t step = 1;
-        auto hi = it;
-        while (hi != list.end() && hi->doc < slot) {
-          it = hi;
-          hi = (list.end() - hi > static_cast<std::ptrdiff_t>(step)) ? hi + step : list.end();
-          step *= 2;
-        }
-        it = std::lower_bound(it, hi, slot,
-                              [](const Posting& p, std::uint32_t d) { return p.doc < d; });
-        if (it == list.end()) break;
-        if (it->doc == slot) acc[slot] += contribution(*it, qwf[ti]);
-      }
+  const bool pruned = ti < q.size();
+  // A document is still alive while acc + rest[ti] >= theta; the test loses documents only as
+  // rest shrinks, so each list below serves the documents that survived the lists before it.
+  // A list much longer than the alive set is probed for those documents (galloping search); a
+  // shorter one is read from start to end, adding only to the alive.
+  std::vector<std::uint32_t>& alive = scratch->alive;
+  bool have_alive = false;
+  for (; ti < q.size(); ++ti) {
+    const std::vector<Posting>& list = postings[q[ti].term];
+    const float bound = theta - rest[ti] - 1e-5f * theta;  // a margin for rounding
+    if (!have_alive) {
+      alive.clear();
+      for (std::uint32_t slot : touched)
+        if (acc[slot] >= bound && eligible(slot)) alive.push_back(slot);
+      std::sort(alive.begin(), alive.end());
+      have_alive = true;
     }
+    if (list.size() < 8 * alive.size()) {
+      for (const Posting& p : list) {
+        float& acc_doc = acc[p.doc];
+        if (acc_doc >= bound) acc_doc += contribution(p, qwf[ti]);
+      }
+      continue;
+    }
+    auto it = list.begin();
+    std::size_t n = 0;
+    for (std::uint32_t slot : alive) {
+      if (acc[slot] < bound) continue;
+      alive[n++] = slot;
+      if (it == list.end()) continue;
+      // Galloping search: the probes are sorted, so each starts where the last one ended.
+      std::size_t step = 1;
+      auto hi = it;
+      while (hi != list.end() && hi->doc < slot) {
+        it = hi;
+        hi = (list.end() - hi > static_cast<std::ptrdiff_t>(step)) ? hi + step : list.end();
+        step *= 2;
+      }
+      it = std::lower_bound(it, hi, slot,
+                            [](const Posting& p, std::uint32_t d) { return p.doc < d; });
+      if (it != list.end() && it->doc == slot) acc[slot] += contribution(*it, qwf[ti]);
+    }
+    alive.resize(n);
   }
 
-  // Lexical candidates, then the semantic signal for them.
+  // Lexical candidates, then the semantic signal for them. Every document that can be among the
+  // `want` best scores at least theta.
   std::vector<std::pair<float, std::uint32_t>> cand;
-  cand.reserve(touched.size());
-  for (std::uint32_t slot : touched) {
-    if (eligible(slot)) cand.push_back({acc[slot], slot});
-    acc[slot] = 0;
+  cand.reserve(pruned ? 4 * want : touched.size());
+  for (std::uint32_t slot : touched)
+    if (acc[slot] >= theta && eligible(slot)) cand.push_back({acc[slot], slot});
+  if (touched.size() > acc.size() / 16) {
+    std::fill(acc.begin(), acc.end(), 0.0f);
+  } else {
+    for (std::uint32_t slot : touched) acc[slot] = 0;
   }
   auto better = [](const std::pair<float, std::uint32_t>& x,
                    const std::pair<float, std::uint32_t>& y) {
     return x.first != y.first ? x.first > y.first : x.second < y.second;
   };
-  const std::size_t keep =
-      std::min<std::size_t>(cand.size(), std::max<std::size_t>(options.candidates, o.k));
+  const std::size_t keep = std::min<std::size_t>(cand.size(), want);
   if (keep < cand.size()) std::nth_element(cand.begin(), cand.begin() + keep, cand.end(), better);
   cand.resize(keep);
   std::sort(cand.begin(), cand.end(), better);

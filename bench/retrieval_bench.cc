@@ -6,7 +6,10 @@
 // Prints one JSON object: documents, index_seconds, docs_per_second, index_bytes (the index's own
 // estimate), rss_delta_bytes (resident memory grown while indexing), queries, query_p50_us,
 // query_p99_us, query_mean_us (wall), query_cpu_p50_us, query_cpu_p99_us (thread CPU time),
-// queries_per_second. Indexing and querying run on the calling thread.
+// queries_per_second. Indexing and querying run on the calling thread. With TW_RESULTS=FILE set,
+// the results of every query (id and fused, lexical and semantic score per hit, one query a line)
+// go to FILE, so that two builds' rankings can be compared; TW_SLOWEST=1 prints the slowest
+// queries.
 #include <time.h>
 #include <algorithm>
 
@@ -96,6 +99,9 @@ int main(int argc, char** argv) {
   us.reserve(queries.size());
   cpu_us.reserve(queries.size());
   std::size_t returned = 0;
+  std::vector<std::vector<ticketwise::retrieve::Hit>> results;
+  const char* results_path = std::getenv("TW_RESULTS");
+  if (results_path) results.reserve(queries.size());
   const auto q0 = Clock::now();
   for (const std::string& q : queries) {
     const auto s = Clock::now();
@@ -104,6 +110,7 @@ int main(int argc, char** argv) {
     cpu_us.push_back(ThreadCpuMicros() - c);
     us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - s).count());
     if (hits) returned += hits->size();
+    if (results_path) results.push_back(hits ? std::move(*hits) : decltype(results)::value_type{});
   }
   const double query_seconds = std::chrono::duration<double>(Clock::now() - q0).count();
   auto pct = [&](double p) { return Percentile(us, p); };
@@ -117,6 +124,19 @@ int main(int argc, char** argv) {
               [&](std::size_t a, std::size_t b) { return us[a] > us[b]; });
     for (std::size_t i = 0; i < std::min<std::size_t>(8, order.size()); ++i)
       std::fprintf(stderr, "%.0f us: %.150s\n", us[order[i]], queries[order[i]].c_str());
+  }
+  if (results_path) {
+    std::FILE* f = std::fopen(results_path, "w");
+    if (f == nullptr) {
+      std::fprintf(stderr, "retrieval_bench: cannot write %s\n", results_path);
+      return 1;
+    }
+    for (const auto& hits : results) {
+      for (const auto& h : hits)
+        std::fprintf(f, "%s %.9g %.9g %.9g\t", h.id.c_str(), h.score, h.lexical, h.semantic);
+      std::fprintf(f, "\n");
+    }
+    std::fclose(f);
   }
   const auto stats = index.Stats();
   std::printf(

@@ -4,6 +4,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <span>
 
 #include "retrieve/analyzer.h"
 #include "retrieve/index_internal.h"
@@ -315,9 +316,14 @@ void Index::Impl::SearchLocked(std::vector<QueryTerm> q, double query_len, const
     ~Lease() { impl->ReleaseScratch(s); }
   } lease{this, scratch};
   std::vector<float>& acc = scratch->acc;
-  std::vector<std::uint32_t>& touched = scratch->touched;
   if (acc.size() < slot_id.size()) acc.resize(slot_id.size(), 0.0f);
-  touched.clear();
+  // Slots with acc != 0, in the order they were first touched. The buffer has room for every
+  // slot, so that recording a document needs no branch: the slot is always written, the count
+  // grows only when the document is new.
+  if (scratch->touched.size() < slot_id.size()) scratch->touched.resize(slot_id.size());
+  std::uint32_t* const touched_begin = scratch->touched.data();
+  std::uint32_t* touched_end = touched_begin;
+  auto touched = [&] { return std::span<const std::uint32_t>(touched_begin, touched_end); };
 
   auto eligible = [&](std::uint32_t slot) {
     return slot != excluded && (!o.kind || kind[slot] == static_cast<std::uint8_t>(*o.kind));
@@ -339,72 +345,104 @@ void Index::Impl::SearchLocked(std::vector<QueryTerm> q, double query_len, const
 
   // Term at a time, rarest first. Once the `want`-th best eligible score so far (theta) exceeds
   // what the remaining terms could add, no unseen document can reach the candidates: the remaining
-  // (common, long) posting lists are then only probed for the documents that still can.
+  // (common, long) posting lists then only add to the documents that still can.
   const std::size_t want = std::max<std::size_t>(options.candidates, o.k);
   float max_acc = 0, theta = 0;
   float last_try = std::numeric_limits<float>::infinity();
   std::size_t ti = 0;
   for (; ti < q.size(); ++ti) {
-    if (rest[ti] < max_acc && rest[ti] < 0.5f * last_try && touched.size() > want) {
+    if (rest[ti] < max_acc && rest[ti] < 0.5f * last_try &&
+        std::size_t(touched_end - touched_begin) > want) {
       last_try = rest[ti];
+      // theta can only exceed rest[ti] when `want` documents score above it: only those count.
       std::vector<float>& vals = scratch->values;
       vals.clear();
-      for (std::uint32_t slot : touched)
-        if (eligible(slot)) vals.push_back(acc[slot]);
-      if (vals.size() > want) {
+      for (std::uint32_t slot : touched())
+        if (acc[slot] > rest[ti] && eligible(slot)) vals.push_back(acc[slot]);
+      if (vals.size() >= want) {
         std::nth_element(vals.begin(), vals.begin() + (want - 1), vals.end(), std::greater<>());
         theta = vals[want - 1];
-        if (theta > rest[ti]) break;
+        break;
       }
     }
     for (const Posting& p : postings[q[ti].term]) {
       if (p.impact == 0) continue;
       const float c = contribution(p, qwf[ti]);
       float& acc_doc = acc[p.doc];
-      if (acc_doc == 0) touched.push_back(p.doc);
+      *touched_end = p.doc;
+      touched_end += acc_doc == 0;
       acc_doc += c;
       max_acc = std::max(max_acc, acc_doc);
     }
   }
-  if (ti < q.size()) {
-    std::vector<std::uint32_t>& alive = scratch->alive;
-    alive.clear();
-    for (std::uint32_t slot : touched)
-      if (eligible(slot) && acc[slot] + rest[ti] >= theta) alive.push_back(slot);
-    std::sort(alive.begin(), alive.end());
-    for (; ti < q.size(); ++ti) {
-      const std::vector<Posting>& list = postings[q[ti].term];
-      auto it = list.begin();
-      for (std::uint32_t slot : alive) {
-        // Galloping search: the probes are sorted, so each starts where the last one ended.
-        std::size_t step = 1;
-        auto hi = it;
-        while (hi != list.end() && hi->doc < slot) {
-          it = hi;
-          hi = (list.end() - hi > static_cast<std::ptrdiff_t>(step)) ? hi + step : list.end();
-          step *= 2;
-        }
-        it = std::lower_bound(it, hi, slot,
-                              [](const Posting& p, std::uint32_t d) { return p.doc < d; });
-        if (it == list.end()) break;
-        if (it->doc == slot) acc[slot] += contribution(*it, qwf[ti]);
+  const bool pruned = ti < q.size();
+  // A document is still alive while acc + rest[ti] >= theta; the test loses documents only as
+  // rest shrinks, so each list below serves the documents that survived the lists before it.
+  // A list much longer than the alive set is probed for those documents (galloping search), which
+  // needs them sorted; a shorter one is read from start to end, adding only to the alive.
+  constexpr float kMinPositive = std::numeric_limits<float>::min();
+  std::vector<std::uint32_t>& alive = scratch->alive;
+  bool alive_sorted = false;
+  std::size_t alive_count = 0;  // an upper bound until alive_sorted
+  if (pruned)
+    for (std::uint32_t slot : touched()) alive_count += acc[slot] + rest[ti] >= theta;
+  for (; ti < q.size(); ++ti) {
+    const std::vector<Posting>& list = postings[q[ti].term];
+    // The margin covers rounding; the bound stays above 0, so untouched documents get nothing.
+    const float bound = std::max(theta - rest[ti] - 1e-5f * theta, kMinPositive);
+    if (list.size() < 8 * alive_count) {
+      const float qw = qwf[ti];
+      for (const Posting& p : list) {
+        float& acc_doc = acc[p.doc];
+        acc_doc += acc_doc >= bound ? contribution(p, qw) : 0.0f;
       }
+      continue;
     }
+    if (!alive_sorted) {
+      alive.clear();
+      for (std::uint32_t slot : touched())
+        if (acc[slot] >= bound && eligible(slot)) alive.push_back(slot);
+      std::sort(alive.begin(), alive.end());
+      alive_sorted = true;
+    }
+    auto it = list.begin();
+    std::size_t n = 0;
+    for (std::uint32_t slot : alive) {
+      if (acc[slot] < bound) continue;
+      alive[n++] = slot;
+      if (it == list.end()) continue;
+      // Galloping search: the probes are sorted, so each starts where the last one ended.
+      std::size_t step = 1;
+      auto hi = it;
+      while (hi != list.end() && hi->doc < slot) {
+        it = hi;
+        hi = (list.end() - hi > static_cast<std::ptrdiff_t>(step)) ? hi + step : list.end();
+        step *= 2;
+      }
+      it = std::lower_bound(it, hi, slot,
+                            [](const Posting& p, std::uint32_t d) { return p.doc < d; });
+      if (it != list.end() && it->doc == slot) acc[slot] += contribution(*it, qwf[ti]);
+    }
+    alive.resize(n);
+    alive_count = n;
   }
 
-  // Lexical candidates, then the semantic signal for them.
+  // Lexical candidates, then the semantic signal for them. Every document that can be among the
+  // `want` best scores at least theta.
   std::vector<std::pair<float, std::uint32_t>> cand;
-  cand.reserve(touched.size());
-  for (std::uint32_t slot : touched) {
-    if (eligible(slot)) cand.push_back({acc[slot], slot});
-    acc[slot] = 0;
+  cand.reserve(pruned ? 4 * want : touched().size());
+  for (std::uint32_t slot : touched())
+    if (acc[slot] >= theta && eligible(slot)) cand.push_back({acc[slot], slot});
+  if (touched().size() > acc.size() / 16) {
+    std::fill(acc.begin(), acc.end(), 0.0f);
+  } else {
+    for (std::uint32_t slot : touched()) acc[slot] = 0;
   }
   auto better = [](const std::pair<float, std::uint32_t>& x,
                    const std::pair<float, std::uint32_t>& y) {
     return x.first != y.first ? x.first > y.first : x.second < y.second;
   };
-  const std::size_t keep =
-      std::min<std::size_t>(cand.size(), std::max<std::size_t>(options.candidates, o.k));
+  const std::size_t keep = std::min<std::size_t>(cand.size(), want);
   if (keep < cand.size()) std::nth_element(cand.begin(), cand.begin() + keep, cand.end(), better);
   cand.resize(keep);
   std::sort(cand.begin(), cand.end(), better);

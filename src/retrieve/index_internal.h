@@ -59,7 +59,7 @@ struct QueryTerm {
 // Per-search buffers, pooled so concurrent searches do not allocate the score array each time.
 struct SearchScratch {
   std::vector<float> acc;              // BM25F accumulator per slot
-  std::vector<std::uint32_t> touched;  // slots with acc != 0
+  std::vector<std::uint32_t> touched;  // slots with acc != 0 (room for every slot)
   std::vector<float> query_embedding;
   std::vector<float> values;         // scores, for finding the pruning threshold
   std::vector<std::uint32_t> alive;  // slots that can still reach the candidates

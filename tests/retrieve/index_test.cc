@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cmath>
 #include <optional>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -226,6 +228,53 @@ TEST(Bm25IndexTest, SameDocumentsGiveTheSameRanking) {
   for (std::size_t i = 0; i < ha->size(); ++i) {
     EXPECT_EQ((*ha)[i].id, (*hb)[i].id);
     EXPECT_DOUBLE_EQ((*ha)[i].score, (*hb)[i].score);
+  }
+}
+
+// Early termination (the candidates' threshold against what the remaining terms could add) must
+// not change the ranking: an index with room for every document as a candidate never stops early.
+TEST(Bm25IndexTest, EarlyTerminationKeepsTheExactLexicalRanking) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> u(0, 1);
+  // Skewed word frequencies, as in real text: a few words in most documents, most words rare.
+  auto words = [&](int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += "w" + std::to_string(int(1500 * std::pow(u(rng), 3))) + " ";
+    return s;
+  };
+  IndexOptions exact_options;
+  exact_options.semantic_weight = 0;
+  exact_options.candidates = 100000;
+  IndexOptions fast_options = exact_options;
+  fast_options.candidates = 50;
+  Index exact(exact_options), fast(fast_options);
+  for (int i = 0; i < 3000; ++i) {
+    const Document d = Doc("d" + std::to_string(i), words(2 + i % 5), words(10 + i % 70),
+                           i % 3 == 0 ? DocKind::kOpenTicket : DocKind::kArticle);
+    ASSERT_TRUE(exact.Add(d).ok());
+    ASSERT_TRUE(fast.Add(d).ok());
+  }
+  for (int i = 0; i < 3000; i += 17) {
+    ASSERT_TRUE(exact.Remove("d" + std::to_string(i)).ok());
+    ASSERT_TRUE(fast.Remove("d" + std::to_string(i)).ok());
+  }
+  auto same = [](const Result<std::vector<Hit>>& a, const Result<std::vector<Hit>>& b) {
+    ASSERT_TRUE(a && b);
+    ASSERT_EQ(a->size(), b->size());
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      EXPECT_EQ((*a)[i].id, (*b)[i].id) << "rank " << i;
+      EXPECT_EQ((*a)[i].lexical, (*b)[i].lexical) << "rank " << i;
+    }
+  };
+  for (int n = 0; n < 30; ++n) {
+    const std::string query = words(5 + 5 * n);
+    same(exact.Search(query, Opts(50)), fast.Search(query, Opts(50)));
+    same(exact.Search(query, Opts(50, {}, DocKind::kOpenTicket)),
+         fast.Search(query, Opts(50, {}, DocKind::kOpenTicket)));
+    const int doc = 1 + 97 * n;
+    if (doc % 17 == 0) continue;  // removed
+    const std::string id = "d" + std::to_string(doc);
+    same(exact.SearchSimilar(id, Opts(50)), fast.SearchSimilar(id, Opts(50)));
   }
 }
 

@@ -1,5 +1,6 @@
-// Fuzzes every parser of HTTP request bodies (tickets, feedback, modes, training requests) and the
-// TOML settings parser: any bytes must give a value or an InvalidArgument, never a crash, and a
+// Fuzzes every parser of HTTP request bodies (tickets, feedback, modes, training requests,
+// knowledge-base articles, webhook secrets, platform connections, polling) and the TOML settings
+// parser: any bytes must give a value or an InvalidArgument, never a crash, and a
 // parsed ticket must keep its required fields.
 #include <cstddef>
 #include <cstdint>
@@ -34,6 +35,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Check(m->auto_min_confidence >= 0.0 && m->auto_min_confidence <= 1.0);
   }
   if (auto r = server::ParseTrainRequest(body)) Check(!r->field.empty());
+  if (auto a = server::ArticleRequestToJsonl(body)) {
+    Check(a->empty() || a->back() == '\n');
+  } else {
+    Check(a.error().code() == StatusCode::kInvalidArgument);
+  }
+  if (auto a = server::ArticleRequestToJsonl(body, "KB-1"); !a)
+    Check(a.error().code() == StatusCode::kInvalidArgument);
+  if (auto secret = server::ParseSecretRequest(body)) Check(!secret->empty());
+  if (auto c = server::ParseConnectionRequest(body, "jira")) {
+    Check(!c->base_url.empty() && !c->secret.empty());
+  }
+  if (auto p = server::ParsePollingRequest(body)) Check(p->first <= 86400);
   server::ServerOptions options;
   if (server::ApplyConfigText(body, "fuzz.toml", &options).ok()) {
     Check(options.port >= 0 && options.port <= 65535);

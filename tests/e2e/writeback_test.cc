@@ -539,5 +539,55 @@ TEST_F(WritebackTest, PolledServiceNowRecordsAreDecidedOnceAndTheirChangesBecome
   EXPECT_EQ(server->Terminate(), 0);
 }
 
+// Personal data in what ticketwise reads (a knowledge article, the ticket) reaches none of what it
+// writes or shows elsewhere: the platform's comment, the outbox listing, the inbox listing and the
+// audit export. (Log lines go through the same redaction: tests/server/log_test.cc.)
+TEST_F(WritebackTest, NoOutboundPathCarriesPersonalData) {
+  FakePlatforms fake;
+  ConnectJira(fake);
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  SetMode(http, "suggest");
+  const std::string email = "jane.doe@example.com", phone = "+1 415 555 0100",
+                    card = "4111 1111 1111 1111";
+  const json article = {
+      {"id", "KB-VPN"},
+      {"title", "VPN drops every few minutes with error 0x80070005, ask " + email},
+      {"body_md",
+       "## Symptoms\nThe VPN disconnects every few minutes. Error 0x80070005 in "
+       "GlobalProtect 6.2.1.\n\n## Resolution\nReinstall GlobalProtect; call " +
+           phone + "."}};
+  ASSERT_EQ(http.Post("/v1/kb/articles", Bearer(key_), article.dump(), "application/json")->status,
+            201);
+  std::string created = JiraCreated("SD-77", "10277");
+  created = std::regex_replace(created, std::regex("VPN drops every few minutes"),
+                               "VPN drops every few minutes, card " + card + ", mail " + email);
+  ASSERT_EQ(
+      http.Post("/v1/hooks/jira/acme", JiraSigned(created, "p-1"), created, "application/json")
+          ->status,
+      202);
+  json items =
+      WaitOutbox(http, [](const json& i) { return i.size() == 1 && i[0]["state"] == "sent"; });
+  ASSERT_EQ(items.size(), 1u) << items.dump();
+  const auto comments = fake.jira_comments("SD-77");
+  ASSERT_EQ(comments.size(), 1u);
+  const std::string comment = comments[0]["body"];
+  ASSERT_NE(comment.find("VPN drops every few minutes"), std::string::npos)
+      << "the note names the matching article: " << comment;
+
+  std::vector<std::pair<std::string, std::string>> outbound = {
+      {"platform comment", comment},
+      {"outbox listing", http.Get("/v1/outbox", Bearer(key_))->body},
+      {"inbox listing", http.Get("/v1/hooks/inbox", Bearer(key_))->body}};
+  std::string audit;
+  ASSERT_EQ(RunCliStatus("audit export --db " + db_, &audit), 0);
+  outbound.emplace_back("audit export", audit);
+  for (const auto& [where, text] : outbound)
+    for (const std::string& pii : {email, phone, card, std::string("555 0100")})
+      EXPECT_EQ(text.find(pii), std::string::npos) << where << " carries " << pii << ": " << text;
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
 }  // namespace
 }  // namespace ticketwise::e2e

@@ -190,6 +190,24 @@ Result<std::vector<Tenant>> SqliteStoreImpl::ListTenants() {
   return out;
 }
 
+Status SqliteStoreImpl::WriteSetting(std::string_view tenant, std::string_view what,
+                                     std::string_view subject, std::string_view actor,
+                                     const std::function<Status(std::int64_t now)>& write) {
+  std::lock_guard lock(mu_);
+  const std::int64_t now = Now();
+  Transaction tx(db_.get());
+  if (Status s = tx.Begin(); !s.ok()) return s;
+  if (Status s = TenantExistsLocked(tenant); !s.ok()) return s;
+  if (Status s = write(now); !s.ok()) return s;
+  AuditRecord audit{.tenant_id = std::string(tenant),
+                    .at_ms = now,
+                    .what = std::string(what),
+                    .subject_id = std::string(subject),
+                    .actor = std::string(actor)};
+  if (Status s = AppendAuditLocked(audit); !s.ok()) return s;
+  return tx.Commit();
+}
+
 Status SqliteStoreImpl::TenantExistsLocked(std::string_view tenant) {
   auto stmt = db_->Prepare("SELECT 1 FROM tenants WHERE id = ?1");
   if (!stmt) return stmt.error();

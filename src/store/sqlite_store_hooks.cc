@@ -33,28 +33,18 @@ Status SqliteStoreImpl::SetWebhookSecret(std::string_view tenant, std::string_vi
                                          std::string_view secret, std::string_view actor) {
   if (Status s = CheckPlatform(platform); !s.ok()) return s;
   if (secret.empty()) return Status::InvalidArgument("the webhook secret must not be empty");
-  std::lock_guard lock(mu_);
-  const std::int64_t now = Now();
-  Transaction tx(db_.get());
-  if (Status s = tx.Begin(); !s.ok()) return s;
-  if (Status s = TenantExistsLocked(tenant); !s.ok()) return s;
-  auto stmt = db_->Prepare(
-      "INSERT INTO webhook_secrets (tenant_id, platform, secret, updated_at_ms)"
-      " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (tenant_id, platform) DO UPDATE SET"
-      " secret = excluded.secret, updated_at_ms = excluded.updated_at_ms");
-  if (!stmt) return stmt.error();
-  (*stmt)->Bind(1, tenant);
-  (*stmt)->Bind(2, platform);
-  (*stmt)->Bind(3, secret);
-  (*stmt)->Bind(4, now);
-  if (Status s = (*stmt)->Run(); !s.ok()) return s;
-  AuditRecord audit{.tenant_id = std::string(tenant),
-                    .at_ms = now,
-                    .what = "webhook_secret_set",
-                    .subject_id = std::string(platform),
-                    .actor = std::string(actor)};
-  if (Status s = AppendAuditLocked(audit); !s.ok()) return s;
-  return tx.Commit();
+  return WriteSetting(tenant, "webhook_secret_set", platform, actor, [&](std::int64_t now) {
+    auto stmt = db_->Prepare(
+        "INSERT INTO webhook_secrets (tenant_id, platform, secret, updated_at_ms)"
+        " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (tenant_id, platform) DO UPDATE SET"
+        " secret = excluded.secret, updated_at_ms = excluded.updated_at_ms");
+    if (!stmt) return stmt.error();
+    (*stmt)->Bind(1, tenant);
+    (*stmt)->Bind(2, platform);
+    (*stmt)->Bind(3, secret);
+    (*stmt)->Bind(4, now);
+    return (*stmt)->Run();
+  });
 }
 
 Result<std::string> SqliteStoreImpl::WebhookSecret(std::string_view tenant,

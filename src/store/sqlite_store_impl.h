@@ -123,6 +123,10 @@ class SqliteStoreImpl final : public Store {
   std::int64_t Now() const;
 
   Status TenantExistsLocked(std::string_view tenant);
+  // A change of one of the tenant's settings: `write(now)` in one write transaction, after checking
+  // that the tenant exists, with one audit record (`what`, `subject`, `actor`). Takes the lock.
+  Status WriteSetting(std::string_view tenant, std::string_view what, std::string_view subject,
+                      std::string_view actor, const std::function<Status(std::int64_t now)>& write);
   // The tenant's ticket with its comments and fields, or NotFound.
   Result<StoredTicket> LoadTicketLocked(std::string_view tenant, std::string_view ticket_id);
   Status LoadSectionsLocked(std::string_view tenant, KbArticle* article);

@@ -111,31 +111,23 @@ Status SqliteStoreImpl::SetFieldMode(std::string_view tenant, const FieldMode& m
   if (Status s = CheckFieldName(mode.field); !s.ok()) return s;
   if (!(mode.auto_min_confidence >= 0.0 && mode.auto_min_confidence <= 1.0))
     return Status::InvalidArgument("auto_min_confidence must be between 0 and 1");
-  std::lock_guard lock(mu_);
-  const std::int64_t now = Now();
-  Transaction tx(db_.get());
-  if (Status s = tx.Begin(); !s.ok()) return s;
-  if (Status s = TenantExistsLocked(tenant); !s.ok()) return s;
-  auto stmt = db_->Prepare(
-      "INSERT INTO field_modes (tenant_id, field, mode, auto_min_confidence, updated_at_ms)"
-      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (tenant_id, field) DO UPDATE SET"
-      " mode = excluded.mode, auto_min_confidence = excluded.auto_min_confidence,"
-      " updated_at_ms = excluded.updated_at_ms");
-  if (!stmt) return stmt.error();
-  Stmt& s = **stmt;
-  s.Bind(1, tenant);
-  s.Bind(2, mode.field);
-  s.Bind(3, ModeName(mode.mode));
-  s.Bind(4, mode.auto_min_confidence);
-  s.Bind(5, now);
-  if (Status st = s.Run(); !st.ok()) return st;
-  AuditRecord audit{.tenant_id = std::string(tenant),
-                    .at_ms = now,
-                    .what = "mode",
-                    .subject_id = mode.field + "=" + std::string(ModeName(mode.mode)),
-                    .actor = std::string(actor)};
-  if (Status st = AppendAuditLocked(audit); !st.ok()) return st;
-  return tx.Commit();
+  return WriteSetting(
+      tenant, "mode", mode.field + "=" + std::string(ModeName(mode.mode)), actor,
+      [&](std::int64_t now) {
+        auto stmt = db_->Prepare(
+            "INSERT INTO field_modes (tenant_id, field, mode, auto_min_confidence, updated_at_ms)"
+            " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (tenant_id, field) DO UPDATE SET"
+            " mode = excluded.mode, auto_min_confidence = excluded.auto_min_confidence,"
+            " updated_at_ms = excluded.updated_at_ms");
+        if (!stmt) return stmt.error();
+        Stmt& s = **stmt;
+        s.Bind(1, tenant);
+        s.Bind(2, mode.field);
+        s.Bind(3, ModeName(mode.mode));
+        s.Bind(4, mode.auto_min_confidence);
+        s.Bind(5, now);
+        return s.Run();
+      });
 }
 
 Result<std::vector<FieldMode>> SqliteStoreImpl::ListFieldModes(std::string_view tenant) {

@@ -79,33 +79,23 @@ Status SqliteStoreImpl::SetConnection(std::string_view tenant, const Connection&
     return Status::InvalidArgument("Basic auth needs a user");
   std::string base = c.base_url;
   while (base.ends_with('/')) base.pop_back();
-  std::lock_guard lock(mu_);
-  const std::int64_t now = Now();
-  Transaction tx(db_.get());
-  if (Status s = tx.Begin(); !s.ok()) return s;
-  if (Status s = TenantExistsLocked(tenant); !s.ok()) return s;
-  auto stmt = db_->Prepare(
-      "INSERT INTO connections (tenant_id, platform, base_url, auth, user, secret, updated_at_ms)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (tenant_id, platform) DO UPDATE SET"
-      " base_url = excluded.base_url, auth = excluded.auth, user = excluded.user,"
-      " secret = excluded.secret, updated_at_ms = excluded.updated_at_ms");
-  if (!stmt) return stmt.error();
-  Stmt& s = **stmt;
-  s.Bind(1, tenant);
-  s.Bind(2, c.platform);
-  s.Bind(3, base);
-  s.Bind(4, AuthKindName(c.auth));
-  s.Bind(5, c.auth == AuthKind::kBasic ? std::string_view(c.user) : std::string_view());
-  s.Bind(6, c.secret);
-  s.Bind(7, now);
-  if (Status st = s.Run(); !st.ok()) return st;
-  AuditRecord audit{.tenant_id = std::string(tenant),
-                    .at_ms = now,
-                    .what = "connection_set",
-                    .subject_id = c.platform,
-                    .actor = std::string(actor)};
-  if (Status st = AppendAuditLocked(audit); !st.ok()) return st;
-  return tx.Commit();
+  return WriteSetting(tenant, "connection_set", c.platform, actor, [&](std::int64_t now) {
+    auto stmt = db_->Prepare(
+        "INSERT INTO connections (tenant_id, platform, base_url, auth, user, secret, updated_at_ms)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (tenant_id, platform) DO UPDATE SET"
+        " base_url = excluded.base_url, auth = excluded.auth, user = excluded.user,"
+        " secret = excluded.secret, updated_at_ms = excluded.updated_at_ms");
+    if (!stmt) return stmt.error();
+    Stmt& s = **stmt;
+    s.Bind(1, tenant);
+    s.Bind(2, c.platform);
+    s.Bind(3, base);
+    s.Bind(4, AuthKindName(c.auth));
+    s.Bind(5, c.auth == AuthKind::kBasic ? std::string_view(c.user) : std::string_view());
+    s.Bind(6, c.secret);
+    s.Bind(7, now);
+    return s.Run();
+  });
 }
 
 Result<Connection> SqliteStoreImpl::GetConnection(std::string_view tenant,

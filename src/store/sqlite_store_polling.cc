@@ -27,31 +27,22 @@ Status SqliteStoreImpl::SetPolling(std::string_view tenant, std::string_view pla
                                    std::string_view actor) {
   if (platform != "servicenow")
     return Status::InvalidArgument("only servicenow is polled (jira sends webhooks)");
-  std::lock_guard lock(mu_);
-  const std::int64_t now = Now();
-  Transaction tx(db_.get());
-  if (Status s = tx.Begin(); !s.ok()) return s;
-  if (Status s = TenantExistsLocked(tenant); !s.ok()) return s;
-  auto stmt = db_->Prepare(
-      "INSERT INTO polling (tenant_id, platform, interval_s, watermark, updated_at_ms)"
-      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (tenant_id, platform) DO UPDATE SET"
-      " interval_s = excluded.interval_s, updated_at_ms = excluded.updated_at_ms,"
-      " watermark = CASE WHEN excluded.watermark = '' THEN watermark ELSE excluded.watermark END");
-  if (!stmt) return stmt.error();
-  Stmt& s = **stmt;
-  s.Bind(1, tenant);
-  s.Bind(2, platform);
-  s.Bind(3, static_cast<std::int64_t>(interval_s));
-  s.Bind(4, watermark);
-  s.Bind(5, now);
-  if (Status st = s.Run(); !st.ok()) return st;
-  AuditRecord audit{.tenant_id = std::string(tenant),
-                    .at_ms = now,
-                    .what = "polling_set",
-                    .subject_id = std::string(platform),
-                    .actor = std::string(actor)};
-  if (Status st = AppendAuditLocked(audit); !st.ok()) return st;
-  return tx.Commit();
+  return WriteSetting(tenant, "polling_set", platform, actor, [&](std::int64_t now) {
+    auto stmt = db_->Prepare(
+        "INSERT INTO polling (tenant_id, platform, interval_s, watermark, updated_at_ms)"
+        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (tenant_id, platform) DO UPDATE SET"
+        " interval_s = excluded.interval_s, updated_at_ms = excluded.updated_at_ms,"
+        " watermark = CASE WHEN excluded.watermark = ''"
+        " THEN watermark ELSE excluded.watermark END");
+    if (!stmt) return stmt.error();
+    Stmt& s = **stmt;
+    s.Bind(1, tenant);
+    s.Bind(2, platform);
+    s.Bind(3, static_cast<std::int64_t>(interval_s));
+    s.Bind(4, watermark);
+    s.Bind(5, now);
+    return s.Run();
+  });
 }
 
 Result<Polling> SqliteStoreImpl::GetPolling(std::string_view tenant, std::string_view platform) {

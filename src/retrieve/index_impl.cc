@@ -318,9 +318,10 @@ void Index::Impl::SearchLocked(std::vector<QueryTerm> q, double query_len, const
   std::vector<float>& acc = scratch->acc;
   if (acc.size() < slot_id.size()) acc.resize(slot_id.size(), 0.0f);
   // Slots with acc != 0, in the order they were first touched. The buffer has room for every
-  // slot, so that recording a document needs no branch: the slot is always written, the count
-  // grows only when the document is new.
-  if (scratch->touched.size() < slot_id.size()) scratch->touched.resize(slot_id.size());
+  // slot and one more, so that recording a document needs no branch: the slot is always written
+  // (one past the last recorded), the count grows only when the document is new. Contributions are
+  // positive, so a document is new exactly once.
+  if (scratch->touched.size() < slot_id.size() + 1) scratch->touched.resize(slot_id.size() + 1);
   std::uint32_t* const touched_begin = scratch->touched.data();
   std::uint32_t* touched_end = touched_begin;
   auto touched = [&] { return std::span<const std::uint32_t>(touched_begin, touched_end); };

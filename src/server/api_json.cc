@@ -224,7 +224,12 @@ std::string DecisionJson(const Decision& decision) {
     AppendString(&out, ModeName(f.mode));
     out += ",\"model_version\":";
     AppendString(&out, f.model_version);
-    out += ",\"top\":[";
+    out += ",\"reasons\":[";
+    for (std::size_t j = 0; j < f.reasons.size(); ++j) {
+      if (j > 0) out += ',';
+      AppendString(&out, f.reasons[j]);
+    }
+    out += "],\"top\":[";
     for (std::size_t j = 0; j < f.top.size(); ++j) {
       if (j > 0) out += ',';
       out += "{\"label\":";
@@ -251,6 +256,46 @@ std::string DecisionJson(const Decision& decision) {
   out += ",\"ticket_id\":";
   AppendString(&out, decision.ticket_id);
   out += '}';
+  return out;
+}
+
+Result<std::vector<store::IncidentRecord>> ParseIncidentsRequest(std::string_view body) {
+  if (const std::size_t bad = text::FindInvalidUtf8(body); bad != std::string_view::npos)
+    return Fail(Status::InvalidArgument("body is not valid UTF-8 at byte " + std::to_string(bad)));
+  auto parsed = ParseJson(body);
+  if (!parsed) return Fail(parsed.error());
+  json& j = *parsed;
+  std::vector<json> items;
+  if (j.is_array()) {
+    for (json& item : j) items.push_back(std::move(item));
+  } else if (j.is_object()) {
+    items.push_back(std::move(j));
+  } else {
+    return Fail(Status::InvalidArgument("body must be an incident object or an array of them"));
+  }
+  if (items.empty()) return Fail(Status::InvalidArgument("no incident in the body"));
+  std::vector<store::IncidentRecord> out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string where = "incidents[" + std::to_string(i) + "]";
+    if (!items[i].is_object())
+      return Fail(Status::InvalidArgument("field '" + where + "' must be an object"));
+    auto id = items[i].find("id");
+    if (id == items[i].end() || !id->is_string() || id->get<std::string>().empty())
+      return Fail(Status::InvalidArgument("field '" + where + ".id' must be a non-empty string"));
+    out.push_back({id->get<std::string>(), items[i].dump(), 0});
+  }
+  return out;
+}
+
+std::string IncidentsJson(const std::vector<store::IncidentRecord>& incidents) {
+  // Each record is a JSON object the service wrote itself (ParseIncidentsRequest), so it is
+  // spliced in as it is.
+  std::string out = "{\"incidents\":[";
+  for (std::size_t i = 0; i < incidents.size(); ++i) {
+    if (i > 0) out += ',';
+    out += incidents[i].json;
+  }
+  out += "]}";
   return out;
 }
 

@@ -94,6 +94,16 @@ bool Engine::HasModel(std::string_view tenant) const {
   return models_.find(tenant) != models_.end() || default_model_.model != nullptr;
 }
 
+std::vector<std::string> Engine::CategoryLabels(std::string_view tenant) const {
+  std::shared_ptr<const classify::Model> model;
+  {
+    std::shared_lock lock(models_mu_);
+    auto it = models_.find(tenant);
+    model = it != models_.end() ? it->second.model : default_model_.model;
+  }
+  return model != nullptr ? model->labels().names() : std::vector<std::string>();
+}
+
 std::string Engine::ModelVersion(std::string_view tenant) const {
   std::shared_lock lock(models_mu_);
   auto it = models_.find(tenant);

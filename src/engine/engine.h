@@ -76,6 +76,9 @@ class Engine {
   // Whether `tenant` has a model, its own or the default.
   bool HasModel(std::string_view tenant) const;
 
+  // The labels of the model that decides `tenant`'s category now; empty when it has no model.
+  std::vector<std::string> CategoryLabels(std::string_view tenant) const;
+
   // The version that decides `tenant`'s tickets now, or "" when it has no model.
   std::string ModelVersion(std::string_view tenant) const;
 

@@ -66,6 +66,10 @@ void Server::Impl::PutTriageConfig(const httplib::Request& req, httplib::Respons
   if (!config) return SendBadConfig(res, config.error());
   auto built = triage::Triage::Create(std::move(*config));
   if (!built) return SendBadConfig(res, built.error());
+  // A category no label of the tenant's model names would never route a ticket: most likely a
+  // typo. Without a model there is nothing to check against yet.
+  const std::vector<std::string> categories = engine.CategoryLabels(tenant);
+  if (Status s = built->CheckHeads({}, categories); !s.ok()) return SendBadConfig(res, s);
   std::lock_guard lock(triage_mu);
   if (Status s = store->SetTriageConfig(tenant, req.body, "api"); !s.ok())
     return SendStatus(res, s);

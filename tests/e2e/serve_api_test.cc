@@ -889,6 +889,14 @@ TEST_F(ServeApiTest, TriageConfigAddsPriorityAndQueueWithReasonsAndIncidentsRais
   ASSERT_TRUE(shape);
   EXPECT_EQ(shape->status, 400);
   EXPECT_NE(shape->body.find("queus"), std::string::npos) << shape->body;
+  // A queue owning a category the tenant's model does not know could never be routed to.
+  json typo = json::parse(DemoTriageConfig());
+  typo["queues"][1]["categories"] = json::array({"Hardwear"});
+  auto unknown_category =
+      http.Put("/v1/triage/config", Bearer(key_a_), typo.dump(), "application/json");
+  ASSERT_TRUE(unknown_category);
+  EXPECT_EQ(unknown_category->status, 400);
+  EXPECT_NE(unknown_category->body.find("Hardwear"), std::string::npos) << unknown_category->body;
   EXPECT_EQ(http.Get("/v1/triage/config", Bearer(key_a_))->status, 404);
 
   auto put = http.Put("/v1/triage/config", Bearer(key_a_), DemoTriageConfig(), "application/json");

@@ -11,6 +11,8 @@
 
 #include "store/codec.h"
 #include "text/utf8.h"
+#include "triage/config_json.h"
+#include "triage/triage.h"
 
 namespace ticketwise::server {
 namespace {
@@ -285,6 +287,27 @@ Result<std::vector<store::IncidentRecord>> ParseIncidentsRequest(std::string_vie
     out.push_back({id->get<std::string>(), items[i].dump(), 0});
   }
   return out;
+}
+
+Result<std::vector<store::IncidentRecord>> ParseCheckedIncidents(std::string_view body,
+                                                                 const triage::Triage* triage) {
+  auto records = ParseIncidentsRequest(body);
+  if (!records) return records;
+  std::string list = "[";
+  for (std::size_t i = 0; i < records->size(); ++i) {
+    if (i > 0) list += ',';
+    list += (*records)[i].json;
+  }
+  list += ']';
+  auto incidents = triage::ParseIncidentsJson(list);
+  if (!incidents) return Fail(Status::InvalidArgument(incidents.error().message()));
+  if (triage == nullptr) return records;
+  for (const triage::ActiveIncident& incident : *incidents) {
+    // An unknown service is NotFound to the library; to a client it is a bad request.
+    if (Status s = triage->ValidateIncident(incident); !s.ok())
+      return Fail(Status::InvalidArgument(s.message()));
+  }
+  return records;
 }
 
 std::string IncidentsJson(const std::vector<store::IncidentRecord>& incidents) {

@@ -18,6 +18,10 @@
 #include "ticketwise/status.h"
 #include "ticketwise/ticket.h"
 
+namespace ticketwise::triage {
+class Triage;
+}
+
 namespace ticketwise::server {
 
 // Parses the body of `POST /v1/tickets`:
@@ -125,6 +129,12 @@ std::string PollingJson(const store::Polling& polling);
 // (triage/config_json.h). Each needs a non-empty string "id"; the records carry it and the object
 // as compact JSON, for triage::ParseIncidentsJson to check the rest. InvalidArgument otherwise.
 Result<std::vector<store::IncidentRecord>> ParseIncidentsRequest(std::string_view body);
+// ParseIncidentsRequest, then every incident read as triage reads it (triage::ParseIncidentsJson:
+// keys, times, priority) and, when `triage` is not null, checked against the tenant's
+// configuration (Triage::ValidateIncident: known service, end after start). Every problem is
+// InvalidArgument naming the incident.
+Result<std::vector<store::IncidentRecord>> ParseCheckedIncidents(std::string_view body,
+                                                                 const triage::Triage* triage);
 // {"incidents": [incident object, ...]}
 std::string IncidentsJson(const std::vector<store::IncidentRecord>& incidents);
 

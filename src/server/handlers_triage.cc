@@ -88,23 +88,10 @@ void Server::Impl::GetTriageConfig(const httplib::Request&, httplib::Response& r
 void Server::Impl::PostIncidents(const httplib::Request& req, httplib::Response& res,
                                  const std::string& tenant) {
   if (!RequireJson(req, res)) return;
-  auto records = ParseIncidentsRequest(req.body);
-  if (!records) return SendStatus(res, records.error());
-  std::string list = "[";
-  for (std::size_t i = 0; i < records->size(); ++i) {
-    if (i > 0) list += ',';
-    list += (*records)[i].json;
-  }
-  list += ']';
-  auto incidents = triage::ParseIncidentsJson(list);
-  if (!incidents) return SendStatus(res, incidents.error());
   // Without a configuration there is no service catalog to check against; the shape is checked.
-  if (auto checker = engine.TriageOf(tenant); checker != nullptr) {
-    for (const triage::ActiveIncident& incident : *incidents) {
-      if (Status s = checker->ValidateIncident(incident); !s.ok())
-        return SendError(res, 400, "invalid_argument", s.message());
-    }
-  }
+  const std::shared_ptr<const triage::Triage> config = engine.TriageOf(tenant);
+  auto records = ParseCheckedIncidents(req.body, config.get());
+  if (!records) return SendStatus(res, records.error());
   std::lock_guard lock(triage_mu);
   if (Status s = store->PutIncidents(tenant, *records, "api"); !s.ok()) return SendStatus(res, s);
   if (Status s = LoadIncidents(tenant); !s.ok()) return SendStatus(res, s);

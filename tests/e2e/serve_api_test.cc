@@ -987,6 +987,45 @@ TEST_F(ServeApiTest, TriageConfigAddsPriorityAndQueueWithReasonsAndIncidentsRais
   EXPECT_EQ(restarted->Terminate(), 0);
 }
 
+TEST_F(ServeApiTest, IncidentsDeclaredFromTheCommandLineAreCheckedAndServedAtTheNextStart) {
+  const std::string good = dir_ + "/incidents.json";
+  std::ofstream(good) << R"([{"id":"INC-9","service":"payroll","start":"2020-01-01T00:00:00Z"}])";
+  const std::string typo = dir_ + "/typo.json";
+  std::ofstream(typo) << R"({"id":"INC-10","service":"payroll","strat":"2020-01-01T00:00:00Z"})";
+  std::string out;
+  EXPECT_EQ(RunCliStatus("status incident acme --file " + typo + " --db " + db_, &out), 1);
+  EXPECT_EQ(RunCliStatus("status incident nobody --file " + good + " --db " + db_, &out), 1);
+  EXPECT_EQ(RunCliStatus("status incident acme --db " + db_, &out), 2);
+  ASSERT_EQ(RunCliStatus("status incident acme --file " + good + " --db " + db_, &out), 0);
+  ASSERT_EQ(RunCliStatus("status incidents acme --db " + db_, &out), 0);
+  ASSERT_EQ(json::parse(out)["incidents"].size(), 1u) << out;
+  EXPECT_EQ(json::parse(out)["incidents"][0]["id"], "INC-9");
+
+  auto server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  EXPECT_EQ(json::parse(http.Get("/v1/status/incidents", Bearer(key_a_))->body)["incidents"].size(),
+            1u);
+  EXPECT_TRUE(
+      json::parse(http.Get("/v1/status/incidents", Bearer(key_b_))->body)["incidents"].empty());
+  ASSERT_EQ(
+      http.Put("/v1/triage/config", Bearer(key_a_), DemoTriageConfig(), "application/json")->status,
+      204);
+  auto ticket =
+      http.Post("/v1/tickets", Bearer(key_a_), PayrollPrinterTicket("CLI-1"), "application/json");
+  ASSERT_TRUE(ticket);
+  EXPECT_TRUE(HasReason(json::parse(ticket->body)["fields"]["priority"], "active_incident"))
+      << ticket->body;
+  EXPECT_EQ(server->Terminate(), 0);
+
+  // With a configuration stored, the command line checks the service against it.
+  const std::string unknown = dir_ + "/unknown.json";
+  std::ofstream(unknown) << R"({"id":"INC-11","service":"nosuch","start":"2020-01-01T00:00:00Z"})";
+  EXPECT_EQ(RunCliStatus("status incident acme --file " + unknown + " --db " + db_, &out), 1);
+  ASSERT_EQ(RunCliStatus("status incidents acme --db " + db_, &out), 0);
+  EXPECT_EQ(json::parse(out)["incidents"].size(), 1u) << out;
+}
+
 TEST(ApiDocsTest, DocumentedRoutesAreTheServedRoutes) {
   auto read = [](const std::string& path) {
     std::ifstream in(path);

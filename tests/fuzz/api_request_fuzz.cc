@@ -1,6 +1,6 @@
-// Fuzzes every parser of HTTP request bodies (tickets, feedback, modes, training requests) and the
-// TOML settings parser: any bytes must give a value or an InvalidArgument, never a crash, and a
-// parsed ticket must keep its required fields.
+// Fuzzes every parser of HTTP request bodies (tickets, feedback, modes, training requests,
+// incidents) and the TOML settings parser: any bytes must give a value or an InvalidArgument, never
+// a crash, and a parsed ticket must keep its required fields.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -34,6 +34,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Check(m->auto_min_confidence >= 0.0 && m->auto_min_confidence <= 1.0);
   }
   if (auto r = server::ParseTrainRequest(body)) Check(!r->field.empty());
+  if (auto incidents = server::ParseCheckedIncidents(body, nullptr)) {
+    Check(!incidents->empty());
+    for (const store::IncidentRecord& i : *incidents) Check(!i.id.empty() && !i.json.empty());
+  } else {
+    Check(incidents.error().code() == StatusCode::kInvalidArgument);
+  }
   server::ServerOptions options;
   if (server::ApplyConfigText(body, "fuzz.toml", &options).ok()) {
     Check(options.port >= 0 && options.port <= 65535);

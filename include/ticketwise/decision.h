@@ -37,6 +37,10 @@ struct FieldDecision {
   std::vector<Alternative> top;  // best first
   Mode mode = Mode::kShadow;
   std::string model_version;  // which model decided
+  // Why, in words, one reason a line: for "priority" each signal that moved the score ("signal
+  // weight: detail"), for "queue" the routing verdict and the score components of the best queues.
+  // Empty for learned fields.
+  std::vector<std::string> reasons;
 };
 
 // Whether the knowledge base and past tickets gave this ticket something to suggest.

@@ -25,6 +25,7 @@ int RunSimilar(const std::vector<std::string>& argv);
 int RunSearch(const std::vector<std::string>& argv);
 int RunKb(const std::vector<std::string>& argv);
 int RunTriage(const std::vector<std::string>& argv);
+int RunStatus(const std::vector<std::string>& argv);
 
 // The id of the tenant named `name` (its name or its id), or NotFound with a hint.
 Result<std::string> FindTenant(store::Store* store, const std::string& name);

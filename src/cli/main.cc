@@ -23,6 +23,7 @@ constexpr char kUsage[] =
     "  search    index a file and print the best matches for a query\n"
     "  kb        knowledge-base articles: 'kb import FILE...' parses and prints them as JSONL\n"
     "  triage    priority P1-P4 and queue routing with reasons, from a triage configuration\n"
+    "  status    a tenant's declared incidents: 'status incident TENANT --file FILE'\n"
     "  version   print the version\n"
     "\n"
     "Run 'ticketwise <command> --help' for the options of a command.\n";
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   if (command == "search") return ticketwise::cli::RunSearch(rest);
   if (command == "kb") return ticketwise::cli::RunKb(rest);
   if (command == "triage") return ticketwise::cli::RunTriage(rest);
+  if (command == "status") return ticketwise::cli::RunStatus(rest);
   if (command == "audit") return ticketwise::cli::RunAudit(rest);
   if (command == "version" || command == "--version") {
     std::puts("ticketwise 0.1.0");

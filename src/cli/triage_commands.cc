@@ -1,18 +1,24 @@
 // ticketwise triage: priority and routing for a file of tickets, with the tenant's triage
 // configuration, optional learned heads and declared incidents. A thin shell over src/triage.
+// ticketwise status: a tenant's declared incidents in the database, for the service to use.
 #include <chrono>
 #include <cstdio>
 #include <exception>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "classify/model.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "server/api_json.h"
+#include "store/sqlite_store.h"
 #include "triage/config_json.h"
 #include "triage/heads.h"
 #include "triage/incidents.h"
@@ -238,6 +244,80 @@ int RunTriage(const std::vector<std::string>& argv) {
   } catch (const std::exception& e) {
     return Failed(Status::Internal(std::string("triage: ") + e.what()));
   }
+}
+
+namespace {
+
+constexpr char kStatusUsage[] =
+    "usage: ticketwise status incident TENANT --file FILE [--db FILE]\n"
+    "  declare the incidents in FILE (one JSON object or an array) for the tenant\n"
+    "       ticketwise status incidents TENANT [--db FILE]\n"
+    "  print the tenant's declared incidents\n";
+
+// The tenant's stored triage configuration, or null when it has none.
+Result<std::shared_ptr<const triage::Triage>> StoredTriage(store::Store* store,
+                                                           const std::string& tenant) {
+  auto record = store->GetTriageConfig(tenant);
+  if (!record && record.error().code() == StatusCode::kNotFound)
+    return std::shared_ptr<const triage::Triage>();
+  if (!record) return Fail(record.error());
+  auto config = triage::ParseTriageConfigJson(record->json);
+  if (!config) return Fail(config.error().WithContext("stored triage configuration"));
+  auto built = triage::Triage::Create(std::move(*config));
+  if (!built) return Fail(built.error().WithContext("stored triage configuration"));
+  return std::make_shared<const triage::Triage>(std::move(*built));
+}
+
+int RunStatusIncident(const std::vector<std::string>& argv, bool declare) {
+  Args args(declare ? "status incident TENANT" : "status incidents TENANT",
+            declare ? "declares incidents for the tenant; checked like POST /v1/status/incidents, "
+                      "and used by the service from its next start"
+                    : "prints the tenant's declared incidents as {\"incidents\": [...]}");
+  args.Flag("db", "FILE", "SQLite database file", false, "./ticketwise.db");
+  if (declare) args.Flag("file", "FILE", "the incidents (JSON: one object or an array)", true);
+  std::string name;
+  std::vector<std::string> flags = argv;
+  if (!flags.empty() && !flags.front().starts_with("--")) {
+    name = flags.front();
+    flags.erase(flags.begin());
+  }
+  auto parsed = args.Parse(flags);
+  if (!parsed) return Usage(parsed.error());
+  if (!*parsed) return 0;
+  if (name.empty()) return Usage(Status::InvalidArgument(kStatusUsage));
+  auto opened = store::OpenSqliteStore(args.Get("db"));
+  if (!opened) return Failed(opened.error().WithContext(args.Get("db")));
+  store::Store* store = opened->get();
+  auto tenant = FindTenant(store, name);
+  if (!tenant) return Failed(tenant.error());
+  if (declare) {
+    auto body = ReadFile(args.Get("file"));
+    if (!body) return Failed(body.error());
+    auto config = StoredTriage(store, *tenant);
+    if (!config) return Failed(config.error());
+    auto records = server::ParseCheckedIncidents(*body, config->get());
+    if (!records) return Failed(records.error().WithContext(args.Get("file")));
+    if (Status s = store->PutIncidents(*tenant, *records, "cli"); !s.ok()) return Failed(s);
+    std::fprintf(stderr,
+                 "status incident: %zu incident(s) declared for tenant %s; a running service takes "
+                 "them at its next start\n",
+                 records->size(), tenant->c_str());
+    return 0;
+  }
+  auto all = store->ListIncidents(*tenant);
+  if (!all) return Failed(all.error());
+  std::printf("%s\n", server::IncidentsJson(*all).c_str());
+  return 0;
+}
+
+}  // namespace
+
+int RunStatus(const std::vector<std::string>& argv) {
+  if (!argv.empty() && (argv.front() == "incident" || argv.front() == "incidents"))
+    return RunStatusIncident({argv.begin() + 1, argv.end()}, argv.front() == "incident");
+  const bool help = !argv.empty() && (argv.front() == "--help" || argv.front() == "-h");
+  std::fputs(kStatusUsage, help ? stdout : stderr);
+  return help ? 0 : 2;
 }
 
 }  // namespace ticketwise::cli

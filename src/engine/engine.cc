@@ -1,6 +1,9 @@
 #include "engine/engine.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <utility>
 
 namespace ticketwise::engine {
@@ -8,6 +11,40 @@ namespace {
 
 // Idle scratch buffers kept for reuse; more concurrent calls than this allocate and free their own.
 constexpr std::size_t kMaxPooledScratch = 64;
+
+// Auto acts only on a confident decision; anything less is offered to an agent instead.
+Mode EffectiveMode(const FieldPolicy& policy, const FieldDecision& field) {
+  if (policy.mode == Mode::kAuto &&
+      (field.abstained || field.confidence < policy.auto_min_confidence))
+    return Mode::kSuggest;
+  return policy.mode;
+}
+
+std::string Fixed(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+std::string Signed(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.2f", v);
+  return buf;
+}
+
+// Title and description, the text triage matches incidents and queue descriptions against.
+std::string TriageText(const Ticket& ticket) {
+  if (ticket.title.empty()) return ticket.description;
+  if (ticket.description.empty()) return ticket.title;
+  return ticket.title + "\n\n" + ticket.description;
+}
+
+FieldPolicy PolicyOf(const std::map<std::string, FieldPolicy, std::less<>>* policies,
+                     std::string_view field) {
+  if (policies == nullptr) return {};
+  auto it = policies->find(field);
+  return it != policies->end() ? it->second : FieldPolicy{};
+}
 
 }  // namespace
 
@@ -31,9 +68,40 @@ void Engine::SetPolicy(const std::string& tenant, const std::string& field, Fiel
   policies_[tenant].insert_or_assign(field, policy);
 }
 
+void Engine::SetTriage(const std::string& tenant, std::shared_ptr<const triage::Triage> triage,
+                       std::string version) {
+  std::unique_lock lock(models_mu_);
+  TenantTriage& tt = triage_[tenant];
+  tt.triage = std::move(triage);
+  tt.version = std::move(version);
+}
+
+void Engine::SetIncidents(const std::string& tenant,
+                          std::vector<triage::ActiveIncident> incidents) {
+  auto shared = std::make_shared<const std::vector<triage::ActiveIncident>>(std::move(incidents));
+  std::unique_lock lock(models_mu_);
+  triage_[tenant].incidents = std::move(shared);
+}
+
+std::shared_ptr<const triage::Triage> Engine::TriageOf(std::string_view tenant) const {
+  std::shared_lock lock(models_mu_);
+  auto it = triage_.find(tenant);
+  return it != triage_.end() ? it->second.triage : nullptr;
+}
+
 bool Engine::HasModel(std::string_view tenant) const {
   std::shared_lock lock(models_mu_);
   return models_.find(tenant) != models_.end() || default_model_.model != nullptr;
+}
+
+std::vector<std::string> Engine::CategoryLabels(std::string_view tenant) const {
+  std::shared_ptr<const classify::Model> model;
+  {
+    std::shared_lock lock(models_mu_);
+    auto it = models_.find(tenant);
+    model = it != models_.end() ? it->second.model : default_model_.model;
+  }
+  return model != nullptr ? model->labels().names() : std::vector<std::string>();
 }
 
 std::string Engine::ModelVersion(std::string_view tenant) const {
@@ -57,9 +125,17 @@ void Engine::ReleaseScratch(std::unique_ptr<classify::PredictScratch> scratch) c
 }
 
 Result<Decision> Engine::Decide(std::string_view tenant, const Ticket& ticket) const {
+  return Decide(tenant, ticket,
+                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+}
+
+Result<Decision> Engine::Decide(std::string_view tenant, const Ticket& ticket,
+                                triage::Seconds now) const {
   const auto start = std::chrono::steady_clock::now();
   TenantModel tm;
   FieldPolicy policy;
+  TenantTriage tt;
+  std::map<std::string, FieldPolicy, std::less<>> tenant_policies;
   {
     // Copy the pointer and release the lock at once, so SetModel never waits for a prediction.
     std::shared_lock lock(models_mu_);
@@ -67,8 +143,10 @@ Result<Decision> Engine::Decide(std::string_view tenant, const Ticket& ticket) c
     tm = it != models_.end() ? it->second : default_model_;
     if (tm.model == nullptr)
       return Fail(Status::FailedPrecondition("tenant '" + std::string(tenant) + "' has no model"));
+    if (auto t = triage_.find(tenant); t != triage_.end()) tt = t->second;
     if (auto p = policies_.find(tenant); p != policies_.end()) {
       if (auto f = p->second.find("category"); f != p->second.end()) policy = f->second;
+      if (tt.triage != nullptr) tenant_policies = p->second;
     }
   }
 
@@ -87,21 +165,88 @@ Result<Decision> Engine::Decide(std::string_view tenant, const Ticket& ticket) c
   field.top.reserve(p.top.size());
   for (const classify::LabelProbability& lp : p.top)
     field.top.push_back(Alternative{std::string(labels.Name(lp.label)), lp.p});
-  field.mode = policy.mode;
-  // Auto acts only on a confident decision; anything less is offered to an agent instead.
-  if (policy.mode == Mode::kAuto &&
-      (field.abstained || field.confidence < policy.auto_min_confidence))
-    field.mode = Mode::kSuggest;
+  field.mode = EffectiveMode(policy, field);
   field.model_version = std::move(tm.version);
 
   Decision decision;
   decision.tenant = std::string(tenant);
+  std::vector<triage::LabelProb> category_head;
+  if (tt.triage != nullptr) {
+    category_head.reserve(field.top.size());
+    for (const Alternative& a : field.top) category_head.push_back({a.label, a.p});
+  }
   decision.fields.push_back(std::move(field));
+  if (tt.triage != nullptr)
+    AddTriageFields(tt, ticket, std::move(category_head), now, &tenant_policies, &decision);
   knowledge_.Annotate(tenant, ticket, &decision);
   decision.engine_micros = std::chrono::duration_cast<std::chrono::microseconds>(
                                std::chrono::steady_clock::now() - start)
                                .count();
   return decision;
+}
+
+void Engine::AddTriageFields(const TenantTriage& tt, const Ticket& ticket,
+                             std::vector<triage::LabelProb> category_head, triage::Seconds now,
+                             const std::map<std::string, FieldPolicy, std::less<>>* policies,
+                             Decision* decision) const {
+  triage::TicketSignals signals;
+  signals.id = ticket.external_id;
+  signals.text = TriageText(ticket);
+  signals.service = ticket.service;
+  signals.created_at = ticket.created_at_ms > 0
+                           ? std::chrono::floor<std::chrono::seconds>(
+                                 triage::Seconds(std::chrono::seconds(0)) +
+                                 std::chrono::milliseconds(ticket.created_at_ms))
+                           : now;
+  signals.category_head = std::move(category_head);
+  // Requester history and queue loads are not gathered yet: no requester signal, every queue empty.
+  const triage::RequesterContext requester;
+  const std::span<const triage::ActiveIncident> incidents =
+      tt.incidents != nullptr ? std::span<const triage::ActiveIncident>(*tt.incidents)
+                              : std::span<const triage::ActiveIncident>();
+
+  const triage::PriorityResult p = tt.triage->Prioritize(signals, requester, incidents, now);
+  FieldDecision priority;
+  priority.field = "priority";
+  priority.label = triage::PriorityName(p.priority);
+  // The score is continuous in levels; how firmly it sits in its level is the confidence: 1.0 on
+  // the level itself (or beyond P1 / P4), 0.5 half-way to the next one.
+  const int level = static_cast<int>(p.priority);
+  const double clamped = std::clamp(p.score, 1.0, 4.0);
+  const double off = clamped - level;
+  priority.confidence = static_cast<float>(1.0 - std::min(0.5, std::abs(off)));
+  priority.top.push_back({priority.label, priority.confidence});
+  if (std::abs(off) > 0.0) {
+    const int neighbour = off < 0 ? level - 1 : level + 1;
+    priority.top.push_back({"P" + std::to_string(neighbour), 1.0f - priority.confidence});
+  }
+  for (const triage::PriorityReason& r : p.reasons)
+    priority.reasons.push_back(r.signal + " " + Signed(r.weight) + ": " + r.detail);
+  priority.mode = EffectiveMode(PolicyOf(policies, "priority"), priority);
+  priority.model_version = tt.version;
+  decision->fields.push_back(std::move(priority));
+
+  const triage::RoutingResult r = tt.triage->Route(signals, {}, now);
+  FieldDecision queue;
+  queue.field = "queue";
+  queue.label = r.queue;
+  queue.confidence = static_cast<float>(r.confidence);
+  // Sent to the triage queue: routing could not decide, so this is not a decision to act on.
+  queue.abstained = r.to_triage_queue;
+  queue.reasons.push_back(r.reason);
+  const std::size_t shown = std::min(options_.top_k, r.ranked.size());
+  for (std::size_t i = 0; i < shown; ++i) {
+    const triage::QueueScore& q = r.ranked[i];
+    queue.top.push_back({q.queue, static_cast<float>(std::clamp(q.total, 0.0, 1.0))});
+    queue.reasons.push_back("'" + q.queue + "' " + Fixed(q.total) + ": team_fit " +
+                            Fixed(q.team_fit) + ", category " + Fixed(q.category) +
+                            ", description " + Fixed(q.description) + ", load " + Fixed(q.load) +
+                            ", hours " + Fixed(q.hours) + ", language " + Fixed(q.language) +
+                            ", bounce_penalty " + Fixed(q.bounce_penalty));
+  }
+  queue.mode = EffectiveMode(PolicyOf(policies, "queue"), queue);
+  queue.model_version = tt.version;
+  decision->fields.push_back(std::move(queue));
 }
 
 }  // namespace ticketwise::engine

@@ -1,7 +1,8 @@
-// Engine: turns a Ticket into a Decision with the tenant's models.
+// Engine: turns a Ticket into a Decision with the tenant's models and triage configuration.
 //
 // The Engine is the pure core that the server and the CLI wrap: it does no I/O, reads no clock
-// other than std::chrono::steady_clock for its own latency figure, and holds no global state. It
+// other than std::chrono::steady_clock for its own latency figure (and the wall clock in the
+// two-argument Decide, which stands for "now"), and holds no global state. It
 // holds one classify::Model per tenant through a shared_ptr, so a model can be swapped while
 // requests that started with the old one finish with it. Thread-safety: every method may be called
 // from any number of threads at once; SetModel takes an exclusive lock on the tenant map, Decide a
@@ -22,6 +23,7 @@
 #include "ticketwise/decision.h"
 #include "ticketwise/status.h"
 #include "ticketwise/ticket.h"
+#include "triage/triage.h"
 
 namespace ticketwise::engine {
 
@@ -59,8 +61,23 @@ class Engine {
   // Sets how `field` of `tenant` may act; fields without a policy are in shadow mode.
   void SetPolicy(const std::string& tenant, const std::string& field, FieldPolicy policy);
 
+  // Installs `triage` as `tenant`'s priority and routing configuration (null removes it). `version`
+  // names the configuration on the decisions it makes, as a model version does.
+  void SetTriage(const std::string& tenant, std::shared_ptr<const triage::Triage> triage,
+                 std::string version);
+
+  // Replaces `tenant`'s declared incidents (POST /v1/status/incidents); Decide checks which are in
+  // effect at its `now`.
+  void SetIncidents(const std::string& tenant, std::vector<triage::ActiveIncident> incidents);
+
+  // `tenant`'s triage configuration, or null.
+  std::shared_ptr<const triage::Triage> TriageOf(std::string_view tenant) const;
+
   // Whether `tenant` has a model, its own or the default.
   bool HasModel(std::string_view tenant) const;
+
+  // The labels of the model that decides `tenant`'s category now; empty when it has no model.
+  std::vector<std::string> CategoryLabels(std::string_view tenant) const;
 
   // The version that decides `tenant`'s tickets now, or "" when it has no model.
   std::string ModelVersion(std::string_view tenant) const;
@@ -70,9 +87,14 @@ class Engine {
   const Knowledge& knowledge() const { return knowledge_; }
 
   // Decides `ticket` for `tenant`: one FieldDecision for "category", with suggestions, duplicates
-  // and a thread summary from knowledge(). The Decision's id, ticket_id,
+  // and a thread summary from knowledge(). A tenant with a triage configuration also gets
+  // "priority" (P1..P4, Triage::Prioritize) and "queue" (Triage::Route), each with its reasons;
+  // see docs/decisions/0019-triage-in-decisions.md. `now` is the instant incidents are checked
+  // against and the ticket's creation time when it has none. The Decision's id, ticket_id,
   // input_hash and created_at_ms are left for the store. FailedPrecondition when the tenant has no
   // model.
+  Result<Decision> Decide(std::string_view tenant, const Ticket& ticket, triage::Seconds now) const;
+  // The same at the wall clock's now.
   Result<Decision> Decide(std::string_view tenant, const Ticket& ticket) const;
 
  private:
@@ -80,6 +102,18 @@ class Engine {
     std::shared_ptr<const classify::Model> model;
     std::string version;
   };
+  struct TenantTriage {
+    std::shared_ptr<const triage::Triage> triage;
+    std::string version;
+    // Shared so Decide copies a pointer, not the list, under the lock.
+    std::shared_ptr<const std::vector<triage::ActiveIncident>> incidents;
+  };
+
+  // The "priority" and "queue" decisions of a ticket whose category head is `category_head`.
+  void AddTriageFields(const TenantTriage& tt, const Ticket& ticket,
+                       std::vector<triage::LabelProb> category_head, triage::Seconds now,
+                       const std::map<std::string, FieldPolicy, std::less<>>* policies,
+                       Decision* decision) const;
 
   // Scratch buffers are reused across calls because allocating them per ticket costs more than
   // predicting; a pool (rather than thread_local) keeps the Engine free of hidden global state.
@@ -89,8 +123,9 @@ class Engine {
   const EngineOptions options_;
   Knowledge knowledge_;
   mutable std::shared_mutex models_mu_;
-  std::map<std::string, TenantModel, std::less<>> models_;  // GUARDED_BY(models_mu_)
-  TenantModel default_model_;                               // GUARDED_BY(models_mu_)
+  std::map<std::string, TenantModel, std::less<>> models_;   // GUARDED_BY(models_mu_)
+  TenantModel default_model_;                                // GUARDED_BY(models_mu_)
+  std::map<std::string, TenantTriage, std::less<>> triage_;  // GUARDED_BY(models_mu_)
   // tenant -> field -> policy
   std::map<std::string, std::map<std::string, FieldPolicy, std::less<>>, std::less<>>
       policies_;  // GUARDED_BY(models_mu_)

@@ -11,6 +11,8 @@
 
 #include "store/codec.h"
 #include "text/utf8.h"
+#include "triage/config_json.h"
+#include "triage/triage.h"
 
 namespace ticketwise::server {
 namespace {
@@ -224,7 +226,12 @@ std::string DecisionJson(const Decision& decision) {
     AppendString(&out, ModeName(f.mode));
     out += ",\"model_version\":";
     AppendString(&out, f.model_version);
-    out += ",\"top\":[";
+    out += ",\"reasons\":[";
+    for (std::size_t j = 0; j < f.reasons.size(); ++j) {
+      if (j > 0) out += ',';
+      AppendString(&out, f.reasons[j]);
+    }
+    out += "],\"top\":[";
     for (std::size_t j = 0; j < f.top.size(); ++j) {
       if (j > 0) out += ',';
       out += "{\"label\":";
@@ -251,6 +258,67 @@ std::string DecisionJson(const Decision& decision) {
   out += ",\"ticket_id\":";
   AppendString(&out, decision.ticket_id);
   out += '}';
+  return out;
+}
+
+Result<std::vector<store::IncidentRecord>> ParseIncidentsRequest(std::string_view body) {
+  if (const std::size_t bad = text::FindInvalidUtf8(body); bad != std::string_view::npos)
+    return Fail(Status::InvalidArgument("body is not valid UTF-8 at byte " + std::to_string(bad)));
+  auto parsed = ParseJson(body);
+  if (!parsed) return Fail(parsed.error());
+  json& j = *parsed;
+  std::vector<json> items;
+  if (j.is_array()) {
+    for (json& item : j) items.push_back(std::move(item));
+  } else if (j.is_object()) {
+    items.push_back(std::move(j));
+  } else {
+    return Fail(Status::InvalidArgument("body must be an incident object or an array of them"));
+  }
+  if (items.empty()) return Fail(Status::InvalidArgument("no incident in the body"));
+  std::vector<store::IncidentRecord> out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string where = "incidents[" + std::to_string(i) + "]";
+    if (!items[i].is_object())
+      return Fail(Status::InvalidArgument("field '" + where + "' must be an object"));
+    auto id = items[i].find("id");
+    if (id == items[i].end() || !id->is_string() || id->get<std::string>().empty())
+      return Fail(Status::InvalidArgument("field '" + where + ".id' must be a non-empty string"));
+    out.push_back({id->get<std::string>(), items[i].dump(), 0});
+  }
+  return out;
+}
+
+Result<std::vector<store::IncidentRecord>> ParseCheckedIncidents(std::string_view body,
+                                                                 const triage::Triage* triage) {
+  auto records = ParseIncidentsRequest(body);
+  if (!records) return records;
+  std::string list = "[";
+  for (std::size_t i = 0; i < records->size(); ++i) {
+    if (i > 0) list += ',';
+    list += (*records)[i].json;
+  }
+  list += ']';
+  auto incidents = triage::ParseIncidentsJson(list);
+  if (!incidents) return Fail(Status::InvalidArgument(incidents.error().message()));
+  if (triage == nullptr) return records;
+  for (const triage::ActiveIncident& incident : *incidents) {
+    // An unknown service is NotFound to the library; to a client it is a bad request.
+    if (Status s = triage->ValidateIncident(incident); !s.ok())
+      return Fail(Status::InvalidArgument(s.message()));
+  }
+  return records;
+}
+
+std::string IncidentsJson(const std::vector<store::IncidentRecord>& incidents) {
+  // Each record is a JSON object the service wrote itself (ParseIncidentsRequest), so it is
+  // spliced in as it is.
+  std::string out = "{\"incidents\":[";
+  for (std::size_t i = 0; i < incidents.size(); ++i) {
+    if (i > 0) out += ',';
+    out += incidents[i].json;
+  }
+  out += "]}";
   return out;
 }
 

@@ -18,6 +18,10 @@
 #include "ticketwise/status.h"
 #include "ticketwise/ticket.h"
 
+namespace ticketwise::triage {
+class Triage;
+}
+
 namespace ticketwise::server {
 
 // Parses the body of `POST /v1/tickets`:
@@ -30,8 +34,8 @@ namespace ticketwise::server {
 Result<Ticket> ParseTicketRequest(std::string_view body);
 
 // {"decision_id", "ticket_id", "created_at_ms", "input_hash",
-//  "fields": {name: {label, confidence, abstained, top: [{label, p}], mode, model_version}},
-//  "engine_micros"}
+//  "fields": {name: {label, confidence, abstained, top: [{label, p}], mode, model_version,
+//  reasons: [str]}}, "engine_micros"}
 std::string DecisionJson(const Decision& decision);
 
 // {"id", "external_id", "title", "description", "comments", "requester", "service", "fields",
@@ -120,6 +124,19 @@ std::string OutboxJson(const std::vector<store::OutboxItem>& items);
 Result<std::pair<std::uint32_t, std::string>> ParsePollingRequest(std::string_view body);
 // {"platform", "interval_seconds", "watermark", "last_poll_ms", "last_error"}
 std::string PollingJson(const store::Polling& polling);
+
+// The body of POST /v1/status/incidents: one incident object or an array of them
+// (triage/config_json.h). Each needs a non-empty string "id"; the records carry it and the object
+// as compact JSON, for triage::ParseIncidentsJson to check the rest. InvalidArgument otherwise.
+Result<std::vector<store::IncidentRecord>> ParseIncidentsRequest(std::string_view body);
+// ParseIncidentsRequest, then every incident read as triage reads it (triage::ParseIncidentsJson:
+// keys, times, priority) and, when `triage` is not null, checked against the tenant's
+// configuration (Triage::ValidateIncident: known service, end after start). Every problem is
+// InvalidArgument naming the incident.
+Result<std::vector<store::IncidentRecord>> ParseCheckedIncidents(std::string_view body,
+                                                                 const triage::Triage* triage);
+// {"incidents": [incident object, ...]}
+std::string IncidentsJson(const std::vector<store::IncidentRecord>& incidents);
 
 // {"error": {"code": code, "message": message}}
 std::string ErrorJson(std::string_view code, std::string_view message);

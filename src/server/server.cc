@@ -306,6 +306,10 @@ void Server::Impl::InstallRoutes() {
       &Impl::SetConnection);
   Add("GET", "/v1/outbox", "/v1/outbox", &Impl::ListOutbox);
   Add("POST", "/v1/outbox/{id}/retry", "/v1/outbox/([0-9]+)/retry", &Impl::RetryOutbox);
+  Add("PUT", "/v1/triage/config", "/v1/triage/config", &Impl::PutTriageConfig);
+  Add("GET", "/v1/triage/config", "/v1/triage/config", &Impl::GetTriageConfig);
+  Add("POST", "/v1/status/incidents", "/v1/status/incidents", &Impl::PostIncidents);
+  Add("GET", "/v1/status/incidents", "/v1/status/incidents", &Impl::ListIncidents);
   Add("GET", "/v1/modes", "/v1/modes", &Impl::ListModes);
   Add("PUT", "/v1/modes/{field}", "/v1/modes/([^/]+)", &Impl::SetMode);
 
@@ -352,9 +356,15 @@ Status Server::Impl::LoadTenantState() {
     engine.SetModel(tenant, std::make_shared<const classify::Model>(std::move(*model)),
                     version.version);
   }
+  auto configs = store->TriageConfigs();
+  if (!configs) return configs.error();
+  for (const store::TriageConfigRecord& c : *configs)
+    if (Status s = LoadTriageConfig(c); !s.ok()) return s;
   auto tenants = store->ListTenants();
   if (!tenants) return tenants.error();
   for (const store::Tenant& t : *tenants) {
+    if (Status s = LoadIncidents(t.id); !s.ok())
+      return s.WithContext("incidents of tenant " + t.id);
     auto modes = store->ListFieldModes(t.id);
     if (!modes) return modes.error();
     for (const store::FieldMode& m : *modes)

@@ -73,6 +73,10 @@ struct Server::Impl {
   std::shared_mutex tenant_names_mu;
   std::unordered_map<std::string, std::string> tenant_names;  // GUARDED_BY(tenant_names_mu)
 
+  // Serializes the writes of triage configurations and incidents with their hand-over to the
+  // engine, so the engine ends up with what the store holds last.
+  std::mutex triage_mu;
+
   std::mutex stop_mu;
   std::condition_variable stop_cv;
   bool stop_requested = false;  // GUARDED_BY(stop_mu)
@@ -93,7 +97,8 @@ struct Server::Impl {
   // Answers 415 unless the body is JSON.
   bool RequireJson(const httplib::Request& req, httplib::Response& res);
 
-  // Loads every tenant's active models and modes from the store into the engine.
+  // Loads every tenant's active models, modes, triage configuration and incidents from the store
+  // into the engine.
   Status LoadTenantState();
 
   // handlers_tickets.cc
@@ -156,6 +161,20 @@ struct Server::Impl {
   void ListOutbox(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
   void RetryOutbox(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
   Result<std::string> TenantByNameOrId(const std::string& name);
+
+  // handlers_triage.cc
+  void PutTriageConfig(const httplib::Request& req, httplib::Response& res,
+                       const std::string& tenant);
+  void GetTriageConfig(const httplib::Request& req, httplib::Response& res,
+                       const std::string& tenant);
+  void PostIncidents(const httplib::Request& req, httplib::Response& res,
+                     const std::string& tenant);
+  void ListIncidents(const httplib::Request& req, httplib::Response& res,
+                     const std::string& tenant);
+  // Installs a stored configuration in the engine (at start-up and on PUT).
+  Status LoadTriageConfig(const store::TriageConfigRecord& record);
+  // Hands the tenant's stored incidents to the engine (at start-up and after each POST).
+  Status LoadIncidents(const std::string& tenant);
 
   void RecordDecisionMetrics(const Decision& decision);
   void Fallback(const httplib::Request& req, httplib::Response& res);

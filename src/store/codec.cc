@@ -120,4 +120,47 @@ Result<std::vector<Alternative>> DecodeAlternatives(std::string_view text) {
   return out;
 }
 
+std::string EncodeReasons(const std::vector<std::string>& reasons) {
+  std::string out;
+  for (const std::string& r : reasons) {
+    for (char c : r) {
+      if (c == '\\') {
+        out += "\\\\";
+      } else if (c == '\n') {
+        out += "\\n";
+      } else {
+        out += c;
+      }
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> DecodeReasons(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    if (end == std::string_view::npos) return Fail(Status::Corruption("malformed reasons column"));
+    std::string reason;
+    for (std::size_t i = 0; i < end; ++i) {
+      if (text[i] != '\\') {
+        reason += text[i];
+        continue;
+      }
+      if (++i == end) return Fail(Status::Corruption("dangling escape in reasons"));
+      if (text[i] == '\\') {
+        reason += '\\';
+      } else if (text[i] == 'n') {
+        reason += '\n';
+      } else {
+        return Fail(Status::Corruption("unknown escape in reasons"));
+      }
+    }
+    out.push_back(std::move(reason));
+    text.remove_prefix(end + 1);
+  }
+  return out;
+}
+
 }  // namespace ticketwise::store

@@ -32,4 +32,10 @@ std::string EncodeAlternatives(const std::vector<Alternative>& alternatives);
 // Corruption when `text` is not something EncodeAlternatives wrote.
 Result<std::vector<Alternative>> DecodeAlternatives(std::string_view text);
 
+// A decision field's reasons: one text column, "reason\n" per reason, with newline and backslash
+// inside a reason escaped as in the alternatives.
+std::string EncodeReasons(const std::vector<std::string>& reasons);
+// Corruption when `text` is not something EncodeReasons wrote.
+Result<std::vector<std::string>> DecodeReasons(std::string_view text);
+
 }  // namespace ticketwise::store

@@ -7,7 +7,7 @@ namespace ticketwise::store {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 7> kMigrations = {
+constexpr std::array<const char*, 8> kMigrations = {
     // 1: tenants, tickets, decisions, feedback, audit.
     R"sql(
 CREATE TABLE tenants (
@@ -261,6 +261,25 @@ CREATE TABLE polling (
   updated_at_ms INTEGER NOT NULL,
   PRIMARY KEY (tenant_id, platform)
 );
+)sql",
+    // 8: priority and routing: each tenant's triage configuration (the JSON as given), its declared
+    // incidents, and the reasons of every decided field.
+    R"sql(
+CREATE TABLE triage_configs (
+  tenant_id TEXT PRIMARY KEY REFERENCES tenants(id),
+  config_json TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+
+CREATE TABLE incidents (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  id TEXT NOT NULL,
+  incident_json TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, id)
+);
+
+ALTER TABLE decision_fields ADD COLUMN reasons TEXT NOT NULL DEFAULT '';  -- "reason\n" each
 )sql",
 };
 

@@ -46,7 +46,8 @@ Result<std::int64_t> SqliteStoreImpl::InsertDecisionLocked(const Decision& d,
   }
   auto stmt = db_->Prepare(
       "INSERT INTO decision_fields (decision_seq, position, field, label, confidence, abstained,"
-      " mode, model_version, alternatives) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      " mode, model_version, alternatives, reasons)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!stmt) return Fail(stmt.error());
   Stmt& s = **stmt;
   for (std::size_t i = 0; i < d.fields.size(); ++i) {
@@ -60,6 +61,7 @@ Result<std::int64_t> SqliteStoreImpl::InsertDecisionLocked(const Decision& d,
     s.Bind(7, ModeName(f.mode));
     s.Bind(8, f.model_version);
     s.Bind(9, EncodeAlternatives(f.top));
+    s.Bind(10, EncodeReasons(f.reasons));
     if (Status st = s.Run(); !st.ok()) return Fail(st);
     s.Reset();
   }
@@ -140,7 +142,7 @@ Result<Decision> SqliteStoreImpl::LoadDecisionLocked(std::string_view tenant,
     d.summary = s.Text(8);
   }
   auto stmt = db_->Prepare(
-      "SELECT field, label, confidence, abstained, mode, model_version, alternatives"
+      "SELECT field, label, confidence, abstained, mode, model_version, alternatives, reasons"
       " FROM decision_fields WHERE decision_seq = ?1 ORDER BY position");
   if (!stmt) return Fail(stmt.error());
   Stmt& s = **stmt;
@@ -158,6 +160,9 @@ Result<Decision> SqliteStoreImpl::LoadDecisionLocked(std::string_view tenant,
     Result<std::vector<Alternative>> top = DecodeAlternatives(s.Text(6));
     if (!top) return top.error();
     f.top = std::move(*top);
+    Result<std::vector<std::string>> reasons = DecodeReasons(s.Text(7));
+    if (!reasons) return reasons.error();
+    f.reasons = std::move(*reasons);
     d.fields.push_back(std::move(f));
     return Status::Ok();
   });

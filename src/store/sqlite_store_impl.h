@@ -114,6 +114,13 @@ class SqliteStoreImpl final : public Store {
   Result<std::vector<Polling>> ActivePolling() override;
   Status RecordPoll(std::string_view tenant, std::string_view platform, std::string_view watermark,
                     std::int64_t at_ms, std::string_view error) override;
+  Status SetTriageConfig(std::string_view tenant, std::string_view json,
+                         std::string_view actor) override;
+  Result<TriageConfigRecord> GetTriageConfig(std::string_view tenant) override;
+  Result<std::vector<TriageConfigRecord>> TriageConfigs() override;
+  Status PutIncidents(std::string_view tenant, const std::vector<IncidentRecord>& incidents,
+                      std::string_view actor) override;
+  Result<std::vector<IncidentRecord>> ListIncidents(std::string_view tenant) override;
   Result<std::vector<AuditRecord>> ListAudit(std::string_view tenant, std::uint32_t limit) override;
   Result<AuditCheck> VerifyAudit() override;
   Status ForEachAudit(std::string_view tenant,

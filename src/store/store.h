@@ -213,6 +213,20 @@ struct Polling {
   std::int64_t updated_at_ms = 0;
 };
 
+// A tenant's triage configuration (docs/api.md, PUT /v1/triage/config) as the JSON it was given.
+struct TriageConfigRecord {
+  std::string tenant_id{};
+  std::string json{};
+  std::int64_t updated_at_ms = 0;
+};
+
+// A declared incident (POST /v1/status/incidents): its id and its JSON object as given.
+struct IncidentRecord {
+  std::string id{};
+  std::string json{};
+  std::int64_t updated_at_ms = 0;
+};
+
 // One write to a platform waiting to be sent, sent, or given up on (dead letter).
 enum class OutboxState : std::uint8_t { kPending, kSent, kDead };
 std::string_view OutboxStateName(OutboxState state);  // "pending", "sent", "dead"
@@ -450,6 +464,24 @@ class Store {
   virtual Status RecordPoll(std::string_view tenant, std::string_view platform,
                             std::string_view watermark, std::int64_t at_ms,
                             std::string_view error) = 0;
+
+  // --- Triage: priority and routing.
+
+  // Sets the tenant's triage configuration (`json`, checked by the caller), replacing an earlier
+  // one, and audits the change. NotFound for an unknown tenant.
+  virtual Status SetTriageConfig(std::string_view tenant, std::string_view json,
+                                 std::string_view actor) = 0;
+  // NotFound when the tenant has none.
+  virtual Result<TriageConfigRecord> GetTriageConfig(std::string_view tenant) = 0;
+  // Every tenant's configuration, in tenant order, for loading at start-up.
+  virtual Result<std::vector<TriageConfigRecord>> TriageConfigs() = 0;
+  // Adds or replaces each incident by id, in one transaction, with one audit record per incident.
+  // InvalidArgument for an empty or over-long id (nothing is written); NotFound for an unknown
+  // tenant.
+  virtual Status PutIncidents(std::string_view tenant, const std::vector<IncidentRecord>& incidents,
+                              std::string_view actor) = 0;
+  // The tenant's incidents in id order.
+  virtual Result<std::vector<IncidentRecord>> ListIncidents(std::string_view tenant) = 0;
 
   // --- Audit.
 

@@ -839,6 +839,193 @@ TEST_F(ServeApiTest, ServiceNowEventsAreVerifiedWithTheBase64KeyAndSecretsAreSet
 }
 
 // docs/api.md documents exactly the routes the server registers.
+// A triage configuration over the demo categories: a service desk, two queues, two services.
+std::string DemoTriageConfig() {
+  return json{{"triage_queue", "Service Desk"},
+              {"services", json::array({{{"name", "payroll"}, {"criticality", "critical"}},
+                                        {{"name", "wiki"}, {"criticality", "low"}}})},
+              {"queues", json::array({{{"name", "Service Desk"}},
+                                      {{"name", "Workplace"},
+                                       {"categories", json::array({"Hardware", "Purchase"})},
+                                       {"capacity", 40}},
+                                      {{"name", "People"},
+                                       {"categories", json::array({"HR Support", "Access"})},
+                                       {"capacity", 40}}})}}
+      .dump();
+}
+
+std::string PayrollPrinterTicket(const std::string& id) {
+  return json{{"external_id", id},
+              {"title", "printer toner cartridge empty"},
+              {"description", "the printer toner cartridge is empty, please replace the toner"},
+              {"service", "payroll"}}
+      .dump();
+}
+
+bool HasReason(const json& field, const std::string& signal) {
+  for (const json& r : field["reasons"])
+    if (r.get<std::string>().starts_with(signal)) return true;
+  return false;
+}
+
+TEST_F(ServeApiTest, TriageConfigAddsPriorityAndQueueWithReasonsAndIncidentsRaisePriority) {
+  auto server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  EXPECT_EQ(http.Get("/v1/triage/config", Bearer(key_a_))->status, 404);
+
+  // A bad configuration is refused when it is given, with the problem named.
+  json unknown_queue = json::parse(DemoTriageConfig());
+  unknown_queue["triage_queue"] = "Nowhere Desk";
+  auto bad =
+      http.Put("/v1/triage/config", Bearer(key_a_), unknown_queue.dump(), "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("Nowhere Desk"), std::string::npos) << bad->body;
+  json unknown_key = json::parse(DemoTriageConfig());
+  unknown_key["queus"] = json::array();
+  auto shape =
+      http.Put("/v1/triage/config", Bearer(key_a_), unknown_key.dump(), "application/json");
+  ASSERT_TRUE(shape);
+  EXPECT_EQ(shape->status, 400);
+  EXPECT_NE(shape->body.find("queus"), std::string::npos) << shape->body;
+  // A queue owning a category the tenant's model does not know could never be routed to.
+  json typo = json::parse(DemoTriageConfig());
+  typo["queues"][1]["categories"] = json::array({"Hardwear"});
+  auto unknown_category =
+      http.Put("/v1/triage/config", Bearer(key_a_), typo.dump(), "application/json");
+  ASSERT_TRUE(unknown_category);
+  EXPECT_EQ(unknown_category->status, 400);
+  EXPECT_NE(unknown_category->body.find("Hardwear"), std::string::npos) << unknown_category->body;
+  EXPECT_EQ(http.Get("/v1/triage/config", Bearer(key_a_))->status, 404);
+
+  auto put = http.Put("/v1/triage/config", Bearer(key_a_), DemoTriageConfig(), "application/json");
+  ASSERT_TRUE(put);
+  ASSERT_EQ(put->status, 204) << put->body;
+  auto got = http.Get("/v1/triage/config", Bearer(key_a_));
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->status, 200);
+  EXPECT_EQ(json::parse(got->body), json::parse(DemoTriageConfig()));
+
+  auto calm =
+      http.Post("/v1/tickets", Bearer(key_a_), PayrollPrinterTicket("TR-1"), "application/json");
+  ASSERT_TRUE(calm);
+  ASSERT_EQ(calm->status, 201) << calm->body;
+  const json fields = json::parse(calm->body)["fields"];
+  EXPECT_EQ(fields["category"]["label"], "Hardware") << calm->body;
+  EXPECT_TRUE(fields["category"]["reasons"].empty());
+  ASSERT_TRUE(fields.contains("priority")) << calm->body;
+  ASSERT_TRUE(fields.contains("queue")) << calm->body;
+  EXPECT_EQ(fields["queue"]["label"], "Workplace") << calm->body;
+  EXPECT_EQ(fields["queue"]["mode"], "shadow");
+  EXPECT_GE(fields["queue"]["reasons"].size(), 2u);
+  EXPECT_FALSE(fields["priority"]["reasons"].empty());
+  EXPECT_FALSE(HasReason(fields["priority"], "active_incident"));
+  const std::string calm_priority = fields["priority"]["label"];
+  // The reasons are stored with the decision.
+  auto stored = http.Get("/v1/decisions/" + JsonString(calm->body, "decision_id"), Bearer(key_a_));
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(json::parse(stored->body)["fields"]["queue"]["reasons"], fields["queue"]["reasons"]);
+
+  // An incident on an unknown service is refused; one on payroll is declared.
+  auto unknown = http.Post("/v1/status/incidents", Bearer(key_a_),
+                           R"({"id":"INC-0","service":"nosuch","start":"2020-01-01T00:00:00Z"})",
+                           "application/json");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 400);
+  EXPECT_NE(unknown->body.find("nosuch"), std::string::npos) << unknown->body;
+  auto declared = http.Post(
+      "/v1/status/incidents", Bearer(key_a_),
+      R"([{"id":"INC-7","service":"payroll","text":"payroll outage","start":"2020-01-01T00:00:00Z"}])",
+      "application/json");
+  ASSERT_TRUE(declared);
+  ASSERT_EQ(declared->status, 200) << declared->body;
+  auto listed = http.Get("/v1/status/incidents", Bearer(key_a_));
+  ASSERT_TRUE(listed);
+  const json incidents = json::parse(listed->body)["incidents"];
+  ASSERT_EQ(incidents.size(), 1u);
+  EXPECT_EQ(incidents[0]["id"], "INC-7");
+
+  auto during =
+      http.Post("/v1/tickets", Bearer(key_a_), PayrollPrinterTicket("TR-2"), "application/json");
+  ASSERT_TRUE(during);
+  const json urgent = json::parse(during->body)["fields"]["priority"];
+  EXPECT_TRUE(urgent["label"] == "P1" || urgent["label"] == "P2") << during->body;
+  EXPECT_LT(urgent["label"].get<std::string>(), calm_priority);
+  EXPECT_TRUE(HasReason(urgent, "active_incident")) << during->body;
+
+  // Tenant B sees none of it: no configuration, no incidents, category only.
+  EXPECT_EQ(http.Get("/v1/triage/config", Bearer(key_b_))->status, 404);
+  EXPECT_TRUE(
+      json::parse(http.Get("/v1/status/incidents", Bearer(key_b_))->body)["incidents"].empty());
+  auto theirs =
+      http.Post("/v1/tickets", Bearer(key_b_), PayrollPrinterTicket("TR-2"), "application/json");
+  ASSERT_TRUE(theirs);
+  const json their_fields = json::parse(theirs->body)["fields"];
+  EXPECT_EQ(their_fields.size(), 1u) << theirs->body;
+  EXPECT_TRUE(their_fields.contains("category"));
+  // B's own configuration does not see A's incident.
+  ASSERT_EQ(
+      http.Put("/v1/triage/config", Bearer(key_b_), DemoTriageConfig(), "application/json")->status,
+      204);
+  auto b_calm =
+      http.Post("/v1/tickets", Bearer(key_b_), PayrollPrinterTicket("TR-3"), "application/json");
+  ASSERT_TRUE(b_calm);
+  EXPECT_FALSE(HasReason(json::parse(b_calm->body)["fields"]["priority"], "active_incident"))
+      << b_calm->body;
+  EXPECT_EQ(server->Terminate(), 0);
+
+  // Configuration and incidents are stored: after a restart the incident still raises priority.
+  auto restarted = StartServer(db_, DemoModel());
+  ASSERT_NE(restarted, nullptr);
+  httplib::Client again("127.0.0.1", restarted->port());
+  auto after =
+      again.Post("/v1/tickets", Bearer(key_a_), PayrollPrinterTicket("TR-4"), "application/json");
+  ASSERT_TRUE(after);
+  EXPECT_TRUE(HasReason(json::parse(after->body)["fields"]["priority"], "active_incident"))
+      << after->body;
+  EXPECT_EQ(restarted->Terminate(), 0);
+}
+
+TEST_F(ServeApiTest, IncidentsDeclaredFromTheCommandLineAreCheckedAndServedAtTheNextStart) {
+  const std::string good = dir_ + "/incidents.json";
+  std::ofstream(good) << R"([{"id":"INC-9","service":"payroll","start":"2020-01-01T00:00:00Z"}])";
+  const std::string typo = dir_ + "/typo.json";
+  std::ofstream(typo) << R"({"id":"INC-10","service":"payroll","strat":"2020-01-01T00:00:00Z"})";
+  std::string out;
+  EXPECT_EQ(RunCliStatus("status incident acme --file " + typo + " --db " + db_, &out), 1);
+  EXPECT_EQ(RunCliStatus("status incident nobody --file " + good + " --db " + db_, &out), 1);
+  EXPECT_EQ(RunCliStatus("status incident acme --db " + db_, &out), 2);
+  ASSERT_EQ(RunCliStatus("status incident acme --file " + good + " --db " + db_, &out), 0);
+  ASSERT_EQ(RunCliStatus("status incidents acme --db " + db_, &out), 0);
+  ASSERT_EQ(json::parse(out)["incidents"].size(), 1u) << out;
+  EXPECT_EQ(json::parse(out)["incidents"][0]["id"], "INC-9");
+
+  auto server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  EXPECT_EQ(json::parse(http.Get("/v1/status/incidents", Bearer(key_a_))->body)["incidents"].size(),
+            1u);
+  EXPECT_TRUE(
+      json::parse(http.Get("/v1/status/incidents", Bearer(key_b_))->body)["incidents"].empty());
+  ASSERT_EQ(
+      http.Put("/v1/triage/config", Bearer(key_a_), DemoTriageConfig(), "application/json")->status,
+      204);
+  auto ticket =
+      http.Post("/v1/tickets", Bearer(key_a_), PayrollPrinterTicket("CLI-1"), "application/json");
+  ASSERT_TRUE(ticket);
+  EXPECT_TRUE(HasReason(json::parse(ticket->body)["fields"]["priority"], "active_incident"))
+      << ticket->body;
+  EXPECT_EQ(server->Terminate(), 0);
+
+  // With a configuration stored, the command line checks the service against it.
+  const std::string unknown = dir_ + "/unknown.json";
+  std::ofstream(unknown) << R"({"id":"INC-11","service":"nosuch","start":"2020-01-01T00:00:00Z"})";
+  EXPECT_EQ(RunCliStatus("status incident acme --file " + unknown + " --db " + db_, &out), 1);
+  ASSERT_EQ(RunCliStatus("status incidents acme --db " + db_, &out), 0);
+  EXPECT_EQ(json::parse(out)["incidents"].size(), 1u) << out;
+}
+
 TEST(ApiDocsTest, DocumentedRoutesAreTheServedRoutes) {
   auto read = [](const std::string& path) {
     std::ifstream in(path);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "classify/trainer.h"
+#include "triage/triage.h"
 
 namespace ticketwise::engine {
 namespace {
@@ -160,6 +161,178 @@ TEST(EngineTest, DecidesFromFourThreadsWhileModelsChange) {
   for (int n = 0; n < 50; ++n) engine.SetModel("t", TinyModel(), "v" + std::to_string(n));
   for (auto& t : threads) t.join();
   for (int i = 0; i < 4; ++i) EXPECT_EQ(wrong[i], 0) << "thread " << i;
+}
+
+// Triage: a service desk, two queues that own the tiny model's categories, and a critical service.
+std::shared_ptr<const triage::Triage> TwoQueueTriage() {
+  triage::TriageConfig c;
+  c.services = {{"payroll", triage::Criticality::kCritical}, {"wiki", triage::Criticality::kLow}};
+  triage::Queue desk, hardware, identity;
+  desk.name = "Service Desk";
+  hardware.name = "Workplace";
+  hardware.categories = {"Hardware"};
+  hardware.capacity = 20;
+  identity.name = "Identity";
+  identity.categories = {"Access"};
+  identity.capacity = 20;
+  c.queues = {desk, hardware, identity};
+  c.triage_queue = "Service Desk";
+  auto t = triage::Triage::Create(c);
+  if (!t) return nullptr;
+  return std::make_shared<const triage::Triage>(std::move(*t));
+}
+
+triage::Seconds Noon() {
+  using namespace std::chrono;
+  return sys_seconds(sys_days(year(2026) / 12 / 3)) + hours(12);
+}
+
+const FieldDecision* FieldOf(const Decision& d, std::string_view name) {
+  for (const FieldDecision& f : d.fields)
+    if (f.field == name) return &f;
+  return nullptr;
+}
+
+bool HasReason(const FieldDecision& f, std::string_view signal) {
+  for (const std::string& r : f.reasons)
+    if (r.starts_with(signal)) return true;
+  return false;
+}
+
+triage::ActiveIncident Outage(std::string id, std::string service, triage::Seconds start) {
+  triage::ActiveIncident i;
+  i.id = std::move(id);
+  i.service = std::move(service);
+  i.text = "outage";
+  i.start = start;
+  return i;
+}
+
+TEST(EngineTriageTest, TenantWithoutConfigurationGetsOnlyTheCategory) {
+  ASSERT_NE(TinyModel(), nullptr);
+  ASSERT_NE(TwoQueueTriage(), nullptr);
+  Engine engine;
+  engine.SetDefaultModel(TinyModel(), "tiny");
+  engine.SetTriage("with", TwoQueueTriage(), "triage@1");
+  auto d = engine.Decide("without", PrinterTicket(), Noon());
+  ASSERT_TRUE(d.has_value());
+  ASSERT_EQ(d->fields.size(), 1u);
+  EXPECT_EQ(d->fields[0].field, "category");
+  EXPECT_TRUE(d->fields[0].reasons.empty());
+  auto with = engine.Decide("with", PrinterTicket(), Noon());
+  ASSERT_TRUE(with.has_value());
+  EXPECT_EQ(with->fields.size(), 3u);
+  // Removing the configuration takes the fields away again.
+  engine.SetTriage("with", nullptr, "");
+  auto removed = engine.Decide("with", PrinterTicket(), Noon());
+  ASSERT_TRUE(removed.has_value());
+  EXPECT_EQ(removed->fields.size(), 1u);
+}
+
+TEST(EngineTriageTest, RoutesToTheQueueThatOwnsTheDecidedCategoryWithItsReasons) {
+  ASSERT_NE(TinyModel(), nullptr);
+  Engine engine;
+  engine.SetModel("t", TinyModel(), "tiny");
+  engine.SetTriage("t", TwoQueueTriage(), "triage@1");
+  auto printer = engine.Decide("t", PrinterTicket(), Noon());
+  ASSERT_TRUE(printer.has_value());
+  ASSERT_EQ(printer->fields.size(), 3u);
+  EXPECT_EQ(printer->fields[0].label, "Hardware");
+  const FieldDecision* queue = FieldOf(*printer, "queue");
+  ASSERT_NE(queue, nullptr);
+  EXPECT_EQ(queue->label, "Workplace");
+  EXPECT_FALSE(queue->abstained);
+  EXPECT_GT(queue->confidence, 0.3f);
+  EXPECT_EQ(queue->mode, Mode::kShadow);
+  EXPECT_EQ(queue->model_version, "triage@1");
+  ASSERT_GE(queue->top.size(), 2u);
+  EXPECT_EQ(queue->top[0].label, "Workplace");
+  ASSERT_GE(queue->reasons.size(), 3u);
+  EXPECT_TRUE(queue->reasons[0].starts_with("best composite score")) << queue->reasons[0];
+  EXPECT_TRUE(queue->reasons[1].starts_with("'Workplace'")) << queue->reasons[1];
+  EXPECT_NE(queue->reasons[1].find(", category "), std::string::npos) << queue->reasons[1];
+
+  Ticket login;
+  login.title = "locked account, cannot login";
+  login.description = "password expired";
+  auto access = engine.Decide("t", login, Noon());
+  ASSERT_TRUE(access.has_value());
+  EXPECT_EQ(access->fields[0].label, "Access");
+  ASSERT_NE(FieldOf(*access, "queue"), nullptr);
+  EXPECT_EQ(FieldOf(*access, "queue")->label, "Identity");
+}
+
+TEST(EngineTriageTest, PriorityMovesWithAnActiveIncidentOnTheTicketsServiceAndOnlyWithIt) {
+  ASSERT_NE(TinyModel(), nullptr);
+  Engine engine;
+  engine.SetModel("t", TinyModel(), "tiny");
+  engine.SetTriage("t", TwoQueueTriage(), "triage@1");
+  Ticket ticket = PrinterTicket();
+  ticket.service = "payroll";
+  auto before = engine.Decide("t", ticket, Noon());
+  ASSERT_TRUE(before.has_value());
+  const FieldDecision* calm = FieldOf(*before, "priority");
+  ASSERT_NE(calm, nullptr);
+  EXPECT_FALSE(HasReason(*calm, "active_incident"));
+  EXPECT_TRUE(HasReason(*calm, "matrix")) << testing::PrintToString(calm->reasons);
+  EXPECT_GT(calm->confidence, 0.0f);
+  EXPECT_LE(calm->confidence, 1.0f);
+  const std::string calm_label = calm->label;
+
+  using std::chrono::hours;
+  // On another service, not yet started, or already over: nothing changes.
+  triage::ActiveIncident ended = Outage("INC-3", "payroll", Noon() - hours(5));
+  ended.end = Noon() - hours(1);
+  engine.SetIncidents("t", {Outage("INC-1", "wiki", Noon() - hours(1)),
+                            Outage("INC-2", "payroll", Noon() + hours(1)), ended});
+  auto unrelated = engine.Decide("t", ticket, Noon());
+  ASSERT_TRUE(unrelated.has_value());
+  EXPECT_EQ(FieldOf(*unrelated, "priority")->label, calm_label);
+  EXPECT_FALSE(HasReason(*FieldOf(*unrelated, "priority"), "active_incident"));
+
+  // An incident in effect on payroll: more urgent, with the incident named in the reason.
+  engine.SetIncidents("t", {Outage("INC-4", "payroll", Noon() - hours(1))});
+  auto during = engine.Decide("t", ticket, Noon());
+  ASSERT_TRUE(during.has_value());
+  const FieldDecision* urgent = FieldOf(*during, "priority");
+  ASSERT_NE(urgent, nullptr);
+  EXPECT_LT(urgent->label, calm_label);  // "P1" < "P2" < ...
+  EXPECT_TRUE(urgent->label == "P1" || urgent->label == "P2") << urgent->label;
+  ASSERT_TRUE(HasReason(*urgent, "active_incident"));
+  bool named = false;
+  for (const std::string& r : urgent->reasons) named |= r.find("INC-4") != std::string::npos;
+  EXPECT_TRUE(named) << testing::PrintToString(urgent->reasons);
+
+  // The same ticket without a service is not linked to the payroll incident.
+  Ticket elsewhere = PrinterTicket();
+  auto other = engine.Decide("t", elsewhere, Noon());
+  ASSERT_TRUE(other.has_value());
+  EXPECT_FALSE(HasReason(*FieldOf(*other, "priority"), "active_incident"));
+  // Incidents are per tenant.
+  engine.SetTriage("u", TwoQueueTriage(), "triage@1");
+  engine.SetModel("u", TinyModel(), "tiny");
+  auto tenant_u = engine.Decide("u", ticket, Noon());
+  ASSERT_TRUE(tenant_u.has_value());
+  EXPECT_EQ(FieldOf(*tenant_u, "priority")->label, calm_label);
+}
+
+TEST(EngineTriageTest, TriageFieldsFollowTheirOwnModes) {
+  ASSERT_NE(TinyModel(), nullptr);
+  Engine engine;
+  engine.SetModel("t", TinyModel(), "tiny");
+  engine.SetTriage("t", TwoQueueTriage(), "triage@1");
+  engine.SetPolicy("t", "queue", {Mode::kSuggest, 0.95});
+  engine.SetPolicy("t", "priority", {Mode::kAuto, 0.0});
+  auto d = engine.Decide("t", PrinterTicket(), Noon());
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->fields[0].mode, Mode::kShadow);
+  EXPECT_EQ(FieldOf(*d, "queue")->mode, Mode::kSuggest);
+  EXPECT_EQ(FieldOf(*d, "priority")->mode, Mode::kAuto);
+  // Auto below its confidence gate is offered instead.
+  engine.SetPolicy("t", "queue", {Mode::kAuto, 1.01});
+  auto gated = engine.Decide("t", PrinterTicket(), Noon());
+  ASSERT_TRUE(gated.has_value());
+  EXPECT_EQ(FieldOf(*gated, "queue")->mode, Mode::kSuggest);
 }
 
 }  // namespace

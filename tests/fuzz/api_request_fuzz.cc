@@ -1,7 +1,7 @@
 // Fuzzes every parser of HTTP request bodies (tickets, feedback, modes, training requests,
-// knowledge-base articles, webhook secrets, platform connections, polling) and the TOML settings
-// parser: any bytes must give a value or an InvalidArgument, never a crash, and a
-// parsed ticket must keep its required fields.
+// knowledge-base articles, webhook secrets, platform connections, polling, incidents) and the TOML
+// settings parser: any bytes must give a value or an InvalidArgument, never a crash, and a parsed
+// ticket must keep its required fields.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -47,6 +47,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Check(!c->base_url.empty() && !c->secret.empty());
   }
   if (auto p = server::ParsePollingRequest(body)) Check(p->first <= 86400);
+  if (auto incidents = server::ParseCheckedIncidents(body, nullptr)) {
+    Check(!incidents->empty());
+    for (const store::IncidentRecord& i : *incidents) Check(!i.id.empty() && !i.json.empty());
+  } else {
+    Check(incidents.error().code() == StatusCode::kInvalidArgument);
+  }
   server::ServerOptions options;
   if (server::ApplyConfigText(body, "fuzz.toml", &options).ok()) {
     Check(options.port >= 0 && options.port <= 65535);

@@ -119,5 +119,48 @@ TEST(ApiJsonTest, ConnectionRequestsTakeBasicOrBearerAndListingsHideTheSecret) {
   EXPECT_FALSE(json["connections"][1].contains("user"));
 }
 
+TEST(ApiJsonTest, DecisionJsonCarriesEachFieldsReasons) {
+  Decision d;
+  FieldDecision category;
+  category.field = "category";
+  FieldDecision queue;
+  queue.field = "queue";
+  queue.label = "Network";
+  queue.reasons = {"best composite score 0.40", "'Network' 0.40: category \"0.90\"\nnext"};
+  d.fields = {category, queue};
+  const std::string text = DecisionJson(d);
+  const nlohmann::json j = nlohmann::json::parse(text);
+  EXPECT_TRUE(j["fields"]["category"]["reasons"].is_array());
+  EXPECT_TRUE(j["fields"]["category"]["reasons"].empty());
+  EXPECT_EQ(j["fields"]["queue"]["reasons"].get<std::vector<std::string>>(), queue.reasons);
+  // The hand-written text is what a JSON document would dump.
+  EXPECT_EQ(text, j.dump());
+}
+
+TEST(ApiJsonTest, IncidentRequestsTakeOneOrManyAndNeedAnId) {
+  auto one = ParseIncidentsRequest(R"({"id":"INC-1","service":"vpn","start":"2026-12-03T08:00Z"})");
+  ASSERT_TRUE(one) << one.error().ToString();
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ((*one)[0].id, "INC-1");
+  EXPECT_EQ(nlohmann::json::parse((*one)[0].json)["service"], "vpn");
+  auto many = ParseIncidentsRequest(R"([{"id":"A","text":"mail"},{"id":"B","text":"vpn"}])");
+  ASSERT_TRUE(many);
+  ASSERT_EQ(many->size(), 2u);
+  EXPECT_EQ((*many)[1].id, "B");
+  const std::string listed = IncidentsJson(*many);
+  EXPECT_EQ(nlohmann::json::parse(listed)["incidents"][0]["text"], "mail");
+  for (const char* bad : {"[]", "3", "[1]", R"({"service":"vpn"})", R"([{"id":""}])",
+                          R"([{"id":7}])", "{", "\"\xff\""}) {
+    auto out = ParseIncidentsRequest(bad);
+    ASSERT_FALSE(out) << bad;
+    EXPECT_EQ(out.error().code(), StatusCode::kInvalidArgument) << bad;
+  }
+  EXPECT_NE(ParseIncidentsRequest(R"([{"id":"A"},{"text":"x"}])")
+                .error()
+                .message()
+                .find("incidents[1].id"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace ticketwise::server

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace ticketwise::store {
 namespace {
 
@@ -31,6 +33,23 @@ TEST(CodecTest, EmptyListIsEmptyText) {
 TEST(CodecTest, MalformedAlternativesAreCorruption) {
   for (const char* bad : {"label", "label\t0.5", "label\tx\n", "bad\\q\t0.5\n", "end\\\t1\n"}) {
     Result<std::vector<Alternative>> out = DecodeAlternatives(bad);
+    ASSERT_FALSE(out) << bad;
+    EXPECT_EQ(out.error().code(), StatusCode::kCorruption) << bad;
+  }
+}
+
+TEST(CodecTest, ReasonsRoundTripWithNewlinesBackslashesAndEmptyOnes) {
+  const std::vector<std::string> reasons = {"matrix -1.00: impact high", "", "a\nb \\n c\\", "\n"};
+  const std::string text = EncodeReasons(reasons);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 4);
+  Result<std::vector<std::string>> back = DecodeReasons(text);
+  ASSERT_TRUE(back) << back.error().ToString();
+  EXPECT_EQ(*back, reasons);
+  EXPECT_EQ(EncodeReasons({}), "");
+  ASSERT_TRUE(DecodeReasons(""));
+  EXPECT_TRUE(DecodeReasons("")->empty());
+  for (const char* bad : {"no newline", "bad \\q escape\n", "dangling \\\n"}) {
+    Result<std::vector<std::string>> out = DecodeReasons(bad);
     ASSERT_FALSE(out) << bad;
     EXPECT_EQ(out.error().code(), StatusCode::kCorruption) << bad;
   }

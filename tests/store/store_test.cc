@@ -885,5 +885,75 @@ TEST_F(StoreTest, PollingKeepsItsWatermarkUnlessToldAndListsOnlyWhatIsOn) {
   EXPECT_EQ(store_->ListAudit(acme, 1)->front().what, "polling_set");
 }
 
+TEST_F(StoreTest, FieldReasonsRoundTripWithNewlinesAndBackslashes) {
+  const std::string tenant = NewTenantId("acme");
+  Decision d = SampleDecision();
+  FieldDecision queue;
+  queue.field = "queue";
+  queue.label = "Network";
+  queue.confidence = 0.75f;
+  queue.model_version = "triage@abc";
+  queue.reasons = {"best composite score 0.37, ahead of 'Desk' by 0.17",
+                   "'Network' 0.37: team_fit 0.00, category 0.87", "two\nlines and a \\ backslash",
+                   ""};
+  d.fields.push_back(queue);
+  ASSERT_TRUE(store_->RecordTriage(tenant, SampleTicket("ITSM-1"), &d).ok());
+  Result<Decision> back = store_->GetDecision(tenant, d.id);
+  ASSERT_TRUE(back) << back.error().ToString();
+  ASSERT_EQ(back->fields.size(), d.fields.size());
+  EXPECT_TRUE(back->fields[0].reasons.empty());
+  EXPECT_EQ(back->fields.back().field, "queue");
+  EXPECT_EQ(back->fields.back().reasons, queue.reasons);
+  auto listed = store_->ListDecisions(tenant, {});
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().fields.back().reasons, queue.reasons);
+}
+
+TEST_F(StoreTest, TriageConfigAndIncidentsAreKeptPerTenantAndAudited) {
+  const std::string acme = NewTenantId("acme");
+  const std::string beta = NewTenantId("beta");
+  EXPECT_EQ(store_->GetTriageConfig(acme).error().code(), StatusCode::kNotFound);
+  const std::string first = R"({"triage_queue":"Desk","queues":[{"name":"Desk"}]})";
+  const std::string second = R"({"triage_queue":"Desk","queues":[{"name":"Desk"},{"name":"Net"}]})";
+  ASSERT_TRUE(store_->SetTriageConfig(acme, first, "api").ok());
+  ASSERT_TRUE(store_->SetTriageConfig(acme, second, "api").ok());
+  auto got = store_->GetTriageConfig(acme);
+  ASSERT_TRUE(got) << got.error().ToString();
+  EXPECT_EQ(got->json, second);
+  EXPECT_EQ(got->tenant_id, acme);
+  EXPECT_GT(got->updated_at_ms, 0);
+  EXPECT_EQ(store_->GetTriageConfig(beta).error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->SetTriageConfig("tn_nobody", first, "api").code(), StatusCode::kNotFound);
+  auto all = store_->TriageConfigs();
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].tenant_id, acme);
+  auto audit = store_->ListAudit(acme, 1);
+  ASSERT_TRUE(audit);
+  EXPECT_EQ(audit->front().what, "triage_config_set");
+  EXPECT_EQ(audit->front().actor, "api");
+
+  ASSERT_TRUE(store_
+                  ->PutIncidents(acme,
+                                 {{"INC-2", R"({"id":"INC-2","service":"vpn"})", 0},
+                                  {"INC-1", R"({"id":"INC-1","text":"mail down"})", 0}},
+                                 "api")
+                  .ok());
+  // Declaring an id again replaces it (an incident that ended).
+  ASSERT_TRUE(
+      store_->PutIncidents(acme, {{"INC-2", R"({"id":"INC-2","end":"x"})", 0}}, "api").ok());
+  auto incidents = store_->ListIncidents(acme);
+  ASSERT_TRUE(incidents);
+  ASSERT_EQ(incidents->size(), 2u);
+  EXPECT_EQ((*incidents)[0].id, "INC-1");
+  EXPECT_EQ((*incidents)[1].json, R"({"id":"INC-2","end":"x"})");
+  EXPECT_TRUE(store_->ListIncidents(beta)->empty());
+  EXPECT_EQ(store_->PutIncidents(acme, {{"", "{}", 0}}, "api").code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListAudit(acme, 1)->front().what, "incident_declared");
+  EXPECT_EQ(store_->ListAudit(acme, 1)->front().subject_id, "INC-2");
+}
+
 }  // namespace
 }  // namespace ticketwise::store

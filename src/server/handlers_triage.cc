@@ -1,0 +1,110 @@
+// Handlers for priority and routing: the tenant's triage configuration and declared incidents
+// (docs/decisions/0019-triage-in-decisions.md).
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "server/api_json.h"
+#include "server/server_impl.h"
+#include "store/secrets.h"
+#include "text/utf8.h"
+#include "triage/config_json.h"
+#include "triage/triage.h"
+
+namespace ticketwise::server {
+namespace {
+
+// Names the configuration on the decisions it makes; the same text gives the same name, also
+// after a restart.
+std::string TriageVersion(std::string_view json) {
+  return "triage@" + store::Sha256Hex(json).substr(0, 16);
+}
+
+// A configuration that does not parse or does not validate is the client's to fix: always 400,
+// also when the check that failed was a lookup (an unknown queue or time zone).
+void SendBadConfig(httplib::Response& res, const Status& status) {
+  SendError(res, 400, "invalid_argument", status.message());
+}
+
+}  // namespace
+
+Status Server::Impl::LoadTriageConfig(const store::TriageConfigRecord& record) {
+  auto config = triage::ParseTriageConfigJson(record.json);
+  if (!config)
+    return config.error().WithContext("triage configuration of tenant " + record.tenant_id);
+  auto built = triage::Triage::Create(std::move(*config));
+  if (!built)
+    return built.error().WithContext("triage configuration of tenant " + record.tenant_id);
+  engine.SetTriage(record.tenant_id, std::make_shared<const triage::Triage>(std::move(*built)),
+                   TriageVersion(record.json));
+  return Status::Ok();
+}
+
+Status Server::Impl::LoadIncidents(const std::string& tenant) {
+  auto records = store->ListIncidents(tenant);
+  if (!records) return records.error();
+  std::string list = "[";
+  for (std::size_t i = 0; i < records->size(); ++i) {
+    if (i > 0) list += ',';
+    list += (*records)[i].json;
+  }
+  list += ']';
+  auto incidents = triage::ParseIncidentsJson(list);
+  if (!incidents) return Status::Corruption("stored incidents: " + incidents.error().message());
+  engine.SetIncidents(tenant, std::move(*incidents));
+  return Status::Ok();
+}
+
+void Server::Impl::PutTriageConfig(const httplib::Request& req, httplib::Response& res,
+                                   const std::string& tenant) {
+  if (!RequireJson(req, res)) return;
+  if (const std::size_t bad = text::FindInvalidUtf8(req.body); bad != std::string::npos)
+    return SendError(res, 400, "invalid_argument",
+                     "body is not valid UTF-8 at byte " + std::to_string(bad));
+  auto config = triage::ParseTriageConfigJson(req.body);
+  if (!config) return SendBadConfig(res, config.error());
+  auto built = triage::Triage::Create(std::move(*config));
+  if (!built) return SendBadConfig(res, built.error());
+  // A category no label of the tenant's model names would never route a ticket: most likely a
+  // typo. Without a model there is nothing to check against yet.
+  const std::vector<std::string> categories = engine.CategoryLabels(tenant);
+  if (Status s = built->CheckHeads({}, categories); !s.ok()) return SendBadConfig(res, s);
+  std::lock_guard lock(triage_mu);
+  if (Status s = store->SetTriageConfig(tenant, req.body, "api"); !s.ok())
+    return SendStatus(res, s);
+  engine.SetTriage(tenant, std::make_shared<const triage::Triage>(std::move(*built)),
+                   TriageVersion(req.body));
+  res.status = 204;
+}
+
+void Server::Impl::GetTriageConfig(const httplib::Request&, httplib::Response& res,
+                                   const std::string& tenant) {
+  auto record = store->GetTriageConfig(tenant);
+  if (!record) return SendStatus(res, record.error());
+  res.set_content(record->json, kJson);
+}
+
+void Server::Impl::PostIncidents(const httplib::Request& req, httplib::Response& res,
+                                 const std::string& tenant) {
+  if (!RequireJson(req, res)) return;
+  // Without a configuration there is no service catalog to check against; the shape is checked.
+  const std::shared_ptr<const triage::Triage> config = engine.TriageOf(tenant);
+  auto records = ParseCheckedIncidents(req.body, config.get());
+  if (!records) return SendStatus(res, records.error());
+  std::lock_guard lock(triage_mu);
+  if (Status s = store->PutIncidents(tenant, *records, "api"); !s.ok()) return SendStatus(res, s);
+  if (Status s = LoadIncidents(tenant); !s.ok()) return SendStatus(res, s);
+  auto all = store->ListIncidents(tenant);
+  if (!all) return SendStatus(res, all.error());
+  res.set_content(IncidentsJson(*all), kJson);
+}
+
+void Server::Impl::ListIncidents(const httplib::Request&, httplib::Response& res,
+                                 const std::string& tenant) {
+  auto all = store->ListIncidents(tenant);
+  if (!all) return SendStatus(res, all.error());
+  res.set_content(IncidentsJson(*all), kJson);
+}
+
+}  // namespace ticketwise::server

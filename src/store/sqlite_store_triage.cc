@@ -1,0 +1,123 @@
+// SqliteStoreImpl: triage configurations and declared incidents (see sqlite_store_impl.h).
+#include <string>
+#include <utility>
+
+#include "store/sqlite_store_impl.h"
+
+namespace ticketwise::store {
+namespace {
+
+// Incident ids come from the tenant's own status page or monitoring; the same bound as articles'.
+constexpr std::size_t kMaxIncidentIdBytes = kMaxArticleIdBytes;
+
+}  // namespace
+
+Status SqliteStoreImpl::SetTriageConfig(std::string_view tenant, std::string_view json,
+                                        std::string_view actor) {
+  std::lock_guard lock(mu_);
+  const std::int64_t now = Now();
+  Transaction tx(db_.get());
+  if (Status s = tx.Begin(); !s.ok()) return s;
+  if (Status s = TenantExistsLocked(tenant); !s.ok()) return s;
+  auto stmt = db_->Prepare(
+      "INSERT INTO triage_configs (tenant_id, config_json, updated_at_ms) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT (tenant_id) DO UPDATE SET config_json = excluded.config_json,"
+      " updated_at_ms = excluded.updated_at_ms");
+  if (!stmt) return stmt.error();
+  Stmt& s = **stmt;
+  s.Bind(1, tenant);
+  s.Bind(2, json);
+  s.Bind(3, now);
+  if (Status st = s.Run(); !st.ok()) return st;
+  AuditRecord audit{.tenant_id = std::string(tenant),
+                    .at_ms = now,
+                    .what = "triage_config_set",
+                    .subject_id = "triage",
+                    .actor = std::string(actor)};
+  if (Status st = AppendAuditLocked(audit); !st.ok()) return st;
+  return tx.Commit();
+}
+
+Result<TriageConfigRecord> SqliteStoreImpl::GetTriageConfig(std::string_view tenant) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_->Prepare(
+      "SELECT tenant_id, config_json, updated_at_ms FROM triage_configs WHERE tenant_id = ?1");
+  if (!stmt) return Fail(stmt.error());
+  Stmt& s = **stmt;
+  s.Bind(1, tenant);
+  Result<bool> row = s.Step();
+  if (!row) return Fail(row.error());
+  if (!*row) return Fail(Status::NotFound("no triage configuration is set"));
+  return TriageConfigRecord{s.Text(0), s.Text(1), s.Int(2)};
+}
+
+Result<std::vector<TriageConfigRecord>> SqliteStoreImpl::TriageConfigs() {
+  std::lock_guard lock(mu_);
+  auto stmt = db_->Prepare(
+      "SELECT tenant_id, config_json, updated_at_ms FROM triage_configs ORDER BY tenant_id");
+  if (!stmt) return Fail(stmt.error());
+  Stmt& s = **stmt;
+  std::vector<TriageConfigRecord> out;
+  if (Status st = s.ForEachRow([&] {
+        out.push_back({s.Text(0), s.Text(1), s.Int(2)});
+        return Status::Ok();
+      });
+      !st.ok())
+    return Fail(st);
+  return out;
+}
+
+Status SqliteStoreImpl::PutIncidents(std::string_view tenant,
+                                     const std::vector<IncidentRecord>& incidents,
+                                     std::string_view actor) {
+  for (const IncidentRecord& i : incidents) {
+    if (i.id.empty() || i.id.size() > kMaxIncidentIdBytes)
+      return Status::InvalidArgument("an incident id must have 1 to " +
+                                     std::to_string(kMaxIncidentIdBytes) + " bytes");
+  }
+  std::lock_guard lock(mu_);
+  const std::int64_t now = Now();
+  Transaction tx(db_.get());
+  if (Status s = tx.Begin(); !s.ok()) return s;
+  if (Status s = TenantExistsLocked(tenant); !s.ok()) return s;
+  auto stmt = db_->Prepare(
+      "INSERT INTO incidents (tenant_id, id, incident_json, updated_at_ms) VALUES (?1, ?2, ?3, ?4)"
+      " ON CONFLICT (tenant_id, id) DO UPDATE SET incident_json = excluded.incident_json,"
+      " updated_at_ms = excluded.updated_at_ms");
+  if (!stmt) return stmt.error();
+  Stmt& s = **stmt;
+  for (const IncidentRecord& i : incidents) {
+    s.Bind(1, tenant);
+    s.Bind(2, i.id);
+    s.Bind(3, i.json);
+    s.Bind(4, now);
+    if (Status st = s.Run(); !st.ok()) return st;
+    s.Reset();
+    AuditRecord audit{.tenant_id = std::string(tenant),
+                      .at_ms = now,
+                      .what = "incident_declared",
+                      .subject_id = i.id,
+                      .actor = std::string(actor)};
+    if (Status st = AppendAuditLocked(audit); !st.ok()) return st;
+  }
+  return tx.Commit();
+}
+
+Result<std::vector<IncidentRecord>> SqliteStoreImpl::ListIncidents(std::string_view tenant) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_->Prepare(
+      "SELECT id, incident_json, updated_at_ms FROM incidents WHERE tenant_id = ?1 ORDER BY id");
+  if (!stmt) return Fail(stmt.error());
+  Stmt& s = **stmt;
+  s.Bind(1, tenant);
+  std::vector<IncidentRecord> out;
+  if (Status st = s.ForEachRow([&] {
+        out.push_back({s.Text(0), s.Text(1), s.Int(2)});
+        return Status::Ok();
+      });
+      !st.ok())
+    return Fail(st);
+  return out;
+}
+
+}  // namespace ticketwise::store

@@ -3,13 +3,11 @@
 // AnalyzeDocument, which is pure.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -81,21 +79,21 @@ class Index::Impl {
                     std::vector<Hit>* hits) const;
 
   // glibc's rwlock prefers readers: under a steady stream of searches a writer could wait forever.
-  // Searches therefore step aside while a writer is waiting.
+  // A writer therefore holds `turnstile` while it waits for the readers inside to leave, and a new
+  // search passes through the turnstile first: it sleeps behind a waiting writer (no spinning, which
+  // would take the core the writer's readers need) and enters right after it.
   std::unique_lock<std::shared_mutex> WriteLock() {
-    writers_waiting.fetch_add(1);
-    std::unique_lock<std::shared_mutex> lock(mu);
-    writers_waiting.fetch_sub(1);
-    return lock;
+    std::lock_guard<std::mutex> turn(turnstile);
+    return std::unique_lock<std::shared_mutex>(mu);
   }
   std::shared_lock<std::shared_mutex> ReadLock() const {
-    while (writers_waiting.load() > 0) std::this_thread::yield();
+    { std::lock_guard<std::mutex> turn(turnstile); }
     return std::shared_lock<std::shared_mutex>(mu);
   }
 
   IndexOptions options;
   mutable std::shared_mutex mu;
-  mutable std::atomic<int> writers_waiting{0};
+  mutable std::mutex turnstile;
 
   // Vocabulary.
   std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> vocab;

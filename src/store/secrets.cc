@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <chrono>
 #include <vector>
 
 namespace ticketwise::store {
@@ -31,6 +32,18 @@ Result<std::string> RandomId(std::string_view prefix, std::size_t bytes) {
   out += Hex(buf.data(), buf.size());
   OPENSSL_cleanse(buf.data(), buf.size());
   return out;
+}
+
+Result<std::string> OrderedId(std::string_view prefix, std::size_t bytes) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  std::array<std::uint8_t, 6> clock{};
+  for (std::size_t i = 0; i < clock.size(); ++i)
+    clock[i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(ms) >> (8 * (5 - i)));
+  std::string out(prefix);
+  out += Hex(clock.data(), clock.size());
+  return RandomId(out, bytes);
 }
 
 Result<std::string> NewApiKey() { return RandomId("tw_", 32); }

@@ -19,6 +19,12 @@ using Sha256Digest = std::array<std::uint8_t, 32>;
 // `prefix` + 2*`bytes` lower-case hex digits of fresh randomness. Internal when the CSPRNG fails.
 Result<std::string> RandomId(std::string_view prefix, std::size_t bytes);
 
+// `prefix` + 12 hex digits of the wall clock in milliseconds + 2*`bytes` hex digits of randomness.
+// Ids made later sort after earlier ones (to the millisecond), so rows keyed by them are appended to
+// the end of their indexes instead of landing on a random page each: a commit of many new tickets
+// writes a few pages, not one per row and index. The random part keeps them unguessable.
+Result<std::string> OrderedId(std::string_view prefix, std::size_t bytes);
+
 // A new API key: "tw_" + 64 hex digits (32 random bytes).
 Result<std::string> NewApiKey();
 

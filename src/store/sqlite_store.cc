@@ -219,7 +219,7 @@ Status SqliteStoreImpl::TenantExistsLocked(std::string_view tenant) {
 
 Result<std::string> SqliteStoreImpl::UpsertTicketLocked(std::string_view tenant,
                                                         const Ticket& ticket, std::int64_t now) {
-  Result<std::string> fresh_id = RandomId("t_", 8);
+  Result<std::string> fresh_id = OrderedId("t_", 6);
   if (!fresh_id) return Fail(fresh_id.error());
   std::string id;
   {
@@ -304,7 +304,7 @@ Status SqliteStoreImpl::RecordTriage(std::string_view tenant, const Ticket& tick
   }
   // Work on a copy so the caller's decision changes only when everything is committed.
   Decision d = *decision;
-  Result<std::string> id = RandomId("d_", 8);
+  Result<std::string> id = OrderedId("d_", 6);
   if (!id) return id.error();
   d.id = std::move(*id);
   d.tenant = std::string(tenant);

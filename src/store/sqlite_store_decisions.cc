@@ -262,7 +262,7 @@ Result<Feedback> SqliteStoreImpl::RecordFeedback(std::string_view tenant,
     return Fail(Status::InvalidArgument("a correction needs the right value"));
   }
   Feedback f = feedback;
-  Result<std::string> id = RandomId("f_", 8);
+  Result<std::string> id = OrderedId("f_", 6);
   if (!id) return Fail(id.error());
   f.id = std::move(*id);
 

@@ -14,28 +14,18 @@ constexpr std::size_t kMaxIncidentIdBytes = kMaxArticleIdBytes;
 
 Status SqliteStoreImpl::SetTriageConfig(std::string_view tenant, std::string_view json,
                                         std::string_view actor) {
-  std::lock_guard lock(mu_);
-  const std::int64_t now = Now();
-  Transaction tx(db_.get());
-  if (Status s = tx.Begin(); !s.ok()) return s;
-  if (Status s = TenantExistsLocked(tenant); !s.ok()) return s;
-  auto stmt = db_->Prepare(
-      "INSERT INTO triage_configs (tenant_id, config_json, updated_at_ms) VALUES (?1, ?2, ?3)"
-      " ON CONFLICT (tenant_id) DO UPDATE SET config_json = excluded.config_json,"
-      " updated_at_ms = excluded.updated_at_ms");
-  if (!stmt) return stmt.error();
-  Stmt& s = **stmt;
-  s.Bind(1, tenant);
-  s.Bind(2, json);
-  s.Bind(3, now);
-  if (Status st = s.Run(); !st.ok()) return st;
-  AuditRecord audit{.tenant_id = std::string(tenant),
-                    .at_ms = now,
-                    .what = "triage_config_set",
-                    .subject_id = "triage",
-                    .actor = std::string(actor)};
-  if (Status st = AppendAuditLocked(audit); !st.ok()) return st;
-  return tx.Commit();
+  return WriteSetting(tenant, "triage_config_set", "triage", actor, [&](std::int64_t now) {
+    auto stmt = db_->Prepare(
+        "INSERT INTO triage_configs (tenant_id, config_json, updated_at_ms) VALUES (?1, ?2, ?3)"
+        " ON CONFLICT (tenant_id) DO UPDATE SET config_json = excluded.config_json,"
+        " updated_at_ms = excluded.updated_at_ms");
+    if (!stmt) return stmt.error();
+    Stmt& s = **stmt;
+    s.Bind(1, tenant);
+    s.Bind(2, json);
+    s.Bind(3, now);
+    return s.Run();
+  });
 }
 
 Result<TriageConfigRecord> SqliteStoreImpl::GetTriageConfig(std::string_view tenant) {

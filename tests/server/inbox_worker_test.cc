@@ -1,34 +1,22 @@
 #include "server/inbox_worker.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "store/sqlite_store.h"
+#include "worker_fixture.h"
 
 namespace ticketwise::server {
 namespace {
 
-class InboxWorkerTest : public testing::Test {
+class InboxWorkerTest : public WorkerStoreTest {
  protected:
-  void SetUp() override {
-    path_ = testing::TempDir() + "/inbox_worker_" + std::to_string(getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name() + ".db";
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
-    auto store = store::OpenSqliteStore(path_);
-    ASSERT_TRUE(store) << store.error().ToString();
-    store_ = std::move(*store);
-    auto tenant = store_->CreateTenant("acme");
-    ASSERT_TRUE(tenant);
-    tenant_ = tenant->tenant_id;
-  }
+  InboxWorkerTest() : WorkerStoreTest("inbox_worker_") {}
 
   std::int64_t Enqueue(const std::string& key) {
     auto queued = store_->EnqueueInbox(tenant_, "jira", key, "{\"key\":\"" + key + "\"}");
@@ -38,16 +26,11 @@ class InboxWorkerTest : public testing::Test {
 
   // Waits until nothing is pending (at most 10 s).
   bool Drained() {
-    for (int i = 0; i < 1000; ++i) {
+    return WaitUntil([&] {
       auto pending = store_->PendingInbox(0, 10);
-      if (pending && pending->empty()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
+      return pending && pending->empty();
+    });
   }
-
-  std::string path_, tenant_;
-  std::unique_ptr<store::Store> store_;
 };
 
 TEST_F(InboxWorkerTest, ProcessesWhatWasPendingAtStartThenNewDeliveriesInOrder) {

@@ -1,33 +1,21 @@
 #include "server/outbox_worker.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "store/sqlite_store.h"
+#include "worker_fixture.h"
 
 namespace ticketwise::server {
 namespace {
 
-class OutboxWorkerTest : public testing::Test {
+class OutboxWorkerTest : public WorkerStoreTest {
  protected:
-  void SetUp() override {
-    path_ = testing::TempDir() + "/outbox_worker_" + std::to_string(getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name() + ".db";
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
-    auto store = store::OpenSqliteStore(path_);
-    ASSERT_TRUE(store) << store.error().ToString();
-    store_ = std::move(*store);
-    auto tenant = store_->CreateTenant("acme");
-    ASSERT_TRUE(tenant);
-    tenant_ = tenant->tenant_id;
-  }
+  OutboxWorkerTest() : WorkerStoreTest("outbox_worker_") {}
 
   void Connect() {
     ASSERT_TRUE(store_
@@ -55,15 +43,9 @@ class OutboxWorkerTest : public testing::Test {
 
   // Waits until nothing is pending (at most 10 s) and returns every item, newest first.
   std::vector<store::OutboxItem> Settled() {
-    for (int i = 0; i < 1000; ++i) {
-      if (store_->PendingOutbox(10)->empty()) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    WaitUntil([&] { return store_->PendingOutbox(10)->empty(); });
     return *store_->ListOutbox(tenant_, std::nullopt, 100);
   }
-
-  std::string path_, tenant_;
-  std::unique_ptr<store::Store> store_;
 };
 
 TEST_F(OutboxWorkerTest, WithoutAConnectionAWriteIsADeadLetter) {

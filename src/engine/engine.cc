@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -37,6 +38,19 @@ std::string TriageText(const Ticket& ticket) {
   if (ticket.title.empty()) return ticket.description;
   if (ticket.description.empty()) return ticket.title;
   return ticket.title + "\n\n" + ticket.description;
+}
+
+std::string_view FieldOf(const Ticket& ticket, std::string_view name) {
+  auto it = ticket.fields.find(std::string(name));
+  return it == ticket.fields.end() ? std::string_view() : std::string_view(it->second);
+}
+
+// A platform's yes: "true", "yes", "1" (ServiceNow sends booleans as strings), any case.
+bool IsTrue(std::string_view value) {
+  std::string v(value);
+  std::transform(v.begin(), v.end(), v.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return v == "true" || v == "yes" || v == "1";
 }
 
 FieldPolicy PolicyOf(const std::map<std::string, FieldPolicy, std::less<>>* policies,
@@ -124,13 +138,15 @@ void Engine::ReleaseScratch(std::unique_ptr<classify::PredictScratch> scratch) c
   if (scratch_.size() < kMaxPooledScratch) scratch_.push_back(std::move(scratch));
 }
 
-Result<Decision> Engine::Decide(std::string_view tenant, const Ticket& ticket) const {
+Result<Decision> Engine::Decide(std::string_view tenant, const Ticket& ticket,
+                                const TriageContext& context) const {
   return Decide(tenant, ticket,
-                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
+                context);
 }
 
-Result<Decision> Engine::Decide(std::string_view tenant, const Ticket& ticket,
-                                triage::Seconds now) const {
+Result<Decision> Engine::Decide(std::string_view tenant, const Ticket& ticket, triage::Seconds now,
+                                const TriageContext& context) const {
   const auto start = std::chrono::steady_clock::now();
   TenantModel tm;
   FieldPolicy policy;
@@ -176,17 +192,20 @@ Result<Decision> Engine::Decide(std::string_view tenant, const Ticket& ticket,
     for (const Alternative& a : field.top) category_head.push_back({a.label, a.p});
   }
   decision.fields.push_back(std::move(field));
+  // Suggestions and duplicates first: the duplicates of the same requester are repeat contacts.
+  const std::size_t repeat_contacts = knowledge_.Annotate(tenant, ticket, &decision);
   if (tt.triage != nullptr)
-    AddTriageFields(tt, ticket, std::move(category_head), now, &tenant_policies, &decision);
-  knowledge_.Annotate(tenant, ticket, &decision);
+    AddTriageFields(tt, tenant, ticket, std::move(category_head), now, context, repeat_contacts,
+                    &tenant_policies, &decision);
   decision.engine_micros = std::chrono::duration_cast<std::chrono::microseconds>(
                                std::chrono::steady_clock::now() - start)
                                .count();
   return decision;
 }
 
-void Engine::AddTriageFields(const TenantTriage& tt, const Ticket& ticket,
+void Engine::AddTriageFields(const TenantTriage& tt, std::string_view tenant, const Ticket& ticket,
                              std::vector<triage::LabelProb> category_head, triage::Seconds now,
+                             const TriageContext& context, std::size_t repeat_contacts,
                              const std::map<std::string, FieldPolicy, std::less<>>* policies,
                              Decision* decision) const {
   triage::TicketSignals signals;
@@ -199,8 +218,14 @@ void Engine::AddTriageFields(const TenantTriage& tt, const Ticket& ticket,
                                  std::chrono::milliseconds(ticket.created_at_ms))
                            : now;
   signals.category_head = std::move(category_head);
-  // Requester history and queue loads are not gathered yet: no requester signal, every queue empty.
-  const triage::RequesterContext requester;
+  // Every queue the ticket has been through but the one it is in now.
+  if (context.queues.size() > 1)
+    signals.bounced_from.assign(context.queues.begin(), context.queues.end() - 1);
+  triage::RequesterContext requester;
+  requester.vip = IsTrue(FieldOf(ticket, "vip"));
+  requester.tickets_last_7d = context.requester_tickets_7d;
+  requester.reopened_count = context.requester_reopened;
+  requester.repeat_contacts = static_cast<std::uint32_t>(repeat_contacts);
   const std::span<const triage::ActiveIncident> incidents =
       tt.incidents != nullptr ? std::span<const triage::ActiveIncident>(*tt.incidents)
                               : std::span<const triage::ActiveIncident>();
@@ -226,7 +251,9 @@ void Engine::AddTriageFields(const TenantTriage& tt, const Ticket& ticket,
   priority.model_version = tt.version;
   decision->fields.push_back(std::move(priority));
 
-  const triage::RoutingResult r = tt.triage->Route(signals, {}, now);
+  std::vector<triage::QueueLoad> loads;
+  for (auto& [queue, open] : knowledge_.OpenByQueue(tenant)) loads.push_back({queue, open});
+  const triage::RoutingResult r = tt.triage->Route(signals, loads, now);
   FieldDecision queue;
   queue.field = "queue";
   queue.label = r.queue;

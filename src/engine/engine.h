@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -41,6 +42,17 @@ struct EngineOptions {
 struct FieldPolicy {
   Mode mode = Mode::kShadow;
   double auto_min_confidence = 0.95;
+};
+
+// What the caller gathered around one ticket for its triage, since the engine does no I/O: the
+// requester's recent history and the queues the ticket has been through, from the store. The engine
+// adds what it knows itself: the VIP flag (the ticket's "vip" field), repeat contacts (open tickets
+// of the same requester that its duplicate search finds) and the open tickets per queue
+// (Knowledge).
+struct TriageContext {
+  std::uint32_t requester_tickets_7d = 0;  // the requester's other tickets of the last 7 days
+  std::uint32_t requester_reopened = 0;    // the requester's recent tickets that were reopened
+  std::vector<std::string> queues{};       // where the ticket has been, oldest first; last: now
 };
 
 class Engine {
@@ -93,9 +105,12 @@ class Engine {
   // against and the ticket's creation time when it has none. The Decision's id, ticket_id,
   // input_hash and created_at_ms are left for the store. FailedPrecondition when the tenant has no
   // model.
-  Result<Decision> Decide(std::string_view tenant, const Ticket& ticket, triage::Seconds now) const;
+  // `context` feeds the priority and routing of a tenant with a triage configuration.
+  Result<Decision> Decide(std::string_view tenant, const Ticket& ticket, triage::Seconds now,
+                          const TriageContext& context = {}) const;
   // The same at the wall clock's now.
-  Result<Decision> Decide(std::string_view tenant, const Ticket& ticket) const;
+  Result<Decision> Decide(std::string_view tenant, const Ticket& ticket,
+                          const TriageContext& context = {}) const;
 
  private:
   struct TenantModel {
@@ -110,8 +125,9 @@ class Engine {
   };
 
   // The "priority" and "queue" decisions of a ticket whose category head is `category_head`.
-  void AddTriageFields(const TenantTriage& tt, const Ticket& ticket,
+  void AddTriageFields(const TenantTriage& tt, std::string_view tenant, const Ticket& ticket,
                        std::vector<triage::LabelProb> category_head, triage::Seconds now,
+                       const TriageContext& context, std::size_t repeat_contacts,
                        const std::map<std::string, FieldPolicy, std::less<>>* policies,
                        Decision* decision) const;
 

@@ -96,7 +96,28 @@ Status Knowledge::Put(Tenant* t, const retrieve::Document& doc, Source source) {
     t->open_seen.emplace_back(source.seen_at_ms, doc.id);
     t->newest_seen_ms = std::max(t->newest_seen_ms, source.seen_at_ms);
   }
-  t->sources.insert_or_assign(doc.id, std::move(source));
+  CountQueue(t, source, +1);
+  auto [it, added] = t->sources.try_emplace(doc.id);
+  if (!added) CountQueue(t, it->second, -1);
+  it->second = std::move(source);
+  return Status::Ok();
+}
+
+void Knowledge::CountQueue(Tenant* t, const Source& source, int delta) {
+  if (!source.open || source.queue.empty()) return;
+  auto it = t->open_by_queue.try_emplace(source.queue, 0).first;
+  it->second = static_cast<std::uint32_t>(static_cast<int>(it->second) + delta);
+  if (it->second == 0) t->open_by_queue.erase(it);
+}
+
+Status Knowledge::Forget(Tenant* t, const std::string& id) {
+  if (!t->index.Contains(id)) return Status::Ok();
+  if (Status s = t->index.Remove(id); !s.ok()) return s;
+  std::unique_lock lock(t->mu);
+  if (auto it = t->sources.find(id); it != t->sources.end()) {
+    CountQueue(t, it->second, -1);
+    t->sources.erase(it);
+  }
   return Status::Ok();
 }
 
@@ -113,6 +134,7 @@ void Knowledge::ExpireOpen(Tenant* t) const {
       auto it = t->sources.find(id);
       // Seen again since, or resolved: a later entry (or none) speaks for it.
       if (it == t->sources.end() || !it->second.open || it->second.seen_at_ms != seen) continue;
+      CountQueue(t, it->second, -1);
       t->sources.erase(it);
       expired.push_back(std::move(id));
     }
@@ -144,7 +166,7 @@ Status Knowledge::RemoveArticle(const std::string& tenant, std::string_view id) 
 }
 
 Status Knowledge::PutTicket(const std::string& tenant, const Ticket& ticket, bool triaged,
-                            std::int64_t seen_at_ms) {
+                            std::int64_t seen_at_ms, std::string_view queue) {
   if (seen_at_ms == 0) seen_at_ms = WallMs();
   retrieve::Document doc = QueryDocument(ticket);
   std::string resolution = ResolutionOf(ticket);
@@ -152,16 +174,14 @@ Status Knowledge::PutTicket(const std::string& tenant, const Ticket& ticket, boo
   if (!resolved && !triaged) {
     // Neither a source nor a candidate; forget an earlier role it may have had.
     auto t = Find(tenant);
-    if (t == nullptr || !t->index.Contains(doc.id)) return Status::Ok();
-    if (Status s = t->index.Remove(doc.id); !s.ok()) return s;
-    std::unique_lock lock(t->mu);
-    t->sources.erase(doc.id);
-    return Status::Ok();
+    return t == nullptr ? Status::Ok() : Forget(t.get(), doc.id);
   }
   doc.kind = resolved ? retrieve::DocKind::kResolvedTicket : retrieve::DocKind::kOpenTicket;
   Source source;
   source.open = !resolved;
   source.seen_at_ms = seen_at_ms;
+  source.requester = ticket.requester;
+  if (!resolved) source.queue = queue.empty() ? std::string(Field(ticket, "queue")) : queue;
   source.suggestion.kind = SourceKind::kTicket;
   source.suggestion.source_id = ticket.external_id;
   source.suggestion.title = ticket.title;
@@ -180,11 +200,7 @@ Status Knowledge::PutTicket(const std::string& tenant, const Ticket& ticket, boo
     if (seen_at_ms < std::max(t->newest_seen_ms, WallMs()) - window_ms) {
       // Too old to be anyone's duplicate (a stale ticket loaded at start): forget any earlier role.
       lock.unlock();
-      if (!t->index.Contains(doc.id)) return Status::Ok();
-      if (Status s = t->index.Remove(doc.id); !s.ok()) return s;
-      std::unique_lock write(t->mu);
-      t->sources.erase(doc.id);
-      return Status::Ok();
+      return Forget(t.get(), doc.id);
     }
   }
   if (Status s = Put(t.get(), doc, std::move(source)); !s.ok()) return s;
@@ -192,7 +208,8 @@ Status Knowledge::PutTicket(const std::string& tenant, const Ticket& ticket, boo
   return Status::Ok();
 }
 
-void Knowledge::Annotate(std::string_view tenant, const Ticket& ticket, Decision* decision) const {
+std::size_t Knowledge::Annotate(std::string_view tenant, const Ticket& ticket,
+                                Decision* decision) const {
   if (ticket.comments.size() >= options_.summary_min_comments) {
     std::vector<retrieve::ThreadMessage> thread;
     // Platforms send HTML, wiki markup and quoted e-mail; the summary picks sentences of text.
@@ -206,7 +223,7 @@ void Knowledge::Annotate(std::string_view tenant, const Ticket& ticket, Decision
   decision->match_threshold = options_.gate_threshold;
   decision->duplicate_threshold = options_.duplicate_threshold;
   auto t = Find(tenant);
-  if (t == nullptr || t->index.size() == 0) return;
+  if (t == nullptr || t->index.size() == 0) return 0;
 
   retrieve::SearchOptions so;
   so.k = options_.candidates;
@@ -217,16 +234,18 @@ void Knowledge::Annotate(std::string_view tenant, const Ticket& ticket, Decision
   decision->match = MatchState::kNoConfidentMatch;
   // A query that cannot be searched (too large, say) is treated like one with no match: the
   // decision itself must not fail because of its suggestions.
-  if (!hits) return;
+  if (!hits) return 0;
 
+  std::size_t repeat_contacts = 0;
   std::shared_lock lock(t->mu);
   for (const retrieve::Hit& h : *hits) {
     auto it = t->sources.find(h.id);
     if (it == t->sources.end()) continue;  // removed since the search
     const Source& s = it->second;
     if (s.open) {
-      if (h.score >= options_.duplicate_threshold &&
-          decision->duplicates.size() < options_.max_duplicates)
+      if (h.score < options_.duplicate_threshold) continue;
+      if (!ticket.requester.empty() && s.requester == ticket.requester) ++repeat_contacts;
+      if (decision->duplicates.size() < options_.max_duplicates)
         decision->duplicates.push_back({s.suggestion.source_id, s.suggestion.title, h.score});
     } else if (h.score >= options_.gate_threshold &&
                decision->suggestions.size() < options_.max_suggestions) {
@@ -236,6 +255,17 @@ void Knowledge::Annotate(std::string_view tenant, const Ticket& ticket, Decision
     }
   }
   if (!decision->suggestions.empty()) decision->match = MatchState::kMatched;
+  return repeat_contacts;
+}
+
+std::vector<std::pair<std::string, std::uint32_t>> Knowledge::OpenByQueue(
+    std::string_view tenant) const {
+  std::vector<std::pair<std::string, std::uint32_t>> out;
+  auto t = Find(tenant);
+  if (t == nullptr) return out;
+  std::shared_lock lock(t->mu);
+  out.assign(t->open_by_queue.begin(), t->open_by_queue.end());
+  return out;
 }
 
 Result<std::vector<KnowledgeHit>> Knowledge::Search(std::string_view tenant, std::string_view query,

@@ -84,12 +84,20 @@ class Knowledge {
   // `seen_at_ms` is when it was last posted or updated (Unix ms; 0: now); open tickets seen longer
   // than the window ago (before now, or before the newest one seen) are dropped, and an old one is
   // not indexed at all.
+  // `queue` is where an open ticket is assigned now; empty: its "queue" field, if any. Open
+  // tickets count towards their queue's load (OpenByQueue).
   Status PutTicket(const std::string& tenant, const Ticket& ticket, bool triaged,
-                   std::int64_t seen_at_ms = 0);
+                   std::int64_t seen_at_ms = 0, std::string_view queue = {});
 
   // Fills the decision's suggestions, duplicates and summary for `ticket` (never an error: a
-  // tenant with nothing indexed gets MatchState::kNotSearched).
-  void Annotate(std::string_view tenant, const Ticket& ticket, Decision* decision) const;
+  // tenant with nothing indexed gets MatchState::kNotSearched). Returns how many of the open
+  // tickets above the duplicate threshold the same requester filed (repeat contacts about the same
+  // problem; 0 for a ticket without requester), all of them, not only those the decision lists.
+  std::size_t Annotate(std::string_view tenant, const Ticket& ticket, Decision* decision) const;
+
+  // The tenant's open tickets (duplicate candidates) per queue they are assigned to, by queue
+  // name; tickets with no known queue are not counted.
+  std::vector<std::pair<std::string, std::uint32_t>> OpenByQueue(std::string_view tenant) const;
 
   // Ranks the tenant's articles and resolved tickets (only `kind` when given) for `query`, best
   // first, at most `k` (1..100). A query with nothing indexable gives an empty list.
@@ -107,6 +115,8 @@ class Knowledge {
     Suggestion suggestion;        // score unused
     bool open = false;            // a duplicate candidate rather than a suggestion source
     std::int64_t seen_at_ms = 0;  // of an open ticket
+    std::string requester;        // of a ticket
+    std::string queue;            // where an open ticket is assigned; empty: unknown
   };
   struct Tenant {
     retrieve::Index index;
@@ -114,13 +124,18 @@ class Knowledge {
     std::map<std::string, Source, std::less<>> sources;  // GUARDED_BY(mu), by document id
     // Open tickets in the order they were seen, for expiry; an entry whose source was seen again
     // since (or resolved) is stale and skipped.
-    std::deque<std::pair<std::int64_t, std::string>> open_seen;  // GUARDED_BY(mu)
-    std::int64_t newest_seen_ms = 0;                             // GUARDED_BY(mu)
+    std::deque<std::pair<std::int64_t, std::string>> open_seen;       // GUARDED_BY(mu)
+    std::int64_t newest_seen_ms = 0;                                  // GUARDED_BY(mu)
+    std::map<std::string, std::uint32_t, std::less<>> open_by_queue;  // GUARDED_BY(mu)
   };
 
   std::shared_ptr<Tenant> Find(std::string_view tenant) const;
   std::shared_ptr<Tenant> FindOrCreate(const std::string& tenant);
   static Status Put(Tenant* t, const retrieve::Document& doc, Source source);
+  // Forgets the document `id` of the tenant (index and source); nothing when it has none.
+  static Status Forget(Tenant* t, const std::string& id);
+  // Counts `source` in (+1) or out (-1) of its queue's load. REQUIRES: t->mu held exclusively.
+  static void CountQueue(Tenant* t, const Source& source, int delta);
   // Drops the tenant's open tickets seen before the window.
   void ExpireOpen(Tenant* t) const;
 

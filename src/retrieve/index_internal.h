@@ -80,8 +80,8 @@ class Index::Impl {
 
   // glibc's rwlock prefers readers: under a steady stream of searches a writer could wait forever.
   // A writer therefore holds `turnstile` while it waits for the readers inside to leave, and a new
-  // search passes through the turnstile first: it sleeps behind a waiting writer (no spinning, which
-  // would take the core the writer's readers need) and enters right after it.
+  // search passes through the turnstile first: it sleeps behind a waiting writer (no spinning,
+  // which would take the core the writer's readers need) and enters right after it.
   std::unique_lock<std::shared_mutex> WriteLock() {
     std::lock_guard<std::mutex> turn(turnstile);
     return std::unique_lock<std::shared_mutex>(mu);

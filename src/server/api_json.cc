@@ -721,4 +721,26 @@ std::string PollingJson(const store::Polling& polling) {
                {"last_error", polling.last_error}});
 }
 
+std::string MajorIncidentsJson(const std::vector<store::MajorIncidentRecord>& incidents) {
+  json list = json::array();
+  for (const store::MajorIncidentRecord& m : incidents)
+    list.push_back({{"id", m.id},
+                    {"service", m.service},
+                    {"summary", m.summary},
+                    {"first_seen_ms", m.first_seen_ms},
+                    {"last_seen_ms", m.last_seen_ms},
+                    {"tickets", m.ticket_ids}});
+  return Dump({{"major_incidents", std::move(list)}});
+}
+
+std::string PingPongJson(std::uint32_t threshold, const std::vector<store::QueueHistory>& alerts) {
+  json list = json::array();
+  for (const store::QueueHistory& h : alerts)
+    list.push_back({{"ticket", h.external_id},
+                    {"reassignments", h.queues.empty() ? 0 : h.queues.size() - 1},
+                    {"queues", h.queues},
+                    {"last_corrected_at_ms", h.last_corrected_at_ms}});
+  return Dump({{"threshold", threshold}, {"alerts", std::move(list)}});
+}
+
 }  // namespace ticketwise::server

@@ -137,6 +137,12 @@ Result<std::vector<store::IncidentRecord>> ParseCheckedIncidents(std::string_vie
                                                                  const triage::Triage* triage);
 // {"incidents": [incident object, ...]}
 std::string IncidentsJson(const std::vector<store::IncidentRecord>& incidents);
+// GET /v1/status/major-incidents: {"major_incidents": [{id, service, summary, first_seen_ms,
+// last_seen_ms, tickets: [...]}, ...]}.
+std::string MajorIncidentsJson(const std::vector<store::MajorIncidentRecord>& incidents);
+// GET /v1/alerts/ping-pong: {"threshold": n, "alerts": [{ticket, reassignments, queues: [...],
+// last_corrected_at_ms}, ...]}.
+std::string PingPongJson(std::uint32_t threshold, const std::vector<store::QueueHistory>& alerts);
 
 // {"error": {"code": code, "message": message}}
 std::string ErrorJson(std::string_view code, std::string_view message);

@@ -218,7 +218,8 @@ InboxOutcome Server::Impl::ProcessDelivery(const store::InboxItem& item) {
   const std::string& tenant = item.tenant_id;
 
   if (event->kind == connect::EventKind::kTicketCreated) {
-    auto decision = engine.Decide(tenant, ticket);
+    TriageInput input;
+    auto decision = DecideTicket(tenant, ticket, &input);
     if (!decision && decision.error().code() == StatusCode::kFailedPrecondition) {
       // No model yet: the ticket is kept (it trains the first model) but not decided.
       if (Status s = store->ImportTickets(tenant, {ticket}); !s.ok())
@@ -232,10 +233,7 @@ InboxOutcome Server::Impl::ProcessDelivery(const store::InboxItem& item) {
     store::TriageOutcome outcome;
     if (Status s = store->RecordTriage(tenant, ticket, &*decision, key, &outcome); !s.ok())
       return {false, s.code() != StatusCode::kAlreadyExists, s.ToString()};
-    if (!outcome.replayed) {
-      RecordDecisionMetrics(*decision);
-      static_cast<void>(engine.knowledge().PutTicket(tenant, ticket, true));
-    }
+    if (!outcome.replayed) AfterDecision(tenant, ticket, *decision, input);
     // Committed before the delivery is marked done; a replayed decision finds its writes queued.
     auto writes = QueueWriteBack(*event, *decision);
     if (!writes) return {false, true, writes.error().ToString()};
@@ -289,6 +287,7 @@ InboxOutcome Server::Impl::ProcessDelivery(const store::InboxItem& item) {
       if (seen) continue;
       auto stored = store->RecordFeedback(tenant, fb);
       if (!stored) return {false, true, stored.error().ToString()};
+      AfterFeedback(tenant, *stored);
       ++recorded;
     }
   }

@@ -62,7 +62,8 @@ void Server::Impl::PostTicket(const httplib::Request& req, httplib::Response& re
   if (!ticket) return SendStatus(res, ticket.error());
   ticket->tenant = tenant;
 
-  auto decision = engine.Decide(tenant, *ticket);
+  TriageInput input;
+  auto decision = DecideTicket(tenant, *ticket, &input);
   if (!decision) {
     if (decision.error().code() == StatusCode::kFailedPrecondition)
       return SendError(res, 503, "no_model",
@@ -79,10 +80,7 @@ void Server::Impl::PostTicket(const httplib::Request& req, httplib::Response& re
     res.set_header("Idempotent-Replayed", "true");
   } else {
     res.status = 201;
-    RecordDecisionMetrics(*decision);
-    // Searchable from now on: as a duplicate candidate while open, as a source once resolved. A
-    // ticket with nothing indexable is simply not searchable; the decision stands.
-    static_cast<void>(engine.knowledge().PutTicket(tenant, *ticket, true));
+    AfterDecision(tenant, *ticket, *decision, input);
   }
   res.set_header("Location", "/v1/decisions/" + decision->id);
   res.set_content(DecisionJson(*decision), kJson);
@@ -142,7 +140,7 @@ void Server::Impl::PostFeedback(const httplib::Request& req, httplib::Response& 
   feedback->decision_id = req.matches[1].str();
   auto stored = store->RecordFeedback(tenant, *feedback);
   if (!stored) return SendStatus(res, stored.error());
-  metrics.RecordFeedback(stored->field, store::VerdictName(stored->verdict));
+  AfterFeedback(tenant, *stored);
   res.status = 201;
   res.set_content(FeedbackJson(*stored), kJson);
 }

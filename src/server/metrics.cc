@@ -68,6 +68,11 @@ void Metrics::RecordFeedback(std::string_view field, std::string_view verdict) {
   ++feedback_[{std::string(field), std::string(verdict)}];
 }
 
+void Metrics::RecordTriageAlert(std::string_view kind) {
+  std::lock_guard lock(mu_);
+  ++triage_alerts_[std::string(kind)];
+}
+
 void Metrics::RecordRateLimited(std::string_view tenant_id) {
   std::lock_guard lock(mu_);
   ++rate_limited_[std::string(tenant_id)];
@@ -165,6 +170,11 @@ std::string Metrics::Render(const std::vector<std::pair<std::string, std::string
   for (std::size_t i = 0; i < outbox.size(); ++i)
     out += "ticketwise_outbox_items{state=\"" + std::string(outbox_states[i]) + "\"} " +
            std::to_string(outbox[i]) + "\n";
+  Header(&out, "ticketwise_triage_alerts_total", "counter",
+         "Probable major incidents raised and tickets linked to them, and ping-pong alerts.");
+  for (const auto& [kind, n] : triage_alerts_)
+    out +=
+        "ticketwise_triage_alerts_total{kind=\"" + Escape(kind) + "\"} " + std::to_string(n) + "\n";
   Header(&out, "ticketwise_model_info", "gauge",
          "The model version each tenant's category decisions come from (value 1).");
   for (const auto& [tenant, version] : models)

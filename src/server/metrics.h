@@ -35,6 +35,8 @@ class Metrics {
   void RecordInboxProcessed(std::string_view outcome);
   // outcome: "sent", "retry" or "dead".
   void RecordWriteBack(std::string_view platform, std::string_view outcome);
+  // kind: "major_incident_raised", "major_incident_linked" or "ping_pong".
+  void RecordTriageAlert(std::string_view kind);
 
   // The whole exposition. `models` lists (tenant, version) of the models in use; `inbox_pending`
   // and `inbox_failed` the webhook deliveries waiting and given up on; `outbox` the writes to the
@@ -61,6 +63,7 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, std::uint64_t> hooks_;     // GUARDED_BY(mu_)
   std::map<std::string, std::uint64_t> inbox_processed_;                   // GUARDED_BY(mu_)
   std::map<std::pair<std::string, std::string>, std::uint64_t> writes_;    // GUARDED_BY(mu_)
+  std::map<std::string, std::uint64_t> triage_alerts_;                     // GUARDED_BY(mu_)
   Histogram engine_;                                                       // GUARDED_BY(mu_)
 };
 

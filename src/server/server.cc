@@ -310,6 +310,8 @@ void Server::Impl::InstallRoutes() {
   Add("GET", "/v1/triage/config", "/v1/triage/config", &Impl::GetTriageConfig);
   Add("POST", "/v1/status/incidents", "/v1/status/incidents", &Impl::PostIncidents);
   Add("GET", "/v1/status/incidents", "/v1/status/incidents", &Impl::ListIncidents);
+  Add("GET", "/v1/status/major-incidents", "/v1/status/major-incidents", &Impl::ListMajorIncidents);
+  Add("GET", "/v1/alerts/ping-pong", "/v1/alerts/ping-pong", &Impl::ListPingPong);
   Add("GET", "/v1/modes", "/v1/modes", &Impl::ListModes);
   Add("PUT", "/v1/modes/{field}", "/v1/modes/([^/]+)", &Impl::SetMode);
 

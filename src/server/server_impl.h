@@ -176,6 +176,35 @@ struct Server::Impl {
   // Hands the tenant's stored incidents to the engine (at start-up and after each POST).
   Status LoadIncidents(const std::string& tenant);
 
+  // triage_signals.cc: the store's context for priority and routing, bursts, ping-pong.
+  struct TriageInput {
+    std::shared_ptr<const triage::Triage> triage;  // null: the tenant has no triage configuration
+    engine::TriageContext context;
+    bool known = false;  // the store held the ticket before (an update, not a new ticket)
+  };
+  // The tenant's triage configuration and, when it has one, what the store knows around `ticket`.
+  TriageInput GatherTriageInput(const std::string& tenant, const Ticket& ticket);
+  // Decides `ticket` with the context GatherTriageInput gathers into `input`.
+  Result<Decision> DecideTicket(const std::string& tenant, const Ticket& ticket,
+                                TriageInput* input);
+  // After a new decision is stored: metrics, the knowledge index (the open ticket counts towards
+  // its queue's load) and, for a new ticket of a tenant with triage, the burst detector.
+  void AfterDecision(const std::string& tenant, const Ticket& ticket, const Decision& decision,
+                     const TriageInput& input);
+  void ObserveBurst(const std::string& tenant, const Ticket& ticket,
+                    const std::shared_ptr<const triage::Triage>& triage);
+  // After feedback is stored: metrics, and a ping-pong alert when a correction of the queue is the
+  // one that makes the ticket's reassignments reach the tenant's threshold.
+  void AfterFeedback(const std::string& tenant, const store::Feedback& feedback);
+  std::uint32_t PingPongThreshold(const std::string& tenant) const;
+  void ListMajorIncidents(const httplib::Request& req, httplib::Response& res,
+                          const std::string& tenant);
+  void ListPingPong(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  // Each tenant's burst detector (recent tickets, in memory: a restart starts a fresh window).
+  struct Burst;
+  std::mutex bursts_mu;
+  std::unordered_map<std::string, std::shared_ptr<Burst>> bursts;  // GUARDED_BY(bursts_mu)
+
   void RecordDecisionMetrics(const Decision& decision);
   void Fallback(const httplib::Request& req, httplib::Response& res);
 

@@ -7,7 +7,7 @@ namespace ticketwise::store {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 8> kMigrations = {
+constexpr std::array<const char*, 9> kMigrations = {
     // 1: tenants, tickets, decisions, feedback, audit.
     R"sql(
 CREATE TABLE tenants (
@@ -280,6 +280,22 @@ CREATE TABLE incidents (
 );
 
 ALTER TABLE decision_fields ADD COLUMN reasons TEXT NOT NULL DEFAULT '';  -- "reason\n" each
+)sql",
+    // 9: triage context from the store (a requester's recent tickets) and the probable major
+    // incidents raised by bursts of similar tickets.
+    R"sql(
+CREATE INDEX tickets_by_requester ON tickets (tenant_id, requester) WHERE requester != '';
+
+CREATE TABLE major_incidents (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  service TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  first_seen_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER NOT NULL,
+  ticket_ids TEXT NOT NULL  -- external ids, one per line, in arrival order
+);
+CREATE INDEX major_incidents_by_tenant ON major_incidents (tenant_id, id);
 )sql",
 };
 

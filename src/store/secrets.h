@@ -20,9 +20,9 @@ using Sha256Digest = std::array<std::uint8_t, 32>;
 Result<std::string> RandomId(std::string_view prefix, std::size_t bytes);
 
 // `prefix` + 12 hex digits of the wall clock in milliseconds + 2*`bytes` hex digits of randomness.
-// Ids made later sort after earlier ones (to the millisecond), so rows keyed by them are appended to
-// the end of their indexes instead of landing on a random page each: a commit of many new tickets
-// writes a few pages, not one per row and index. The random part keeps them unguessable.
+// Ids made later sort after earlier ones (to the millisecond), so rows keyed by them are appended
+// to the end of their indexes instead of landing on a random page each: a commit of many new
+// tickets writes a few pages, not one per row and index. The random part keeps them unguessable.
 Result<std::string> OrderedId(std::string_view prefix, std::size_t bytes);
 
 // A new API key: "tw_" + 64 hex digits (32 random bytes).

@@ -121,6 +121,15 @@ class SqliteStoreImpl final : public Store {
   Status PutIncidents(std::string_view tenant, const std::vector<IncidentRecord>& incidents,
                       std::string_view actor) override;
   Result<std::vector<IncidentRecord>> ListIncidents(std::string_view tenant) override;
+  Result<TicketHistory> HistoryOf(std::string_view tenant, const Ticket& ticket,
+                                  std::int64_t now_ms) override;
+  Result<std::vector<QueueHistory>> ReassignedTickets(std::string_view tenant,
+                                                      std::uint32_t min_corrections,
+                                                      std::uint32_t limit) override;
+  Result<std::int64_t> PutMajorIncident(std::string_view tenant,
+                                        const MajorIncidentRecord& record) override;
+  Result<std::vector<MajorIncidentRecord>> ListMajorIncidents(std::string_view tenant,
+                                                              std::uint32_t limit) override;
   Result<std::vector<AuditRecord>> ListAudit(std::string_view tenant, std::uint32_t limit) override;
   Result<AuditCheck> VerifyAudit() override;
   Status ForEachAudit(std::string_view tenant,
@@ -130,6 +139,9 @@ class SqliteStoreImpl final : public Store {
   std::int64_t Now() const;
 
   Status TenantExistsLocked(std::string_view tenant);
+  // TicketHistory::queues of the tenant's ticket with this external id.
+  Result<std::vector<std::string>> QueueHistoryLocked(std::string_view tenant,
+                                                      std::string_view external_id);
   // A change of one of the tenant's settings: `write(now)` in one write transaction, after checking
   // that the tenant exists, with one audit record (`what`, `subject`, `actor`). Takes the lock.
   Status WriteSetting(std::string_view tenant, std::string_view what, std::string_view subject,

@@ -227,6 +227,37 @@ struct IncidentRecord {
   std::int64_t updated_at_ms = 0;
 };
 
+// What the store knows around one ticket for its triage (Store::HistoryOf).
+struct TicketHistory {
+  bool known = false;  // the store holds the ticket already (this is an update of it)
+  // The requester's other tickets filed (created, or first seen when the platform gave no time)
+  // in the 7 days before now.
+  std::uint32_t requester_tickets_7d = 0;
+  // The requester's tickets of the last 30 days that were reopened: a "reopen_count" field above
+  // 0, or a status or state of "reopened".
+  std::uint32_t requester_reopened = 0;
+  // The queues the ticket was assigned to, oldest first: a decided queue that acted (auto mode,
+  // not abstained) and every correction of the queue (feedback, or a person's change on the
+  // platform); a repeat of the previous queue is left out.
+  std::vector<std::string> queues{};
+};
+
+struct QueueHistory {
+  std::string external_id{};
+  std::vector<std::string> queues{};  // as in TicketHistory
+  std::int64_t last_corrected_at_ms = 0;
+};
+
+// A probable major incident: a burst of similar tickets (triage/incidents.h), as recorded.
+struct MajorIncidentRecord {
+  std::int64_t id = 0;  // assigned by the store
+  std::string service{};
+  std::string summary{};
+  std::int64_t first_seen_ms = 0;
+  std::int64_t last_seen_ms = 0;
+  std::vector<std::string> ticket_ids{};  // external ids, in arrival order
+};
+
 // One write to a platform waiting to be sent, sent, or given up on (dead letter).
 enum class OutboxState : std::uint8_t { kPending, kSent, kDead };
 std::string_view OutboxStateName(OutboxState state);  // "pending", "sent", "dead"
@@ -482,6 +513,23 @@ class Store {
                               std::string_view actor) = 0;
   // The tenant's incidents in id order.
   virtual Result<std::vector<IncidentRecord>> ListIncidents(std::string_view tenant) = 0;
+  // What the store knows around `ticket` for its triage: the requester's recent tickets and the
+  // queues the ticket has been through. Nothing for a ticket seen for the first time with no
+  // requester.
+  virtual Result<TicketHistory> HistoryOf(std::string_view tenant, const Ticket& ticket,
+                                          std::int64_t now_ms) = 0;
+  // The queue histories (TicketHistory::queues) of the tenant's tickets whose queue was corrected
+  // at least `min_corrections` times, most recently corrected first, at most `limit`.
+  virtual Result<std::vector<QueueHistory>> ReassignedTickets(std::string_view tenant,
+                                                              std::uint32_t min_corrections,
+                                                              std::uint32_t limit) = 0;
+  // Records a probable major incident raised by a burst of similar tickets, or (when `record.id`
+  // is set) replaces the one with that id as more tickets join it. Returns its id.
+  virtual Result<std::int64_t> PutMajorIncident(std::string_view tenant,
+                                                const MajorIncidentRecord& record) = 0;
+  // The tenant's probable major incidents, newest first, at most `limit`.
+  virtual Result<std::vector<MajorIncidentRecord>> ListMajorIncidents(std::string_view tenant,
+                                                                      std::uint32_t limit) = 0;
 
   // --- Audit.
 

@@ -987,6 +987,107 @@ TEST_F(ServeApiTest, TriageConfigAddsPriorityAndQueueWithReasonsAndIncidentsRais
   EXPECT_EQ(restarted->Terminate(), 0);
 }
 
+TEST_F(ServeApiTest, BurstsRaiseMajorIncidentsReassignmentsRaisePingPongAndHistoryMovesPriority) {
+  auto server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  json config = json::parse(DemoTriageConfig());
+  config["burst"] = {{"min_tickets", 3}, {"window_minutes", 30}};
+  config["routing"] = {{"ping_pong_bounces", 2}};
+  ASSERT_EQ(
+      http.Put("/v1/triage/config", Bearer(key_a_), config.dump(), "application/json")->status,
+      204);
+  ASSERT_EQ(
+      http.Put("/v1/triage/config", Bearer(key_b_), config.dump(), "application/json")->status,
+      204);
+  auto post = [&](const std::string& key, const json& ticket) {
+    auto r = http.Post("/v1/tickets", Bearer(key), ticket.dump(), "application/json");
+    EXPECT_TRUE(r);
+    EXPECT_TRUE(r && (r->status == 201 || r->status == 200)) << (r ? r->body : "no answer");
+    return r ? json::parse(r->body) : json();
+  };
+  auto payroll = [](const std::string& id, const std::string& requester) {
+    return json{{"external_id", id},
+                {"title", "payroll portal down"},
+                {"description", "the payroll portal shows an error and nobody can log in"},
+                {"service", "payroll"},
+                {"requester", requester}};
+  };
+
+  // Two similar tickets are not a burst yet; the third is. Re-sending one does not count again.
+  post(key_a_, payroll("MI-1", "ada"));
+  post(key_a_, payroll("MI-2", "bob"));
+  json resent = payroll("MI-2", "bob");
+  resent["description"] = "still down";
+  post(key_a_, resent);
+  auto none = http.Get("/v1/status/major-incidents", Bearer(key_a_));
+  ASSERT_TRUE(none);
+  ASSERT_EQ(none->status, 200) << none->body;
+  EXPECT_TRUE(json::parse(none->body)["major_incidents"].empty()) << none->body;
+  post(key_a_, payroll("MI-3", "cyd"));
+  post(key_a_, payroll("MI-4", "dan"));
+  auto raised = http.Get("/v1/status/major-incidents", Bearer(key_a_));
+  ASSERT_TRUE(raised);
+  const json majors = json::parse(raised->body)["major_incidents"];
+  ASSERT_EQ(majors.size(), 1u) << raised->body;
+  EXPECT_EQ(majors[0]["service"], "payroll");
+  EXPECT_EQ(majors[0]["tickets"], json::array({"MI-1", "MI-2", "MI-3", "MI-4"}));
+  // Tenant B's similar tickets are its own business, and A's incident is not B's to see.
+  EXPECT_TRUE(
+      json::parse(http.Get("/v1/status/major-incidents", Bearer(key_b_))->body)["major_incidents"]
+          .empty());
+  const std::string metrics = http.Get("/metrics")->body;
+  EXPECT_NE(metrics.find("ticketwise_triage_alerts_total{kind=\"major_incident_raised\"} 1"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("ticketwise_triage_alerts_total{kind=\"major_incident_linked\"} 1"),
+            std::string::npos);
+
+  // The same requester's open ticket about the same problem is a repeat contact.
+  const json repeat = post(key_a_, payroll("MI-5", "ada"));
+  EXPECT_TRUE(HasReason(repeat["fields"]["priority"], "repeat_contact")) << repeat.dump();
+  json stranger = payroll("MI-6", "eve");
+  stranger["title"] = "new laptop needed";
+  stranger["description"] = "my laptop is old, please order a new one";
+  stranger["service"] = "";
+  EXPECT_FALSE(HasReason(post(key_a_, stranger)["fields"]["priority"], "repeat_contact"));
+
+  // People move a ticket between queues (the decision was in shadow mode, so their first choice is
+  // where it started): the second move reaches this tenant's threshold.
+  const json moved = post(key_a_, json::parse(PayrollPrinterTicket("PP-1")));
+  const std::string decision = moved["decision_id"];
+  for (const char* queue : {"People", "Workplace", "Service Desk"}) {
+    auto fb = http.Post("/v1/decisions/" + decision + "/feedback", Bearer(key_a_),
+                        json{{"field", "queue"}, {"verdict", "corrected"}, {"value", queue}}.dump(),
+                        "application/json");
+    ASSERT_TRUE(fb);
+    ASSERT_EQ(fb->status, 201) << fb->body;
+  }
+  auto alerts = http.Get("/v1/alerts/ping-pong", Bearer(key_a_));
+  ASSERT_TRUE(alerts);
+  ASSERT_EQ(alerts->status, 200) << alerts->body;
+  const json pp = json::parse(alerts->body);
+  EXPECT_EQ(pp["threshold"], 2);
+  ASSERT_EQ(pp["alerts"].size(), 1u) << alerts->body;
+  EXPECT_EQ(pp["alerts"][0]["ticket"], "PP-1");
+  EXPECT_EQ(pp["alerts"][0]["reassignments"], 2);
+  EXPECT_EQ(pp["alerts"][0]["queues"], json::array({"People", "Workplace", "Service Desk"}));
+  EXPECT_TRUE(
+      json::parse(http.Get("/v1/alerts/ping-pong", Bearer(key_b_))->body)["alerts"].empty());
+  EXPECT_NE(http.Get("/metrics")->body.find("ticketwise_triage_alerts_total{kind=\"ping_pong\"} 1"),
+            std::string::npos);
+  // Re-triaged, the ticket is not sent back to the queue it was bounced from.
+  json update = json::parse(PayrollPrinterTicket("PP-1"));
+  update["description"] = "the toner is still empty, please replace the cartridge";
+  const json again = post(key_a_, update);
+  bool penalised = false;
+  for (const json& r : again["fields"]["queue"]["reasons"])
+    penalised |= r.get<std::string>().starts_with("'People'") &&
+                 r.get<std::string>().find("bounce_penalty 0.50") != std::string::npos;
+  EXPECT_TRUE(penalised) << again.dump();
+  EXPECT_EQ(http.Get("/v1/alerts/ping-pong?limit=0", Bearer(key_a_))->status, 400);
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
 TEST_F(ServeApiTest, IncidentsDeclaredFromTheCommandLineAreCheckedAndServedAtTheNextStart) {
   const std::string good = dir_ + "/incidents.json";
   std::ofstream(good) << R"([{"id":"INC-9","service":"payroll","start":"2020-01-01T00:00:00Z"}])";

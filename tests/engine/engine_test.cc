@@ -335,5 +335,115 @@ TEST(EngineTriageTest, TriageFieldsFollowTheirOwnModes) {
   EXPECT_EQ(FieldOf(*gated, "queue")->mode, Mode::kSuggest);
 }
 
+// The context the service gathers from the store, and what the engine adds itself: each signal, and
+// only it, moves the priority or the routing.
+TEST(EngineTriageTest, RequesterHistoryVipAndRepeatContactsMovePriorityWithTheirReasons) {
+  ASSERT_NE(TinyModel(), nullptr);
+  Engine engine;
+  engine.SetModel("t", TinyModel(), "tiny");
+  engine.SetTriage("t", TwoQueueTriage(), "triage@1");
+  Ticket ticket = PrinterTicket();
+  ticket.requester = "ada";
+  auto plain = engine.Decide("t", ticket, Noon());
+  ASSERT_TRUE(plain.has_value());
+  const FieldDecision* base = FieldOf(*plain, "priority");
+  ASSERT_NE(base, nullptr);
+  for (const char* signal : {"vip", "reopened", "repeat_contact", "frequent_requester"})
+    EXPECT_FALSE(HasReason(*base, signal)) << signal;
+
+  auto moved = [&](const Ticket& t, const TriageContext& context, const char* signal) {
+    auto d = engine.Decide("t", t, Noon(), context);
+    EXPECT_TRUE(d.has_value());
+    if (!d) return;
+    const FieldDecision* p = FieldOf(*d, "priority");
+    ASSERT_NE(p, nullptr);
+    EXPECT_TRUE(HasReason(*p, signal)) << signal << ": " << testing::PrintToString(p->reasons);
+    for (const char* other : {"vip", "reopened", "repeat_contact", "frequent_requester"}) {
+      if (std::string_view(other) == signal) continue;
+      EXPECT_FALSE(HasReason(*p, other)) << other;
+    }
+  };
+  moved(ticket, {.requester_tickets_7d = 5}, "frequent_requester");
+  moved(ticket, {.requester_reopened = 1}, "reopened");
+  Ticket vip = ticket;
+  vip.fields["vip"] = "True";
+  moved(vip, {}, "vip");
+  // Four tickets in a week is not frequent.
+  auto four = engine.Decide("t", ticket, Noon(), {.requester_tickets_7d = 4});
+  ASSERT_TRUE(four.has_value());
+  EXPECT_FALSE(HasReason(*FieldOf(*four, "priority"), "frequent_requester"));
+
+  // The same requester's open ticket about the same problem is a repeat contact; another
+  // requester's is only a duplicate.
+  Ticket earlier = PrinterTicket();
+  earlier.external_id = "ITSM-0";
+  earlier.requester = "grace";
+  ASSERT_TRUE(engine.knowledge().PutTicket("t", earlier, true).ok());
+  auto someone_else = engine.Decide("t", ticket, Noon());
+  ASSERT_TRUE(someone_else.has_value());
+  EXPECT_FALSE(someone_else->duplicates.empty());
+  EXPECT_FALSE(HasReason(*FieldOf(*someone_else, "priority"), "repeat_contact"));
+  earlier.requester = "ada";
+  ASSERT_TRUE(engine.knowledge().PutTicket("t", earlier, true).ok());
+  moved(ticket, {}, "repeat_contact");
+}
+
+TEST(EngineTriageTest, QueuesTheTicketWasBouncedFromArePenalised) {
+  ASSERT_NE(TinyModel(), nullptr);
+  Engine engine;
+  engine.SetModel("t", TinyModel(), "tiny");
+  engine.SetTriage("t", TwoQueueTriage(), "triage@1");
+  auto fresh = engine.Decide("t", PrinterTicket(), Noon());
+  ASSERT_TRUE(fresh.has_value());
+  ASSERT_EQ(FieldOf(*fresh, "queue")->label, "Workplace");
+  // Workplace sent it on to Identity: it is not routed back to Workplace.
+  auto bounced = engine.Decide("t", PrinterTicket(), Noon(), {.queues = {"Workplace", "Identity"}});
+  ASSERT_TRUE(bounced.has_value());
+  const FieldDecision* queue = FieldOf(*bounced, "queue");
+  EXPECT_NE(queue->label, "Workplace");
+  bool penalised = false;
+  for (const std::string& r : queue->reasons)
+    penalised |= r.starts_with("'Workplace'") && r.find("bounce_penalty 0.50") != std::string::npos;
+  EXPECT_TRUE(penalised) << testing::PrintToString(queue->reasons);
+  // Where it is now is not a bounce.
+  auto settled = engine.Decide("t", PrinterTicket(), Noon(), {.queues = {"Workplace"}});
+  ASSERT_TRUE(settled.has_value());
+  EXPECT_EQ(FieldOf(*settled, "queue")->label, "Workplace");
+}
+
+TEST(EngineTriageTest, OpenTicketsCountAgainstTheirQueuesCapacity) {
+  ASSERT_NE(TinyModel(), nullptr);
+  Engine engine;
+  engine.SetModel("t", TinyModel(), "tiny");
+  engine.SetTriage("t", TwoQueueTriage(), "triage@1");
+  auto load_of = [&](std::string_view queue_name) {
+    auto d = engine.Decide("t", PrinterTicket(), Noon());
+    EXPECT_TRUE(d.has_value());
+    for (const std::string& r : FieldOf(*d, "queue")->reasons)
+      if (r.starts_with("'" + std::string(queue_name) + "'")) {
+        const std::size_t at = r.find(", load ");
+        return std::stod(r.substr(at + 7));
+      }
+    return -1.0;
+  };
+  const double idle = load_of("Workplace");
+  EXPECT_DOUBLE_EQ(idle, 1.0);
+  for (int i = 0; i < 10; ++i) {
+    Ticket open;
+    open.external_id = "OPEN-" + std::to_string(i);
+    open.title = "monitor flickers " + std::to_string(i);
+    ASSERT_TRUE(engine.knowledge().PutTicket("t", open, true, 0, "Workplace").ok());
+  }
+  EXPECT_DOUBLE_EQ(load_of("Workplace"), 0.5);  // 10 of 20
+  EXPECT_DOUBLE_EQ(load_of("Identity"), 1.0);
+  // A resolved ticket no longer counts.
+  Ticket done;
+  done.external_id = "OPEN-0";
+  done.title = "monitor flickers 0";
+  done.fields["resolution"] = "replaced the cable";
+  ASSERT_TRUE(engine.knowledge().PutTicket("t", done, true).ok());
+  EXPECT_DOUBLE_EQ(load_of("Workplace"), 0.55);
+}
+
 }  // namespace
 }  // namespace ticketwise::engine

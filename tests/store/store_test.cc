@@ -955,5 +955,146 @@ TEST_F(StoreTest, TriageConfigAndIncidentsAreKeptPerTenantAndAudited) {
   EXPECT_EQ(store_->ListAudit(acme, 1)->front().subject_id, "INC-2");
 }
 
+// A decision with a "queue" field, as the engine makes it for a tenant with triage.
+Decision QueueDecision(const std::string& queue, Mode mode, bool abstained = false) {
+  Decision d = SampleDecision();
+  FieldDecision q;
+  q.field = "queue";
+  q.label = queue;
+  q.confidence = 0.7f;
+  q.abstained = abstained;
+  q.mode = mode;
+  q.model_version = "triage@1";
+  d.fields.push_back(q);
+  return d;
+}
+
+TEST_F(StoreTest, HistoryCountsTheRequestersRecentAndReopenedTicketsWithinTheTenant) {
+  const std::string tenant = NewTenantId("acme");
+  const std::string other = NewTenantId("globex");
+  const std::int64_t day = 24 * 60 * 60 * 1000;
+  const std::int64_t now = 1700000000000 + 40 * day;
+  auto ticket = [&](const std::string& id, std::int64_t age, const std::string& requester) {
+    Ticket t = SampleTicket(id);
+    t.requester = requester;
+    t.created_at_ms = now - age;
+    return t;
+  };
+  Ticket reopened = ticket("R-1", 2 * day, "ada");
+  reopened.fields["status"] = "Reopened";
+  Ticket counted = ticket("R-2", 20 * day, "ada");  // too old for "recent", not for "reopened"
+  counted.fields["reopen_count"] = "2";
+  Ticket never = ticket("R-3", 1 * day, "ada");
+  never.fields["reopen_count"] = "0";
+  ASSERT_TRUE(store_
+                  ->ImportTickets(tenant, {reopened, counted, never, ticket("R-4", 3 * day, "bob"),
+                                           ticket("R-5", 31 * day, "ada")})
+                  .ok());
+  ASSERT_TRUE(store_->ImportTickets(other, {ticket("G-1", day, "ada")}).ok());
+
+  Ticket now_filed = ticket("NEW-1", 0, "ada");
+  auto h = store_->HistoryOf(tenant, now_filed, now);
+  ASSERT_TRUE(h) << h.error().ToString();
+  EXPECT_FALSE(h->known);
+  EXPECT_EQ(h->requester_tickets_7d, 2u);  // not, bob's or globex's
+  EXPECT_EQ(h->requester_reopened, 2u);
+  EXPECT_TRUE(h->queues.empty());
+  // The ticket itself is not one of the requester's other tickets.
+  auto self = store_->HistoryOf(tenant, never, now);
+  ASSERT_TRUE(self);
+  EXPECT_TRUE(self->known);
+  EXPECT_EQ(self->requester_tickets_7d, 1u);
+  // No requester: nothing to count.
+  Ticket anonymous = ticket("NEW-2", 0, "");
+  auto none = store_->HistoryOf(tenant, anonymous, now);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->requester_tickets_7d, 0u);
+  EXPECT_EQ(none->requester_reopened, 0u);
+}
+
+TEST_F(StoreTest, QueueHistoryHoldsActingDecisionsAndCorrectionsInOrder) {
+  const std::string tenant = NewTenantId("acme");
+  const Ticket t = SampleTicket("PP-1");
+  // Decided in shadow mode: not an assignment. Then people move it three times.
+  Decision shadow = QueueDecision("Network", Mode::kShadow);
+  ASSERT_TRUE(store_->RecordTriage(tenant, t, &shadow).ok());
+  for (const char* queue : {"Workplace", "Network", "Workplace"}) {
+    auto fb = store_->RecordFeedback(tenant, {.decision_id = shadow.id,
+                                              .field = "queue",
+                                              .verdict = Verdict::kCorrected,
+                                              .value = queue,
+                                              .actor = "agent"});
+    ASSERT_TRUE(fb) << fb.error().ToString();
+  }
+  ASSERT_TRUE(store_->RecordFeedback(tenant, {.decision_id = shadow.id,
+                                              .field = "category",
+                                              .verdict = Verdict::kCorrected,
+                                              .value = "access",
+                                              .actor = "agent"}));
+  auto h = store_->HistoryOf(tenant, t, now_);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->queues, (std::vector<std::string>{"Workplace", "Network", "Workplace"}));
+
+  // An acting decision counts, a repeat of the current queue does not.
+  Ticket again = t;
+  again.title = "VPN still drops";
+  Decision acting = QueueDecision("Workplace", Mode::kAuto);
+  ASSERT_TRUE(store_->RecordTriage(tenant, again, &acting).ok());
+  again.title = "VPN drops, third report";
+  Decision moved = QueueDecision("Identity", Mode::kAuto);
+  ASSERT_TRUE(store_->RecordTriage(tenant, again, &moved).ok());
+  h = store_->HistoryOf(tenant, t, now_);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->queues, (std::vector<std::string>{"Workplace", "Network", "Workplace", "Identity"}));
+
+  auto reassigned = store_->ReassignedTickets(tenant, 3, 10);
+  ASSERT_TRUE(reassigned) << reassigned.error().ToString();
+  ASSERT_EQ(reassigned->size(), 1u);
+  EXPECT_EQ((*reassigned)[0].external_id, "PP-1");
+  EXPECT_EQ((*reassigned)[0].queues, h->queues);
+  EXPECT_TRUE(store_->ReassignedTickets(tenant, 4, 10)->empty());
+  EXPECT_TRUE(store_->ReassignedTickets(NewTenantId("globex"), 1, 10)->empty());
+}
+
+TEST_F(StoreTest, MajorIncidentsAreRecordedUpdatedListedPerTenantAndAudited) {
+  const std::string tenant = NewTenantId("acme");
+  const std::string other = NewTenantId("globex");
+  MajorIncidentRecord r{.service = "vpn",
+                        .summary = "VPN down",
+                        .first_seen_ms = 10,
+                        .last_seen_ms = 20,
+                        .ticket_ids = {"A-1", "A-2", "A-3"}};
+  auto id = store_->PutMajorIncident(tenant, r);
+  ASSERT_TRUE(id) << id.error().ToString();
+  r.id = *id;
+  r.ticket_ids.push_back("A-4");
+  r.last_seen_ms = 30;
+  ASSERT_EQ(store_->PutMajorIncident(tenant, r).value(), *id);
+  auto second = store_->PutMajorIncident(tenant, {.summary = "mail", .ticket_ids = {"B-1"}});
+  ASSERT_TRUE(second);
+
+  auto list = store_->ListMajorIncidents(tenant, 10);
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].summary, "mail");  // newest first
+  EXPECT_EQ((*list)[1].id, *id);
+  EXPECT_EQ((*list)[1].ticket_ids, (std::vector<std::string>{"A-1", "A-2", "A-3", "A-4"}));
+  EXPECT_EQ((*list)[1].last_seen_ms, 30);
+  EXPECT_EQ(store_->ListMajorIncidents(tenant, 1)->size(), 1u);
+  EXPECT_TRUE(store_->ListMajorIncidents(other, 10)->empty());
+  // Another tenant cannot update it; nothing without a ticket; unknown tenants are refused.
+  EXPECT_EQ(store_->PutMajorIncident(other, r).error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->PutMajorIncident(tenant, {.summary = "x"}).error().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->PutMajorIncident("tn_missing", {.ticket_ids = {"x"}}).error().code(),
+            StatusCode::kNotFound);
+  auto audit = store_->ListAudit(tenant, 10);
+  ASSERT_TRUE(audit);
+  std::map<std::string, int> what;
+  for (const AuditRecord& a : *audit) ++what[a.what];
+  EXPECT_EQ(what["major_incident_raised"], 2);
+  EXPECT_EQ(what["major_incident_linked"], 1);
+}
+
 }  // namespace
 }  // namespace ticketwise::store

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "triage/heads.h"
+
 namespace ticketwise::engine {
 namespace {
 
@@ -53,6 +55,12 @@ bool IsTrue(std::string_view value) {
   return v == "true" || v == "yes" || v == "1";
 }
 
+// The version a triage field is recorded with: the configuration's, and the learned head's when
+// one informed it ("triage@<hash>+v7").
+std::string WithHead(const std::string& config_version, const auto& head) {
+  return head.model == nullptr ? config_version : config_version + "+" + head.version;
+}
+
 FieldPolicy PolicyOf(const std::map<std::string, FieldPolicy, std::less<>>* policies,
                      std::string_view field) {
   if (policies == nullptr) return {};
@@ -88,6 +96,18 @@ void Engine::SetTriage(const std::string& tenant, std::shared_ptr<const triage::
   TenantTriage& tt = triage_[tenant];
   tt.triage = std::move(triage);
   tt.version = std::move(version);
+}
+
+Status Engine::SetHead(const std::string& tenant, std::string_view field,
+                       std::shared_ptr<const classify::Model> model, std::string version) {
+  if (field != "priority" && field != "queue")
+    return Status::InvalidArgument("no learned head for field '" + std::string(field) +
+                                   "': only priority and queue have one");
+  std::unique_lock lock(models_mu_);
+  TenantTriage& tt = triage_[tenant];
+  (field == "priority" ? tt.priority_head : tt.queue_head) =
+      TenantModel{std::move(model), std::move(version)};
+  return Status::Ok();
 }
 
 void Engine::SetIncidents(const std::string& tenant,
@@ -218,6 +238,16 @@ void Engine::AddTriageFields(const TenantTriage& tt, std::string_view tenant, co
                                  std::chrono::milliseconds(ticket.created_at_ms))
                            : now;
   signals.category_head = std::move(category_head);
+  if (tt.priority_head.model != nullptr || tt.queue_head.model != nullptr) {
+    auto scratch = AcquireScratch();
+    if (tt.priority_head.model != nullptr)
+      signals.priority_head =
+          triage::HeadProbabilities(*tt.priority_head.model, signals.text, scratch.get());
+    if (tt.queue_head.model != nullptr)
+      signals.team_head =
+          triage::HeadProbabilities(*tt.queue_head.model, signals.text, scratch.get());
+    ReleaseScratch(std::move(scratch));
+  }
   // Every queue the ticket has been through but the one it is in now.
   if (context.queues.size() > 1)
     signals.bounced_from.assign(context.queues.begin(), context.queues.end() - 1);
@@ -248,7 +278,7 @@ void Engine::AddTriageFields(const TenantTriage& tt, std::string_view tenant, co
   for (const triage::PriorityReason& r : p.reasons)
     priority.reasons.push_back(r.signal + " " + Signed(r.weight) + ": " + r.detail);
   priority.mode = EffectiveMode(PolicyOf(policies, "priority"), priority);
-  priority.model_version = tt.version;
+  priority.model_version = WithHead(tt.version, tt.priority_head);
   decision->fields.push_back(std::move(priority));
 
   std::vector<triage::QueueLoad> loads;
@@ -272,7 +302,7 @@ void Engine::AddTriageFields(const TenantTriage& tt, std::string_view tenant, co
                             ", bounce_penalty " + Fixed(q.bounce_penalty));
   }
   queue.mode = EffectiveMode(PolicyOf(policies, "queue"), queue);
-  queue.model_version = tt.version;
+  queue.model_version = WithHead(tt.version, tt.queue_head);
   decision->fields.push_back(std::move(queue));
 }
 

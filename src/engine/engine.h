@@ -73,6 +73,13 @@ class Engine {
   // Sets how `field` of `tenant` may act; fields without a policy are in shadow mode.
   void SetPolicy(const std::string& tenant, const std::string& field, FieldPolicy policy);
 
+  // Installs `model` as `tenant`'s learned head for "priority" or "queue" (null removes it): a
+  // classifier trained on that column of the tenant's tickets, whose probabilities feed
+  // Triage::Prioritize (the "model" signal) and Triage::Route (team fit). `version` is recorded
+  // with the configuration's on the fields it informs. InvalidArgument for another field.
+  Status SetHead(const std::string& tenant, std::string_view field,
+                 std::shared_ptr<const classify::Model> model, std::string version);
+
   // Installs `triage` as `tenant`'s priority and routing configuration (null removes it). `version`
   // names the configuration on the decisions it makes, as a model version does.
   void SetTriage(const std::string& tenant, std::shared_ptr<const triage::Triage> triage,
@@ -120,6 +127,10 @@ class Engine {
   struct TenantTriage {
     std::shared_ptr<const triage::Triage> triage;
     std::string version;
+    // Learned heads, set apart from the configuration (either may come first); model null when
+    // there is none.
+    TenantModel priority_head;
+    TenantModel queue_head;
     // Shared so Decide copies a pointer, not the list, under the lock.
     std::shared_ptr<const std::vector<triage::ActiveIncident>> incidents;
   };

@@ -11,9 +11,10 @@ void Server::Impl::TrainModel(const httplib::Request& req, httplib::Response& re
   if (!req.body.empty() && !RequireJson(req, res)) return;
   auto request = ParseTrainRequest(req.body);
   if (!request) return SendStatus(res, request.error());
-  if (request->field != "category")
+  if (request->field != "category" && request->field != "priority" && request->field != "queue")
     return SendError(res, 400, "invalid_argument",
-                     "only the 'category' field has a trainable model in this version");
+                     "field '" + request->field +
+                         "' has no trainable model: train category, priority or queue");
   auto version = trainer->Start(tenant, request->field, request->activate);
   if (!version) return SendStatus(res, version.error());
   // Accepted: the version trains in the background; GET /v1/models/{version} shows its state.
@@ -62,11 +63,13 @@ void Server::Impl::ActivateModel(const httplib::Request& req, httplib::Response&
   }
   auto model = classify::Model::Deserialize(*bytes);
   if (!model) return SendStatus(res, model.error());
+  auto shared = std::make_shared<const classify::Model>(std::move(*model));
   auto activated = store->ActivateModel(
       tenant, version,
       req.get_param_value("actor").empty() ? std::string("api") : req.get_param_value("actor"));
   if (!activated) return SendStatus(res, activated.error());
-  engine.SetModel(tenant, std::make_shared<const classify::Model>(std::move(*model)), version);
+  if (Status s = InstallModel(tenant, activated->field, version, std::move(shared)); !s.ok())
+    return SendStatus(res, s);
   res.set_content(ModelJson(*activated), kJson);
 }
 

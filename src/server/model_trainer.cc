@@ -103,7 +103,7 @@ void ModelTrainer::Run(const Job& job) {
     LogLine("activating " + job.version + " failed: " + activated.error().ToString());
     return;
   }
-  if (on_activated_) on_activated_(job.tenant, job.version, std::move(*model));
+  if (on_activated_) on_activated_(job.tenant, job.field, job.version, std::move(*model));
 }
 
 Result<std::shared_ptr<const classify::Model>> ModelTrainer::Train(const Job& job) {

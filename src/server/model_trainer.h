@@ -38,7 +38,8 @@ struct TrainerOptions {
 
 class ModelTrainer {
  public:
-  using ActivatedFn = std::function<void(const std::string& tenant, const std::string& version,
+  using ActivatedFn = std::function<void(const std::string& tenant, const std::string& field,
+                                         const std::string& version,
                                          std::shared_ptr<const classify::Model> model)>;
 
   // `store` must outlive the trainer.

@@ -346,6 +346,16 @@ void Server::Impl::InstallRoutes() {
       });
 }
 
+Status Server::Impl::InstallModel(const std::string& tenant, const std::string& field,
+                                  const std::string& version,
+                                  std::shared_ptr<const classify::Model> model) {
+  if (field == "category") {
+    engine.SetModel(tenant, std::move(model), version);
+    return Status::Ok();
+  }
+  return engine.SetHead(tenant, field, std::move(model), version);
+}
+
 Status Server::Impl::LoadTenantState() {
   auto active = store->ActiveModels();
   if (!active) return active.error();
@@ -355,8 +365,10 @@ Status Server::Impl::LoadTenantState() {
     auto model = classify::Model::Deserialize(*bytes);
     if (!model)
       return model.error().WithContext("model " + version.version + " of tenant " + tenant);
-    engine.SetModel(tenant, std::make_shared<const classify::Model>(std::move(*model)),
-                    version.version);
+    if (Status s = InstallModel(tenant, version.field, version.version,
+                                std::make_shared<const classify::Model>(std::move(*model)));
+        !s.ok())
+      return s.WithContext("model " + version.version + " of tenant " + tenant);
   }
   auto configs = store->TriageConfigs();
   if (!configs) return configs.error();
@@ -404,9 +416,9 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   Impl* raw = impl.get();
   impl->trainer = std::make_unique<ModelTrainer>(
       impl->store.get(), TrainerOptions{.threads = options.train_threads},
-      [raw](const std::string& tenant, const std::string& version,
+      [raw](const std::string& tenant, const std::string& field, const std::string& version,
             std::shared_ptr<const classify::Model> model) {
-        raw->engine.SetModel(tenant, std::move(model), version);
+        static_cast<void>(raw->InstallModel(tenant, field, version, std::move(model)));
       });
   if (options.http_threads > 0) {
     const std::size_t n = options.http_threads;

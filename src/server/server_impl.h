@@ -100,6 +100,9 @@ struct Server::Impl {
   // Loads every tenant's active models, modes, triage configuration and incidents from the store
   // into the engine.
   Status LoadTenantState();
+  // Puts a tenant's model for `field` to work: the category model, or a learned triage head.
+  Status InstallModel(const std::string& tenant, const std::string& field,
+                      const std::string& version, std::shared_ptr<const classify::Model> model);
 
   // handlers_tickets.cc
   void PostTicket(const httplib::Request& req, httplib::Response& res, const std::string& tenant);

@@ -1088,6 +1088,73 @@ TEST_F(ServeApiTest, BurstsRaiseMajorIncidentsReassignmentsRaisePingPongAndHisto
   EXPECT_EQ(server->Terminate(), 0);
 }
 
+TEST_F(ServeApiTest, APriorityHeadTrainedFromHistoryInformsPriorityAndSurvivesRestart) {
+  auto server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  http.set_read_timeout(120, 0);
+  ASSERT_EQ(
+      http.Put("/v1/triage/config", Bearer(key_a_), DemoTriageConfig(), "application/json")->status,
+      204);
+  // History with a priority column: outages were P1, how-to questions P4.
+  std::string csv = "text,priority\n";
+  const char* noise[] = {"please", "today", "again", "team", "asap", "thanks", "morning"};
+  for (int i = 0; i < 140; ++i) {
+    const std::string n = std::string(noise[i % 7]) + " " + noise[(i / 7) % 7];
+    csv += i % 2 == 0 ? "production database outage everyone is down " + n + ",P1\n"
+                      : "question how do I change my desktop wallpaper " + n + ",P4\n";
+  }
+  auto imported = http.Post("/v1/import?text=text&label=priority&field=priority", Bearer(key_a_),
+                            csv, "text/csv");
+  ASSERT_TRUE(imported);
+  ASSERT_EQ(imported->status, 200) << imported->body;
+  auto wrong = http.Post("/v1/models/train", Bearer(key_a_), R"({"field":"mood"})",
+                         "application/json");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 400);
+  EXPECT_NE(wrong->body.find("mood"), std::string::npos) << wrong->body;
+  auto started = http.Post("/v1/models/train", Bearer(key_a_),
+                           R"({"field":"priority","activate":true})", "application/json");
+  ASSERT_TRUE(started);
+  ASSERT_EQ(started->status, 202) << started->body;
+  const std::string version = json::parse(started->body)["version"];
+  json model;
+  for (int i = 0; i < 1200; ++i) {
+    model = json::parse(http.Get("/v1/models/" + version, Bearer(key_a_))->body);
+    if (model["state"] != "training" && model["active"] == true) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(model["state"], "ready") << model.dump();
+  EXPECT_EQ(model["field"], "priority");
+
+  const std::string outage =
+      json{{"external_id", "PH-1"},
+           {"title", "database outage"},
+           {"description", "production database outage, everyone is down"}}
+          .dump();
+  auto decided = http.Post("/v1/tickets", Bearer(key_a_), outage, "application/json");
+  ASSERT_TRUE(decided);
+  ASSERT_EQ(decided->status, 201) << decided->body;
+  const json priority = json::parse(decided->body)["fields"]["priority"];
+  EXPECT_TRUE(HasReason(priority, "model")) << priority.dump();
+  EXPECT_TRUE(priority["model_version"].get<std::string>().ends_with("+" + version))
+      << priority.dump();
+  // The category model is untouched by it.
+  EXPECT_NE(json::parse(decided->body)["fields"]["category"]["model_version"], version);
+  EXPECT_EQ(server->Terminate(), 0);
+
+  auto restarted = StartServer(db_, DemoModel());
+  ASSERT_NE(restarted, nullptr);
+  httplib::Client again("127.0.0.1", restarted->port());
+  auto after = again.Post("/v1/tickets", Bearer(key_a_),
+                          json{{"external_id", "PH-2"}, {"title", "database outage everyone down"}}.dump(),
+                          "application/json");
+  ASSERT_TRUE(after);
+  ASSERT_EQ(after->status, 201) << after->body;
+  EXPECT_TRUE(HasReason(json::parse(after->body)["fields"]["priority"], "model")) << after->body;
+  EXPECT_EQ(restarted->Terminate(), 0);
+}
+
 TEST_F(ServeApiTest, IncidentsDeclaredFromTheCommandLineAreCheckedAndServedAtTheNextStart) {
   const std::string good = dir_ + "/incidents.json";
   std::ofstream(good) << R"([{"id":"INC-9","service":"payroll","start":"2020-01-01T00:00:00Z"}])";

@@ -445,5 +445,66 @@ TEST(EngineTriageTest, OpenTicketsCountAgainstTheirQueuesCapacity) {
   EXPECT_DOUBLE_EQ(load_of("Workplace"), 0.55);
 }
 
+// A head trained on another column of the same tickets: priority levels, or assignment groups.
+std::shared_ptr<const classify::Model> TrainHead(const char* const (*topics)[2], int n_topics) {
+  const char* kNoise[] = {"please", "help", "today", "thanks", "colleague", "again"};
+  std::vector<std::string> texts, labels;
+  for (int i = 0; i < 240; ++i) {
+    const auto& t = topics[i % n_topics];
+    texts.push_back(std::string(kNoise[i % 6]) + " " + t[0] + " " + kNoise[(i / 5) % 6]);
+    labels.push_back(t[1]);
+  }
+  classify::TrainOptions o;
+  o.features.hash_bits = 16;
+  o.min_df = 1;
+  auto model = classify::Train({texts.begin(), texts.end()}, {labels.begin(), labels.end()}, o);
+  if (!model) return nullptr;
+  return std::make_shared<const classify::Model>(std::move(*model));
+}
+
+TEST(EngineTriageTest, LearnedHeadsInformPriorityAndTeamFitAndNameTheirVersion) {
+  ASSERT_NE(TinyModel(), nullptr);
+  static const char* const kPriorities[][2] = {{"printer paper jam toner empty", "P1"},
+                                               {"invoice purchase order quote", "P4"}};
+  static const char* const kTeams[][2] = {{"printer paper jam toner empty", "Identity"},
+                                          {"invoice purchase order quote", "Workplace"}};
+  auto priority_head = TrainHead(kPriorities, 2);
+  auto team_head = TrainHead(kTeams, 2);
+  ASSERT_NE(priority_head, nullptr);
+  ASSERT_NE(team_head, nullptr);
+  Engine engine;
+  engine.SetModel("t", TinyModel(), "tiny");
+  // A head may come before the configuration; only priority and queue have one.
+  ASSERT_TRUE(engine.SetHead("t", "priority", priority_head, "v2").ok());
+  EXPECT_EQ(engine.SetHead("t", "category", priority_head, "v9").code(),
+            StatusCode::kInvalidArgument);
+  engine.SetTriage("t", TwoQueueTriage(), "triage@1");
+  auto d = engine.Decide("t", PrinterTicket(), Noon());
+  ASSERT_TRUE(d.has_value());
+  const FieldDecision* priority = FieldOf(*d, "priority");
+  ASSERT_NE(priority, nullptr);
+  EXPECT_TRUE(HasReason(*priority, "model")) << testing::PrintToString(priority->reasons);
+  EXPECT_EQ(priority->label, "P1");
+  EXPECT_EQ(priority->model_version, "triage@1+v2");
+  EXPECT_EQ(FieldOf(*d, "queue")->model_version, "triage@1");
+  const std::string without_team = FieldOf(*d, "queue")->label;
+  EXPECT_EQ(without_team, "Workplace");  // the category Hardware is Workplace's
+
+  // The team head learned that printer tickets go to Identity: team fit outweighs category.
+  ASSERT_TRUE(engine.SetHead("t", "queue", team_head, "v3").ok());
+  auto routed = engine.Decide("t", PrinterTicket(), Noon());
+  ASSERT_TRUE(routed.has_value());
+  const FieldDecision* queue = FieldOf(*routed, "queue");
+  EXPECT_EQ(queue->label, "Identity") << testing::PrintToString(queue->reasons);
+  EXPECT_EQ(queue->model_version, "triage@1+v3");
+  // Removed, the heads stop informing the fields.
+  ASSERT_TRUE(engine.SetHead("t", "priority", nullptr, "").ok());
+  ASSERT_TRUE(engine.SetHead("t", "queue", nullptr, "").ok());
+  auto plain = engine.Decide("t", PrinterTicket(), Noon());
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_FALSE(HasReason(*FieldOf(*plain, "priority"), "model"));
+  EXPECT_EQ(FieldOf(*plain, "queue")->label, "Workplace");
+}
+
 }  // namespace
 }  // namespace ticketwise::engine

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "safety/langid.h"
 #include "triage/heads.h"
 
 namespace ticketwise::engine {
@@ -232,6 +233,14 @@ void Engine::AddTriageFields(const TenantTriage& tt, std::string_view tenant, co
   signals.id = ticket.external_id;
   signals.text = TriageText(ticket);
   signals.service = ticket.service;
+  // The platform's language when it says one, else the one the text is written in (en, de, fr,
+  // es; none when the text does not tell).
+  signals.language = std::string(FieldOf(ticket, "language"));
+  if (signals.language.empty()) {
+    const safety::Language language = safety::IdentifyLanguage(signals.text);
+    if (language != safety::Language::kUnknown)
+      signals.language = std::string(safety::LanguageCode(language));
+  }
   signals.created_at = ticket.created_at_ms > 0
                            ? std::chrono::floor<std::chrono::seconds>(
                                  triage::Seconds(std::chrono::seconds(0)) +

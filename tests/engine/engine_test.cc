@@ -506,5 +506,47 @@ TEST(EngineTriageTest, LearnedHeadsInformPriorityAndTeamFitAndNameTheirVersion) 
   EXPECT_EQ(FieldOf(*plain, "queue")->label, "Workplace");
 }
 
+TEST(EngineTriageTest, TheTicketsLanguageRoutesToAQueueThatSpeaksIt) {
+  ASSERT_NE(TinyModel(), nullptr);
+  triage::TriageConfig c;
+  triage::Queue desk, berlin, london;
+  desk.name = "Service Desk";
+  berlin.name = "Workplace Berlin";
+  berlin.categories = {"Hardware"};
+  berlin.languages = {"de"};
+  london.name = "Workplace London";
+  london.categories = {"Hardware"};
+  london.languages = {"en"};
+  c.queues = {desk, berlin, london};
+  c.triage_queue = "Service Desk";
+  auto t = triage::Triage::Create(c);
+  ASSERT_TRUE(t.has_value()) << t.error().ToString();
+  Engine engine;
+  engine.SetModel("t", TinyModel(), "tiny");
+  engine.SetTriage("t", std::make_shared<const triage::Triage>(std::move(*t)), "triage@1");
+
+  Ticket german;
+  german.external_id = "DE-1";
+  german.title = "Drucker: paper jam, toner leer";
+  german.description = "Der Drucker hat einen Papierstau und der Toner ist leer. Bitte helfen Sie mir, "
+                       "ich kann nicht drucken und es ist dringend.";
+  auto de = engine.Decide("t", german, Noon());
+  ASSERT_TRUE(de.has_value());
+  EXPECT_EQ(FieldOf(*de, "queue")->label, "Workplace Berlin")
+      << testing::PrintToString(FieldOf(*de, "queue")->reasons);
+  Ticket english = PrinterTicket();
+  english.description = "The toner is empty and the printer has a paper jam again, and I need it "
+                        "for the report that is due today.";
+  auto en = engine.Decide("t", english, Noon());
+  ASSERT_TRUE(en.has_value());
+  EXPECT_EQ(FieldOf(*en, "queue")->label, "Workplace London")
+      << testing::PrintToString(FieldOf(*en, "queue")->reasons);
+  // The platform's own language field wins over the text.
+  english.fields["language"] = "de";
+  auto told = engine.Decide("t", english, Noon());
+  ASSERT_TRUE(told.has_value());
+  EXPECT_EQ(FieldOf(*told, "queue")->label, "Workplace Berlin");
+}
+
 }  // namespace
 }  // namespace ticketwise::engine

@@ -348,10 +348,22 @@ void Index::Impl::SearchLocked(std::vector<QueryTerm> q, double query_len, const
   // what the remaining terms could add, no unseen document can reach the candidates: the remaining
   // (common, long) posting lists then only add to the documents that still can.
   const std::size_t want = std::max<std::size_t>(options.candidates, o.k);
+  // A result needs min_score; the semantic signal adds at most semantic_weight, so its lexical
+  // share must reach (min_score - w) / (1 - w) of the query's own score. No document below that
+  // floor can be returned, so it is a lower bound on theta from the start, and once the remaining
+  // terms add less than the floor no unseen document can reach it (the margin covers rounding).
+  const double w_sem = options.semantic_weight;
+  float floor = 0;
+  if (o.min_score > w_sem && w_sem < 1 && self > 0)
+    floor = static_cast<float>((o.min_score - w_sem) / (1 - w_sem) * self * (1 - 1e-4));
   float max_acc = 0, theta = 0;
   float last_try = std::numeric_limits<float>::infinity();
   std::size_t ti = 0;
   for (; ti < q.size(); ++ti) {
+    if (rest[ti] < floor) {
+      theta = floor;
+      break;
+    }
     if (rest[ti] < max_acc && rest[ti] < 0.5f * last_try &&
         std::size_t(touched_end - touched_begin) > want) {
       last_try = rest[ti];
@@ -362,7 +374,7 @@ void Index::Impl::SearchLocked(std::vector<QueryTerm> q, double query_len, const
         if (acc[slot] > rest[ti] && eligible(slot)) vals.push_back(acc[slot]);
       if (vals.size() >= want) {
         std::nth_element(vals.begin(), vals.begin() + (want - 1), vals.end(), std::greater<>());
-        theta = vals[want - 1];
+        theta = std::max(vals[want - 1], floor);
         break;
       }
     }
@@ -376,6 +388,7 @@ void Index::Impl::SearchLocked(std::vector<QueryTerm> q, double query_len, const
       max_acc = std::max(max_acc, acc_doc);
     }
   }
+  theta = std::max(theta, floor);
   const bool pruned = ti < q.size();
   // A document is still alive while acc + rest[ti] >= theta; the test loses documents only as
   // rest shrinks, so each list below serves the documents that survived the lists before it.

@@ -278,6 +278,46 @@ TEST(Bm25IndexTest, EarlyTerminationKeepsTheExactLexicalRanking) {
   }
 }
 
+TEST(Bm25IndexTest, AMinimumScorePrunesWithoutChangingWhatReachesIt) {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> u(0, 1);
+  auto words = [&](int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += "w" + std::to_string(int(800 * std::pow(u(rng), 3))) + " ";
+    return s;
+  };
+  Index index;  // default options: the semantic signal has its share of the score
+  std::vector<std::string> texts;
+  for (int i = 0; i < 2000; ++i) {
+    // Near-copies of earlier documents, as duplicates are, among unrelated ones.
+    std::string body = i % 4 == 3 ? texts[i / 2] + words(3) : words(10 + i % 50);
+    texts.push_back(body);
+    ASSERT_TRUE(index.Add(Doc("d" + std::to_string(i), words(3), body)).ok());
+  }
+  std::size_t compared = 0;
+  for (int n = 0; n < 40; ++n) {
+    const std::string query = n % 2 == 0 ? texts[37 * n] : words(8 + n);
+    for (double min_score : {0.3, 0.55, 0.75}) {
+      SearchOptions all = Opts(25);
+      SearchOptions gated = Opts(25);
+      gated.min_score = min_score;
+      auto a = index.Search(query, all);
+      auto g = index.Search(query, gated);
+      ASSERT_TRUE(a && g);
+      std::vector<Hit> expected;
+      for (const Hit& h : *a)
+        if (h.score >= min_score) expected.push_back(h);
+      ASSERT_EQ(g->size(), expected.size()) << query << " at " << min_score;
+      for (std::size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_EQ((*g)[i].id, expected[i].id);
+        EXPECT_EQ((*g)[i].score, expected[i].score);
+      }
+      compared += expected.size();
+    }
+  }
+  EXPECT_GT(compared, 40u);  // the gate let real matches through
+}
+
 TEST(Bm25IndexTest, ReciprocalRankFusionReturnsTheSameCandidates) {
   IndexOptions o;
   o.fusion = Fusion::kReciprocalRank;

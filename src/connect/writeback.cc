@@ -47,25 +47,38 @@ std::string OutboxMarker(std::int64_t outbox_id) {
   return "[ticketwise:" + std::to_string(outbox_id) + "]";
 }
 
-std::string DecisionNote(const Decision& decision, const FieldDecision& field, bool will_set) {
-  std::string out = "ticketwise ";
-  if (field.abstained || field.label.empty()) {
-    out += "is not confident about the " + field.field;
-    if (!field.label.empty())
-      out += "; the most likely is " + field.label + " (" + Percent(field.confidence) + ")";
-    out += ". Please choose it.";
-  } else {
-    out += (will_set ? "set the " : "suggests the ") + field.field + ": " + field.label + " (" +
-           Percent(field.confidence) + " confident).";
+std::string DecisionNote(const Decision& decision, std::span<const NoteField> fields) {
+  std::string out;
+  std::string versions;
+  for (const NoteField& nf : fields) {
+    const FieldDecision& field = *nf.field;
+    if (!out.empty()) out += "\n";
+    out += "ticketwise ";
+    if (field.abstained || field.label.empty()) {
+      out += "is not confident about the " + field.field;
+      if (!field.label.empty())
+        out += "; the most likely is " + field.label + " (" + Percent(field.confidence) + ")";
+      out += ". Please choose it.";
+    } else {
+      out += (nf.will_set ? "set the " : "suggests the ") + field.field + ": " + field.label +
+             " (" + Percent(field.confidence) + " confident).";
+    }
+    std::string others;
+    for (const Alternative& a : field.top) {
+      if (a.label == field.label) continue;
+      if (!others.empty()) others += ", ";
+      others += a.label + " " + Percent(a.p);
+      if (others.size() > 200) break;
+    }
+    if (!others.empty()) out += "\nOther candidates: " + others + ".";
+    // Priority lists its signals in the order they were applied; routing's first reason is its
+    // verdict. Three say why; the decision holds them all.
+    const std::size_t reasons = field.field == "queue" ? 1 : 3;
+    for (std::size_t i = 0; i < field.reasons.size() && i < reasons; ++i)
+      out += "\nWhy: " + field.reasons[i];
+    if (!versions.empty()) versions += ", ";
+    versions += field.field + " " + field.model_version;
   }
-  std::string others;
-  for (const Alternative& a : field.top) {
-    if (a.label == field.label) continue;
-    if (!others.empty()) others += ", ";
-    others += a.label + " " + Percent(a.p);
-    if (others.size() > 200) break;
-  }
-  if (!others.empty()) out += "\nOther candidates: " + others + ".";
   if (decision.match == MatchState::kMatched && !decision.suggestions.empty()) {
     const Suggestion& s = decision.suggestions.front();
     out += "\nSuggested " +
@@ -73,8 +86,19 @@ std::string DecisionNote(const Decision& decision, const FieldDecision& field, b
            s.title;
     if (!s.link.empty()) out += " " + s.link;
   }
-  out += "\nDecision " + decision.id + ", model " + field.model_version + ".";
+  out += "\nDecision " + decision.id + (fields.size() == 1 ? ", model " : ", models ") +
+         (fields.size() == 1 ? fields[0].field->model_version : versions) + ".";
   return out;
+}
+
+std::string DecisionNote(const Decision& decision, const FieldDecision& field, bool will_set) {
+  const NoteField one{&field, will_set};
+  return DecisionNote(decision, std::span<const NoteField>(&one, 1));
+}
+
+bool WritesField(Platform platform, std::string_view field) {
+  if (field == "category" || field == "priority") return true;
+  return field == "queue" && platform == Platform::kServiceNow;
 }
 
 PlatformRequest NoteRequest(Platform platform, std::string_view target, std::string_view text,
@@ -103,11 +127,35 @@ bool NoteIsPresent(std::string_view answer_body, std::int64_t outbox_id) {
 
 PlatformRequest SetFieldRequest(Platform platform, std::string_view target, std::string_view field,
                                 std::string_view label) {
-  static_cast<void>(field);  // only the category is written back so far
+  // P1..P4 as the level's digit; anything else is taken as the least urgent.
+  const int level = label.size() == 2 && label[0] == 'P' && label[1] >= '1' && label[1] <= '4'
+                        ? label[1] - '0'
+                        : 4;
   if (platform == Platform::kJira) {
-    json request = {{"fields", {{"components", json::array({{{"name", label}}})}}}};
-    return {"PUT", JiraIssue(target), request.dump()};
+    json fields;
+    if (field == "priority") {
+      // Jira's default priority scheme.
+      static constexpr const char* kJiraPriority[] = {"Highest", "High", "Medium", "Low"};
+      fields["priority"] = {{"name", kJiraPriority[level - 1]}};
+    } else {
+      fields["components"] = json::array({{{"name", label}}});
+    }
+    return {"PUT", JiraIssue(target), json{{"fields", fields}}.dump()};
   }
+  if (field == "priority") {
+    // ServiceNow derives priority from impact and urgency; these give P1..P4 under its default
+    // priority lookup (1/1 critical, 1/2 high, 2/2 moderate, 2/3 low).
+    static constexpr int kImpact[] = {1, 1, 2, 2};
+    static constexpr int kUrgency[] = {1, 2, 2, 3};
+    return {"PATCH", Incident(target),
+            json{{"impact", std::to_string(kImpact[level - 1])},
+                 {"urgency", std::to_string(kUrgency[level - 1])}}
+                .dump()};
+  }
+  if (field == "queue")
+    // The group by its name: the Table API resolves display values on input when asked to.
+    return {"PATCH", Incident(target) + "?sysparm_input_display_value=true",
+            json{{"assignment_group", label}}.dump()};
   return {"PATCH", Incident(target), json{{"category", label}}.dump()};
 }
 

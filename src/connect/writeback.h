@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -29,10 +30,24 @@ struct PlatformRequest {
 // "[ticketwise:<id>]".
 std::string OutboxMarker(std::int64_t outbox_id);
 
-// The note an agent reads: the decided label and its confidence, the runners-up, and the best
-// knowledge suggestion with its link. `will_set` says that the field is being set as well (auto).
-// Plain text that reads the same as Jira wiki markup and in a ServiceNow work note.
+// One decided field in a note, and whether it is being set on the ticket as well (auto).
+struct NoteField {
+  const FieldDecision* field = nullptr;
+  bool will_set = false;
+};
+
+// The note an agent reads: for each field the decided label and its confidence, the runners-up
+// and, for priority and queue, the reasons that weighed most; then the best knowledge suggestion
+// with its link. Plain text that reads the same as Jira wiki markup and in a ServiceNow work note.
+std::string DecisionNote(const Decision& decision, std::span<const NoteField> fields);
+// The same for one field.
 std::string DecisionNote(const Decision& decision, const FieldDecision& field, bool will_set);
+
+// Whether `field` is set on `platform`'s ticket when it acts in auto mode: the category (Jira
+// components, ServiceNow category), the priority (Jira priority by its default names, ServiceNow
+// impact and urgency, never priority itself) and the queue (ServiceNow assignment_group; Jira has
+// no standard team field, so there the queue is only in the note).
+bool WritesField(Platform platform, std::string_view field);
 
 // Posts `text` followed by the marker as an internal note on `target` (Jira issue key,
 // ServiceNow sys_id).
@@ -45,7 +60,7 @@ PlatformRequest NoteCheckRequest(Platform platform, std::string_view target);
 // Whether the answer to NoteCheckRequest holds the note of `outbox_id`.
 bool NoteIsPresent(std::string_view answer_body, std::int64_t outbox_id);
 
-// Sets `field` (only "category" is written back: Jira components, ServiceNow category) to `label`.
+// Sets `field` (one WritesField accepts) to `label`: a category, P1..P4, or a queue name.
 // Setting a field twice leaves the same ticket, so this needs no marker.
 PlatformRequest SetFieldRequest(Platform platform, std::string_view target, std::string_view field,
                                 std::string_view label);

@@ -137,12 +137,16 @@ void Server::Impl::ListInbox(const httplib::Request& req, httplib::Response& res
 
 Result<std::size_t> Server::Impl::QueueWriteBack(const connect::InboundEvent& event,
                                                  const Decision& decision) {
-  const FieldDecision* category = nullptr;
-  for (const FieldDecision& f : decision.fields)
-    if (f.field == "category") category = &f;
-  // Shadow mode writes nothing; the mode recorded on the decision already says whether auto's
+  // Shadow mode writes nothing; the mode recorded on each field already says whether auto's
   // confidence gate passed (it is recorded as suggest when it did not).
-  if (category == nullptr || category->mode == Mode::kShadow) return std::size_t{0};
+  std::vector<connect::NoteField> noted;
+  for (const FieldDecision& f : decision.fields) {
+    if (f.mode == Mode::kShadow) continue;
+    const bool set = f.mode == Mode::kAuto && !f.abstained && !f.label.empty() &&
+                     connect::WritesField(event.platform, f.field);
+    noted.push_back({&f, set});
+  }
+  if (noted.empty()) return std::size_t{0};
   const std::string platform(connect::PlatformName(event.platform));
   auto connection = store->GetConnection(event.ticket.tenant, platform);
   if (!connection && connection.error().code() == StatusCode::kNotFound) return std::size_t{0};
@@ -151,22 +155,22 @@ Result<std::size_t> Server::Impl::QueueWriteBack(const connect::InboundEvent& ev
   const std::string target =
       event.platform == connect::Platform::kJira ? event.ticket.external_id : event.platform_id;
   if (target.empty()) return std::size_t{0};
-  const bool set =
-      category->mode == Mode::kAuto && !category->abstained && !category->label.empty();
-  store::OutboxItem note{
-      .platform = platform,
-      .decision_id = decision.id,
-      .kind = store::OutboxKind::kNote,
-      .field = category->field,
-      .ticket_key = event.ticket.external_id,
-      .target = target,
-      // Text leaves the service only after redaction of personal data.
-      .text = safety::RedactText(connect::DecisionNote(decision, *category, set))};
+  // One note for the whole decision (under the first field it speaks of), then each field set.
+  store::OutboxItem note{.platform = platform,
+                         .decision_id = decision.id,
+                         .kind = store::OutboxKind::kNote,
+                         .field = noted.front().field->field,
+                         .ticket_key = event.ticket.external_id,
+                         .target = target,
+                         // Text leaves the service only after redaction of personal data.
+                         .text = safety::RedactText(connect::DecisionNote(decision, noted))};
   std::vector<store::OutboxItem> items = {note};
-  if (set) {
+  for (const connect::NoteField& nf : noted) {
+    if (!nf.will_set) continue;
     store::OutboxItem field = note;
     field.kind = store::OutboxKind::kSetField;
-    field.text = category->label;
+    field.field = nf.field->field;
+    field.text = nf.field->label;
     items.push_back(std::move(field));
   }
   auto ids = store->EnqueueOutbox(event.ticket.tenant, items);

@@ -12,9 +12,9 @@ void Server::Impl::TrainModel(const httplib::Request& req, httplib::Response& re
   auto request = ParseTrainRequest(req.body);
   if (!request) return SendStatus(res, request.error());
   if (request->field != "category" && request->field != "priority" && request->field != "queue")
-    return SendError(res, 400, "invalid_argument",
-                     "field '" + request->field +
-                         "' has no trainable model: train category, priority or queue");
+    return SendError(
+        res, 400, "invalid_argument",
+        "field '" + request->field + "' has no trainable model: train category, priority or queue");
   auto version = trainer->Start(tenant, request->field, request->activate);
   if (!version) return SendStatus(res, version.error());
   // Accepted: the version trains in the background; GET /v1/models/{version} shows its state.

@@ -38,9 +38,9 @@ struct TrainerOptions {
 
 class ModelTrainer {
  public:
-  using ActivatedFn = std::function<void(const std::string& tenant, const std::string& field,
-                                         const std::string& version,
-                                         std::shared_ptr<const classify::Model> model)>;
+  using ActivatedFn =
+      std::function<void(const std::string& tenant, const std::string& field,
+                         const std::string& version, std::shared_ptr<const classify::Model> model)>;
 
   // `store` must outlive the trainer.
   ModelTrainer(store::Store* store, TrainerOptions options, ActivatedFn on_activated);

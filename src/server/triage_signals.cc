@@ -59,8 +59,8 @@ Server::Impl::TriageInput Server::Impl::GatherTriageInput(const std::string& ten
   auto history = store->HistoryOf(tenant, ticket, WallMs());
   if (!history) {
     // The decision does not depend on it: decided without the store's context, and said so.
-    LogLine("triage context of " + ticket.external_id + " unavailable: " +
-            history.error().ToString());
+    LogLine("triage context of " + ticket.external_id +
+            " unavailable: " + history.error().ToString());
     return input;
   }
   input.known = history->known;
@@ -103,7 +103,8 @@ void Server::Impl::ObserveBurst(const std::string& tenant, const Ticket& ticket,
   }
   triage::TicketSignals signals;
   signals.id = ticket.external_id;
-  signals.text = ticket.title.empty() ? ticket.description : ticket.title + "\n\n" + ticket.description;
+  signals.text =
+      ticket.title.empty() ? ticket.description : ticket.title + "\n\n" + ticket.description;
   signals.service = ticket.service;
   signals.created_at = ToSeconds(ticket.created_at_ms > 0 ? ticket.created_at_ms : WallMs());
 
@@ -120,8 +121,8 @@ void Server::Impl::ObserveBurst(const std::string& tenant, const Ticket& ticket,
   if (auto it = burst->stored.find(incident.id); it != burst->stored.end()) record.id = it->second;
   auto id = store->PutMajorIncident(tenant, record);
   if (!id) {
-    LogLine("probable major incident of tenant " + tenant + " not recorded: " +
-            id.error().ToString());
+    LogLine("probable major incident of tenant " + tenant +
+            " not recorded: " + id.error().ToString());
     return;
   }
   burst->stored[incident.id] = *id;

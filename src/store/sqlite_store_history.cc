@@ -34,8 +34,8 @@ std::string JoinLines(const std::vector<std::string>& lines) {
 
 }  // namespace
 
-Result<std::vector<std::string>> SqliteStoreImpl::QueueHistoryLocked(
-    std::string_view tenant, std::string_view external_id) {
+Result<std::vector<std::string>> SqliteStoreImpl::QueueHistoryLocked(std::string_view tenant,
+                                                                     std::string_view external_id) {
   // Decided queues that acted, and corrections, in the order they happened.
   auto stmt = db_->Prepare(
       "SELECT at_ms, queue FROM ("
@@ -154,8 +154,7 @@ Result<std::int64_t> SqliteStoreImpl::PutMajorIncident(std::string_view tenant,
   // Audited under the ticket that raised the incident or joined it.
   Status s = WriteSetting(
       tenant, record.id == 0 ? "major_incident_raised" : "major_incident_linked",
-      record.ticket_ids.back(), "engine",
-      [&](std::int64_t) -> Status {
+      record.ticket_ids.back(), "engine", [&](std::int64_t) -> Status {
         auto stmt = db_->Prepare(
             record.id == 0
                 ? "INSERT INTO major_incidents (tenant_id, service, summary, first_seen_ms,"

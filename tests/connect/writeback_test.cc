@@ -80,6 +80,75 @@ TEST(WritebackTest, ServiceNowGetsAWorkNoteAndTheCategory) {
                 "?sysparm_fields=work_notes&sysparm_display_value=true");
 }
 
+TEST(WritebackTest, OneNoteSpeaksOfEveryFieldWithTheReasonsThatWeighedMost) {
+  Decision d = SampleDecision();
+  FieldDecision priority;
+  priority.field = "priority";
+  priority.label = "P2";
+  priority.confidence = 0.8f;
+  priority.top = {{"P2", 0.8f}, {"P1", 0.2f}};
+  priority.reasons = {"matrix -0.50: impact high", "vip -0.50: requester is a VIP",
+                      "active_incident -1.00: INC-7", "fourth reason"};
+  priority.model_version = "triage@1";
+  FieldDecision queue;
+  queue.field = "queue";
+  queue.label = "Network";
+  queue.confidence = 0.6f;
+  queue.reasons = {"best composite score 0.61", "'Network' 0.61: team_fit 0.00"};
+  queue.model_version = "triage@1+v4";
+  d.fields.push_back(priority);
+  d.fields.push_back(queue);
+  const NoteField fields[] = {{&d.fields[0], false}, {&d.fields[1], true}, {&d.fields[2], true}};
+  const std::string note = DecisionNote(d, fields);
+  EXPECT_NE(note.find("ticketwise suggests the category: Network (93% confident)."),
+            std::string::npos)
+      << note;
+  EXPECT_NE(note.find("ticketwise set the priority: P2 (80% confident).\nOther candidates: P1 20%."
+                      "\nWhy: matrix -0.50: impact high\nWhy: vip -0.50: requester is a VIP\n"
+                      "Why: active_incident -1.00: INC-7\n"),
+            std::string::npos)
+      << note;
+  EXPECT_EQ(note.find("fourth reason"), std::string::npos) << note;
+  EXPECT_NE(note.find("ticketwise set the queue: Network (60% confident).\nWhy: best composite "
+                      "score 0.61\n"),
+            std::string::npos)
+      << note;
+  EXPECT_EQ(note.find("team_fit"), std::string::npos) << note;
+  EXPECT_NE(note.find("Decision d_42, models category v3, priority triage@1, queue triage@1+v4."),
+            std::string::npos)
+      << note;
+  // The suggestion is said once.
+  EXPECT_EQ(note.find("KB-VPN"), note.rfind("KB-VPN"));
+}
+
+TEST(WritebackTest, PriorityAndQueueAreSetTheWayEachPlatformTakesThem) {
+  EXPECT_TRUE(WritesField(Platform::kJira, "category"));
+  EXPECT_TRUE(WritesField(Platform::kJira, "priority"));
+  EXPECT_FALSE(WritesField(Platform::kJira, "queue"));
+  EXPECT_TRUE(WritesField(Platform::kServiceNow, "queue"));
+  EXPECT_FALSE(WritesField(Platform::kServiceNow, "summary"));
+  const PlatformRequest jira = SetFieldRequest(Platform::kJira, "SD-42", "priority", "P2");
+  EXPECT_EQ(jira.method, "PUT");
+  EXPECT_EQ(json::parse(jira.body), json::parse(R"({"fields":{"priority":{"name":"High"}}})"));
+  EXPECT_EQ(json::parse(SetFieldRequest(Platform::kJira, "SD-42", "priority", "P1").body),
+            json::parse(R"({"fields":{"priority":{"name":"Highest"}}})"));
+  const std::string sys_id = "9d385017c611228701d22104cc95c371";
+  // ServiceNow: never priority itself, the impact and urgency that give it.
+  const std::pair<const char*, const char*> levels[] = {{"P1", R"({"impact":"1","urgency":"1"})"},
+                                                        {"P2", R"({"impact":"1","urgency":"2"})"},
+                                                        {"P3", R"({"impact":"2","urgency":"2"})"},
+                                                        {"P4", R"({"impact":"2","urgency":"3"})"}};
+  for (const auto& [level, body] : levels) {
+    const PlatformRequest sn = SetFieldRequest(Platform::kServiceNow, sys_id, "priority", level);
+    EXPECT_EQ(sn.method, "PATCH");
+    EXPECT_EQ(json::parse(sn.body), json::parse(body)) << level;
+    EXPECT_EQ(json::parse(sn.body).count("priority"), 0u);
+  }
+  const PlatformRequest group = SetFieldRequest(Platform::kServiceNow, sys_id, "queue", "Network");
+  EXPECT_EQ(group.path, "/api/now/table/incident/" + sys_id + "?sysparm_input_display_value=true");
+  EXPECT_EQ(json::parse(group.body), json::parse(R"({"assignment_group":"Network"})"));
+}
+
 TEST(WritebackTest, TheMarkerIsFoundOnlyForItsOwnItem) {
   const std::string answer = R"({"comments":[{"body":"note\n[ticketwise:17]"}]})";
   EXPECT_TRUE(NoteIsPresent(answer, 17));

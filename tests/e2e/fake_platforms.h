@@ -4,8 +4,9 @@
 //
 //   Jira:       POST /rest/api/2/issue/{key}/comment   -> 201, the comment is kept
 //               GET  /rest/api/2/issue/{key}/comment   -> 200 {"comments": [...]}
-//               PUT  /rest/api/2/issue/{key}           -> 204, fields.components kept
-//   ServiceNow: PATCH /api/now/table/incident/{sys_id} -> 200, work_notes appended, category kept
+//               PUT  /rest/api/2/issue/{key}           -> 204, fields.components and priority kept
+//   ServiceNow: PATCH /api/now/table/incident/{sys_id} -> 200, work_notes appended, other fields
+//                     kept (assignment_group only by name with sysparm_input_display_value=true)
 //               GET   /api/now/table/incident/{sys_id} -> 200 {"result": {"work_notes": "..."}}
 //               GET   /api/now/table/incident?sysparm_query=sys_updated_on>=X^ORDERBYsys_updated_on
 //                     -> 200 {"result": [...]}: the records put with PutIncident, updated at or
@@ -80,15 +81,19 @@ class FakePlatforms {
               .dump(),
           "application/json");
     });
-    server_.Put(R"(/rest/api/2/issue/([^/]+))",
-                [this](const httplib::Request& req, httplib::Response& res) {
-                  Write(req, res, [&](nlohmann::json& body) {
-                    jira_components_[req.matches[1].str()] =
-                        body["fields"]["components"][0]["name"].get<std::string>();
-                    res.status = 204;
-                    return true;
-                  });
-                });
+    server_.Put(R"(/rest/api/2/issue/([^/]+))", [this](const httplib::Request& req,
+                                                       httplib::Response& res) {
+      Write(req, res, [&](nlohmann::json& body) {
+        const nlohmann::json& fields = body["fields"];
+        if (fields.contains("components"))
+          jira_components_[req.matches[1].str()] =
+              fields["components"][0]["name"].get<std::string>();
+        if (fields.contains("priority"))
+          jira_priorities_[req.matches[1].str()] = fields["priority"]["name"].get<std::string>();
+        res.status = 204;
+        return true;
+      });
+    });
     server_.Patch(R"(/api/now/table/incident/([0-9a-f]+))", [this](const httplib::Request& req,
                                                                    httplib::Response& res) {
       Write(req, res, [&](nlohmann::json& body) {
@@ -96,7 +101,19 @@ class FakePlatforms {
         if (body.contains("work_notes"))
           notes = "2026-12-04 10:00:00 - ticketwise (Work notes)\n" +
                   body["work_notes"].get<std::string>() + "\n\n" + notes;
-        if (body.contains("category")) categories_[req.matches[1].str()] = body["category"];
+        // A reference field given by name needs sysparm_input_display_value=true; without it
+        // the instance would take the name for a sys_id.
+        if (body.contains("assignment_group") &&
+            req.get_param_value("sysparm_input_display_value") != "true") {
+          res.status = 400;
+          res.set_content(R"({"error":{"message":"Invalid reference"},"status":"failure"})",
+                          "application/json");
+          return true;
+        }
+        for (const auto& [name, value] : body.items())
+          if (name != "work_notes")
+            incident_fields_[req.matches[1].str()][name] =
+                value.is_string() ? value.get<std::string>() : value.dump();
         res.set_content(nlohmann::json{{"result", {{"sys_id", req.matches[1].str()}}}}.dump(),
                         "application/json");
         return true;
@@ -162,6 +179,12 @@ class FakePlatforms {
     auto it = jira_components_.find(key);
     return it == jira_components_.end() ? "" : it->second;
   }
+
+  std::string jira_priority(const std::string& key) const {
+    std::lock_guard lock(mu_);
+    auto it = jira_priorities_.find(key);
+    return it == jira_priorities_.end() ? "" : it->second;
+  }
   std::string work_notes(const std::string& sys_id) const {
     std::lock_guard lock(mu_);
     auto it = work_notes_.find(sys_id);
@@ -185,10 +208,16 @@ class FakePlatforms {
                           {"sys_mod_count", field(std::to_string(mod_count))}};
   }
 
-  std::string category(const std::string& sys_id) const {
+  // A field ticketwise set on the incident ("category", "impact", "assignment_group", ...).
+  std::string incident_field(const std::string& sys_id, const std::string& name) const {
     std::lock_guard lock(mu_);
-    auto it = categories_.find(sys_id);
-    return it == categories_.end() ? "" : it->second;
+    auto it = incident_fields_.find(sys_id);
+    if (it == incident_fields_.end()) return "";
+    auto f = it->second.find(name);
+    return f == it->second.end() ? "" : f->second;
+  }
+  std::string category(const std::string& sys_id) const {
+    return incident_field(sys_id, "category");
   }
 
   // Waits up to `seconds` for `done` to hold.
@@ -243,8 +272,9 @@ class FakePlatforms {
   std::vector<Request> requests_;
   std::map<std::string, std::vector<nlohmann::json>> jira_comments_;
   std::map<std::string, std::string> jira_components_;
+  std::map<std::string, std::string> jira_priorities_;
   std::map<std::string, std::string> work_notes_;
-  std::map<std::string, std::string> categories_;
+  std::map<std::string, std::map<std::string, std::string>> incident_fields_;
   int next_id_ = 10000;
   httplib::Server server_;
   int port_ = 0;

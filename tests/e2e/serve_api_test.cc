@@ -1108,8 +1108,8 @@ TEST_F(ServeApiTest, APriorityHeadTrainedFromHistoryInformsPriorityAndSurvivesRe
                             csv, "text/csv");
   ASSERT_TRUE(imported);
   ASSERT_EQ(imported->status, 200) << imported->body;
-  auto wrong = http.Post("/v1/models/train", Bearer(key_a_), R"({"field":"mood"})",
-                         "application/json");
+  auto wrong =
+      http.Post("/v1/models/train", Bearer(key_a_), R"({"field":"mood"})", "application/json");
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 400);
   EXPECT_NE(wrong->body.find("mood"), std::string::npos) << wrong->body;
@@ -1127,11 +1127,10 @@ TEST_F(ServeApiTest, APriorityHeadTrainedFromHistoryInformsPriorityAndSurvivesRe
   ASSERT_EQ(model["state"], "ready") << model.dump();
   EXPECT_EQ(model["field"], "priority");
 
-  const std::string outage =
-      json{{"external_id", "PH-1"},
-           {"title", "database outage"},
-           {"description", "production database outage, everyone is down"}}
-          .dump();
+  const std::string outage = json{{"external_id", "PH-1"},
+                                  {"title", "database outage"},
+                                  {"description", "production database outage, everyone is down"}}
+                                 .dump();
   auto decided = http.Post("/v1/tickets", Bearer(key_a_), outage, "application/json");
   ASSERT_TRUE(decided);
   ASSERT_EQ(decided->status, 201) << decided->body;
@@ -1146,9 +1145,10 @@ TEST_F(ServeApiTest, APriorityHeadTrainedFromHistoryInformsPriorityAndSurvivesRe
   auto restarted = StartServer(db_, DemoModel());
   ASSERT_NE(restarted, nullptr);
   httplib::Client again("127.0.0.1", restarted->port());
-  auto after = again.Post("/v1/tickets", Bearer(key_a_),
-                          json{{"external_id", "PH-2"}, {"title", "database outage everyone down"}}.dump(),
-                          "application/json");
+  auto after =
+      again.Post("/v1/tickets", Bearer(key_a_),
+                 json{{"external_id", "PH-2"}, {"title", "database outage everyone down"}}.dump(),
+                 "application/json");
   ASSERT_TRUE(after);
   ASSERT_EQ(after->status, 201) << after->body;
   EXPECT_TRUE(HasReason(json::parse(after->body)["fields"]["priority"], "model")) << after->body;

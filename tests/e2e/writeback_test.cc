@@ -467,6 +467,89 @@ TEST_F(WritebackTest, AutoModeOnServiceNowAddsAWorkNoteAndSetsTheCategory) {
   EXPECT_EQ(server->Terminate(), 0);
 }
 
+TEST_F(WritebackTest, AutoPriorityAndQueueReachServiceNowAsImpactUrgencyAndAssignmentGroup) {
+  FakePlatforms fake;
+  std::string out;
+  const std::string key_bytes = "servicenow-key-bytes";
+  ASSERT_EQ(
+      RunCliStatus("tenant webhook-secret acme --servicenow " + Base64(key_bytes) + " --db " + db_,
+                   &out),
+      0);
+  ASSERT_EQ(RunCliStatus("tenant connection acme --servicenow-url " + fake.base_url() +
+                             " --servicenow-bearer sn-token --db " + db_,
+                         &out),
+            0)
+      << out;
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  // Every queue owns a category of the demo model, so routing has evidence for each of them.
+  const json config = {
+      {"triage_queue", "Service Desk"},
+      {"services", json::array({{{"name", "Microsoft Exchange"}, {"criticality", "high"}}})},
+      {"queues",
+       json::array(
+           {{{"name", "Service Desk"}},
+            {{"name", "Workplace"},
+             {"categories", json::array({"Hardware", "Purchase", "Storage"})}},
+            {{"name", "Identity"},
+             {"categories", json::array({"Access", "Administrative rights"})}},
+            {{"name", "People"},
+             {"categories", json::array({"HR Support", "Internal Project", "Miscellaneous"})}}})}};
+  auto put = http.Put("/v1/triage/config", Bearer(key_), config.dump(), "application/json");
+  ASSERT_TRUE(put);
+  ASSERT_EQ(put->status, 204) << put->body;
+  for (const char* field : {"priority", "queue"}) {
+    auto r =
+        http.Put(std::string("/v1/modes/") + field, Bearer(key_),
+                 json{{"mode", "auto"}, {"auto_min_confidence", 0.0}}.dump(), "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+  }
+  const std::string event = Fixture("servicenow/event_inserted.json");
+  auto accepted = http.Post("/v1/hooks/servicenow/acme",
+                            {{"X-SN-Signature", connect::HmacSha256Base64(key_bytes, event)}},
+                            event, "application/json");
+  ASSERT_TRUE(accepted);
+  ASSERT_EQ(accepted->status, 202) << accepted->body;
+  json decisions;
+  for (int i = 0; i < 1000 && decisions.empty(); ++i) {
+    decisions = json::parse(http.Get("/v1/decisions", Bearer(key_))->body)["decisions"];
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(decisions.size(), 1u);
+  const json fields = decisions[0]["fields"];
+  ASSERT_EQ(fields["priority"]["mode"], "auto") << fields.dump();
+  const bool routed = fields["queue"]["abstained"] == false;
+  EXPECT_TRUE(routed) << "the demo model and this configuration route it: " << fields.dump();
+  // The category is in shadow mode: the note speaks of priority and queue only.
+  const std::size_t expected = routed ? 3 : 2;
+  json items = WaitOutbox(http, [&](const json& i) {
+    if (i.size() != expected) return false;
+    for (const json& item : i)
+      if (item["state"] != "sent") return false;
+    return true;
+  });
+  ASSERT_EQ(items.size(), expected) << items.dump();
+  const std::string sys_id = "9d385017c611228701d22104cc95c371";
+  const std::string level = fields["priority"]["label"];
+  const std::map<std::string, std::pair<std::string, std::string>> matrix = {
+      {"P1", {"1", "1"}}, {"P2", {"1", "2"}}, {"P3", {"2", "2"}}, {"P4", {"2", "3"}}};
+  ASSERT_TRUE(matrix.contains(level)) << level;
+  EXPECT_EQ(fake.incident_field(sys_id, "impact"), matrix.at(level).first);
+  EXPECT_EQ(fake.incident_field(sys_id, "urgency"), matrix.at(level).second);
+  EXPECT_EQ(fake.incident_field(sys_id, "priority"), "") << "never priority itself";
+  EXPECT_EQ(fake.category(sys_id), "");
+  EXPECT_EQ(fake.incident_field(sys_id, "assignment_group"),
+            routed ? fields["queue"]["label"].get<std::string>() : "");
+  const std::string notes = fake.work_notes(sys_id);
+  EXPECT_NE(notes.find("ticketwise set the priority: " + level), std::string::npos) << notes;
+  EXPECT_NE(notes.find("\nWhy: "), std::string::npos) << notes;
+  EXPECT_NE(notes.find(" the queue"), std::string::npos) << notes;
+  EXPECT_EQ(notes.find("the category"), std::string::npos) << notes;
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
 TEST_F(WritebackTest, PolledServiceNowRecordsAreDecidedOnceAndTheirChangesBecomeFeedback) {
   FakePlatforms fake;
   std::string out;

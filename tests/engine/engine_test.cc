@@ -528,15 +528,17 @@ TEST(EngineTriageTest, TheTicketsLanguageRoutesToAQueueThatSpeaksIt) {
   Ticket german;
   german.external_id = "DE-1";
   german.title = "Drucker: paper jam, toner leer";
-  german.description = "Der Drucker hat einen Papierstau und der Toner ist leer. Bitte helfen Sie mir, "
-                       "ich kann nicht drucken und es ist dringend.";
+  german.description =
+      "Der Drucker hat einen Papierstau und der Toner ist leer. Bitte helfen Sie mir, "
+      "ich kann nicht drucken und es ist dringend.";
   auto de = engine.Decide("t", german, Noon());
   ASSERT_TRUE(de.has_value());
   EXPECT_EQ(FieldOf(*de, "queue")->label, "Workplace Berlin")
       << testing::PrintToString(FieldOf(*de, "queue")->reasons);
   Ticket english = PrinterTicket();
-  english.description = "The toner is empty and the printer has a paper jam again, and I need it "
-                        "for the report that is due today.";
+  english.description =
+      "The toner is empty and the printer has a paper jam again, and I need it "
+      "for the report that is due today.";
   auto en = engine.Decide("t", english, Noon());
   ASSERT_TRUE(en.has_value());
   EXPECT_EQ(FieldOf(*en, "queue")->label, "Workplace London")

@@ -14,6 +14,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "connect/writeback.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "store/sqlite_store.h"
@@ -85,6 +86,15 @@ int RunTenantConnection(const std::vector<std::string>& argv) {
   args.Flag("servicenow-user", "USER", "the integration user (Basic auth)", false, "");
   args.Flag("servicenow-password", "PASSWORD", "its password", false, "");
   args.Flag("servicenow-bearer", "TOKEN", "an OAuth access token instead", false, "");
+  for (const char* p : {"jira", "servicenow"}) {
+    const std::string prefix = p;
+    args.Flag(prefix + "-client-id", "ID", "OAuth client credentials instead: the client id", false,
+              "");
+    args.Flag(prefix + "-client-secret", "SECRET", "and its secret", false, "");
+    args.Flag(prefix + "-token-url", "URL",
+              "where access tokens are asked for (default: the platform's token endpoint)", false,
+              "");
+  }
   auto [name, flags] = SplitName(argv);
   auto parsed = args.Parse(flags);
   if (!parsed) return Usage(parsed.error());
@@ -102,14 +112,34 @@ int RunTenantConnection(const std::vector<std::string>& argv) {
     const std::string user = args.Get(prefix + "user");
     const std::string secret = args.Get(prefix + p.secret_flag);
     const std::string bearer = args.Get(prefix + "bearer");
-    if (url.empty() && user.empty() && secret.empty() && bearer.empty()) continue;
+    const std::string client_id = args.Get(prefix + "client-id");
+    const std::string client_secret = args.Get(prefix + "client-secret");
+    const std::string token_url = args.Get(prefix + "token-url");
+    if (url.empty() && user.empty() && secret.empty() && bearer.empty() && client_id.empty() &&
+        client_secret.empty() && token_url.empty())
+      continue;
     if (url.empty()) return Usage(Status::InvalidArgument("--" + prefix + "url is required"));
-    if (secret.empty() == bearer.empty())
-      return Usage(Status::InvalidArgument("give --" + prefix + p.secret_flag + " (with --" +
-                                           prefix + "user) or --" + prefix + "bearer"));
+    if (!secret.empty() + !bearer.empty() + !client_secret.empty() != 1 ||
+        client_id.empty() != client_secret.empty() || (!token_url.empty() && client_id.empty()))
+      return Usage(Status::InvalidArgument(
+          "give --" + prefix + p.secret_flag + " (with --" + prefix + "user), --" + prefix +
+          "bearer, or --" + prefix + "client-id with --" + prefix + "client-secret"));
     store::Connection c;
     c.platform = p.platform;
     c.base_url = url;
+    if (!client_secret.empty()) {
+      c.auth = store::AuthKind::kOAuth;
+      c.user = client_id;
+      c.secret = client_secret;
+      c.token_url = !token_url.empty()
+                        ? token_url
+                        : connect::DefaultTokenUrl(std::string_view(p.platform) == "jira"
+                                                       ? connect::Platform::kJira
+                                                       : connect::Platform::kServiceNow,
+                                                   url);
+      connections.push_back(std::move(c));
+      continue;
+    }
     c.auth = bearer.empty() ? store::AuthKind::kBasic : store::AuthKind::kBearer;
     c.user = bearer.empty() ? user : "";
     c.secret = bearer.empty() ? secret : bearer;
@@ -128,7 +158,10 @@ int RunTenantConnection(const std::vector<std::string>& argv) {
     if (Status s = (*store)->SetConnection(*tenant, c, "cli"); !s.ok()) return Failed(s);
     // The secret is not repeated.
     std::printf("%s connection: %s (%s%s%s)\n", c.platform.c_str(), c.base_url.c_str(),
-                std::string(store::AuthKindName(c.auth)).c_str(), c.user.empty() ? "" : " as ",
+                std::string(store::AuthKindName(c.auth)).c_str(),
+                c.user.empty()                      ? ""
+                : c.auth == store::AuthKind::kOAuth ? " client "
+                                                    : " as ",
                 c.user.c_str());
   }
   return 0;
@@ -241,8 +274,10 @@ int RunTenant(const std::vector<std::string>& argv) {
       "[--db FILE]\n"
       "  set the secrets the platforms sign the tenant's webhooks with\n"
       "       ticketwise tenant connection TENANT [--jira-url URL (--jira-user EMAIL --jira-token "
-      "TOKEN | --jira-bearer TOKEN)] [--servicenow-url URL (--servicenow-user USER "
-      "--servicenow-password PASSWORD | --servicenow-bearer TOKEN)] [--db FILE]\n"
+      "TOKEN | --jira-bearer TOKEN | --jira-client-id ID --jira-client-secret SECRET "
+      "[--jira-token-url URL])] [--servicenow-url URL (--servicenow-user USER "
+      "--servicenow-password PASSWORD | --servicenow-bearer TOKEN | --servicenow-client-id ID "
+      "--servicenow-client-secret SECRET [--servicenow-token-url URL])] [--db FILE]\n"
       "  set how ticketwise reaches the platforms to write decisions back\n",
       argv.empty() || argv.front() == "--help" ? stdout : stderr);
   return argv.empty() || argv.front() != "--help" ? 2 : 0;

@@ -43,6 +43,18 @@ std::string Incident(std::string_view target) {
 
 }  // namespace
 
+std::string DefaultTokenUrl(Platform platform, std::string_view base_url) {
+  if (platform == Platform::kJira) return "https://auth.atlassian.com/oauth/token";
+  std::string base(base_url);
+  while (base.ends_with('/')) base.pop_back();
+  return base + "/oauth_token.do";
+}
+
+std::string TokenRequestBody(std::string_view client_id, std::string_view client_secret) {
+  return "grant_type=client_credentials&client_id=" + PathSegment(client_id) +
+         "&client_secret=" + PathSegment(client_secret);
+}
+
 std::string OutboxMarker(std::int64_t outbox_id) {
   return "[ticketwise:" + std::to_string(outbox_id) + "]";
 }

@@ -30,6 +30,14 @@ struct PlatformRequest {
 // "[ticketwise:<id>]".
 std::string OutboxMarker(std::int64_t outbox_id);
 
+// Where a platform hands out OAuth 2.0 access tokens for the client-credentials grant when the
+// connection does not say: ServiceNow's instance endpoint (`<base>/oauth_token.do`), Atlassian's
+// authorization server for Jira Cloud service accounts.
+std::string DefaultTokenUrl(Platform platform, std::string_view base_url);
+
+// The body of a client-credentials token request (application/x-www-form-urlencoded).
+std::string TokenRequestBody(std::string_view client_id, std::string_view client_secret);
+
 // One decided field in a note, and whether it is being set on the ticket as well (auto).
 struct NoteField {
   const FieldDecision* field = nullptr;

@@ -9,6 +9,7 @@
 #include <regex>
 #include <utility>
 
+#include "connect/writeback.h"
 #include "store/codec.h"
 #include "text/utf8.h"
 #include "triage/config_json.h"
@@ -622,21 +623,38 @@ Result<store::Connection> ParseConnectionRequest(std::string_view body, std::str
   if (!parsed->is_object()) return Fail(Status::InvalidArgument("body must be a JSON object"));
   store::Connection c;
   c.platform = std::string(platform);
-  std::string token, password, bearer;
+  std::string token, password, bearer, client_id, client_secret;
   for (auto [name, out] :
        {std::pair{"base_url", &c.base_url}, std::pair{"user", &c.user}, std::pair{"token", &token},
-        std::pair{"password", &password}, std::pair{"bearer", &bearer}})
+        std::pair{"password", &password}, std::pair{"bearer", &bearer},
+        std::pair{"client_id", &client_id}, std::pair{"client_secret", &client_secret},
+        std::pair{"token_url", &c.token_url}})
     if (Status s = OptionalString(*parsed, name, out); !s.ok()) return Fail(s);
   for (const auto& [key, value] : parsed->items())
     if (key != "base_url" && key != "user" && key != "token" && key != "password" &&
-        key != "bearer")
+        key != "bearer" && key != "client_id" && key != "client_secret" && key != "token_url")
       return Fail(Status::InvalidArgument("unknown field '" + key + "'"));
   if (c.base_url.empty()) return Fail(Status::InvalidArgument("field 'base_url' is required"));
-  const int given = !token.empty() + !password.empty() + !bearer.empty();
+  const int given = !token.empty() + !password.empty() + !bearer.empty() + !client_secret.empty();
   if (given != 1)
     return Fail(Status::InvalidArgument(
-        "give exactly one of 'token' (Jira API token), 'password' (ServiceNow) or 'bearer'"));
-  if (!bearer.empty()) {
+        "give exactly one of 'token' (Jira API token), 'password' (ServiceNow), 'bearer' or "
+        "'client_secret' (OAuth client credentials, with 'client_id')"));
+  if (!c.token_url.empty() && client_secret.empty())
+    return Fail(Status::InvalidArgument("'token_url' goes with 'client_id' and 'client_secret'"));
+  if (!client_secret.empty()) {
+    if (client_id.empty() || !c.user.empty())
+      return Fail(Status::InvalidArgument("OAuth client credentials take 'client_id', not 'user'"));
+    c.auth = store::AuthKind::kOAuth;
+    c.user = std::move(client_id);
+    c.secret = std::move(client_secret);
+    if (c.token_url.empty())
+      c.token_url = connect::DefaultTokenUrl(
+          platform == "jira" ? connect::Platform::kJira : connect::Platform::kServiceNow,
+          c.base_url);
+  } else if (!client_id.empty()) {
+    return Fail(Status::InvalidArgument("'client_id' goes with 'client_secret'"));
+  } else if (!bearer.empty()) {
     if (!c.user.empty()) return Fail(Status::InvalidArgument("a bearer token takes no 'user'"));
     c.auth = store::AuthKind::kBearer;
     c.secret = std::move(bearer);
@@ -658,6 +676,10 @@ std::string ConnectionsJson(const std::vector<store::Connection>& connections) {
                  {"secret_set", true},
                  {"updated_at_ms", c.updated_at_ms}};
     if (c.auth == store::AuthKind::kBasic) item["user"] = c.user;
+    if (c.auth == store::AuthKind::kOAuth) {
+      item["client_id"] = c.user;
+      item["token_url"] = c.token_url;
+    }
     list.push_back(std::move(item));
   }
   return Dump({{"connections", std::move(list)}});

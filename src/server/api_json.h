@@ -112,7 +112,9 @@ std::string HooksJson(std::string_view tenant, const std::vector<std::string>& c
 std::string InboxJson(const std::vector<store::InboxItem>& items);
 
 // PUT /v1/connections/{platform}: {"base_url", "user", "token"} (Basic; "password" is the same
-// as "token") or {"base_url", "bearer"}. The platform comes from the path.
+// as "token"), {"base_url", "bearer"}, or {"base_url", "client_id", "client_secret", "token_url"?}
+// (OAuth client credentials; the platform's token endpoint by default). The platform comes from
+// the path.
 Result<store::Connection> ParseConnectionRequest(std::string_view body, std::string_view platform);
 // Never with secrets.
 std::string ConnectionsJson(const std::vector<store::Connection>& connections);

@@ -2,9 +2,11 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <charconv>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 namespace ticketwise::server {
 namespace {
@@ -36,11 +38,14 @@ struct EasyFree {
   void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
 };
 
-}  // namespace
+std::string TokenKey(const store::Connection& c) {
+  return c.token_url + '\n' + c.user + '\n' + c.secret;
+}
 
-PlatformAnswer SendToPlatform(const store::Connection& connection,
-                              const connect::PlatformRequest& request,
-                              const PlatformClientOptions& options) {
+// One HTTP exchange. `bearer` (when not empty) or the connection's Basic credentials authorize it.
+PlatformAnswer Perform(const store::Connection& connection, const std::string& url,
+                       const connect::PlatformRequest& request, std::string_view content_type,
+                       const std::string& bearer, const PlatformClientOptions& options) {
   GlobalInit();
   PlatformAnswer answer;
   std::unique_ptr<CURL, EasyFree> curl(curl_easy_init());
@@ -49,15 +54,13 @@ PlatformAnswer SendToPlatform(const store::Connection& connection,
     return answer;
   }
   CURL* h = curl.get();
-  const std::string url = connection.base_url + request.path;
   std::unique_ptr<curl_slist, SlistFree> headers;
   auto add = [&headers](const std::string& line) {
     headers.reset(curl_slist_append(headers.release(), line.c_str()));
   };
   add("Accept: application/json");
-  if (!request.body.empty()) add("Content-Type: application/json");
-  if (connection.auth == store::AuthKind::kBearer)
-    add("Authorization: Bearer " + connection.secret);
+  if (!request.body.empty()) add("Content-Type: " + std::string(content_type));
+  if (!bearer.empty()) add("Authorization: Bearer " + bearer);
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
@@ -68,7 +71,7 @@ PlatformAnswer SendToPlatform(const store::Connection& connection,
                    static_cast<long>(options.connect_timeout.count()));
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
   curl_easy_setopt(h, CURLOPT_USERAGENT, "ticketwise");
-  if (connection.auth == store::AuthKind::kBasic) {
+  if (bearer.empty() && connection.auth == store::AuthKind::kBasic) {
     curl_easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
     curl_easy_setopt(h, CURLOPT_USERNAME, connection.user.c_str());
     curl_easy_setopt(h, CURLOPT_PASSWORD, connection.secret.c_str());
@@ -105,6 +108,86 @@ PlatformAnswer SendToPlatform(const store::Connection& connection,
       answer.retry_after_s = seconds;
   }
   return answer;
+}
+
+// Asks the token URL for an access token (client-credentials grant). On failure the answer says
+// what the token endpoint said, so a refused client is a 4xx like any other refusal.
+PlatformAnswer FetchToken(const store::Connection& connection, const PlatformClientOptions& options,
+                          std::string* token, std::chrono::seconds* lifetime) {
+  const connect::PlatformRequest ask{"POST", "",
+                                     connect::TokenRequestBody(connection.user, connection.secret)};
+  PlatformAnswer answer = Perform(connection, connection.token_url, ask,
+                                  "application/x-www-form-urlencoded", "", options);
+  if (answer.status < 200 || answer.status >= 300) {
+    answer.body = "access token: " + answer.body;
+    return answer;
+  }
+  const auto j = nlohmann::json::parse(answer.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("access_token") ||
+      !j["access_token"].is_string() || j["access_token"].get<std::string>().empty()) {
+    // Not the shape RFC 6749 gives: the client's configuration is wrong, not the moment.
+    answer.status = 400;
+    answer.body = "access token: the token endpoint's answer has no access_token";
+    return answer;
+  }
+  *token = j["access_token"].get<std::string>();
+  *lifetime =
+      std::chrono::seconds(j.contains("expires_in") && j["expires_in"].is_number_integer()
+                               ? std::max<std::int64_t>(j["expires_in"].get<std::int64_t>(), 1)
+                               : 3600);
+  return answer;
+}
+
+}  // namespace
+
+std::string OAuthTokens::Cached(const store::Connection& connection) {
+  std::lock_guard lock(mu_);
+  auto it = tokens_.find(TokenKey(connection));
+  if (it == tokens_.end()) return "";
+  if (std::chrono::steady_clock::now() >= it->second.expires) {
+    tokens_.erase(it);
+    return "";
+  }
+  return it->second.token;
+}
+
+void OAuthTokens::Put(const store::Connection& connection, std::string token,
+                      std::chrono::seconds lifetime) {
+  // Renewed a little before the platform would refuse it: a tenth of its life, at most a minute.
+  const auto margin = std::min<std::chrono::seconds>(lifetime / 10, std::chrono::seconds(60));
+  std::lock_guard lock(mu_);
+  tokens_[TokenKey(connection)] = {std::move(token),
+                                   std::chrono::steady_clock::now() + lifetime - margin};
+}
+
+void OAuthTokens::Forget(const store::Connection& connection) {
+  std::lock_guard lock(mu_);
+  tokens_.erase(TokenKey(connection));
+}
+
+PlatformAnswer SendToPlatform(const store::Connection& connection,
+                              const connect::PlatformRequest& request,
+                              const PlatformClientOptions& options) {
+  const std::string url = connection.base_url + request.path;
+  if (connection.auth != store::AuthKind::kOAuth)
+    return Perform(connection, url, request, "application/json",
+                   connection.auth == store::AuthKind::kBearer ? connection.secret : "", options);
+  if (options.tokens == nullptr) return {0, "no place to keep OAuth access tokens", std::nullopt};
+  // A cached token may have been revoked: a 401 asks once for a fresh one.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::string token = options.tokens->Cached(connection);
+    if (token.empty()) {
+      std::chrono::seconds lifetime{0};
+      PlatformAnswer refused = FetchToken(connection, options, &token, &lifetime);
+      if (token.empty()) return refused;
+      options.tokens->Put(connection, token, lifetime);
+    }
+    PlatformAnswer answer = Perform(connection, url, request, "application/json", token, options);
+    if (answer.status != 401) return answer;
+    options.tokens->Forget(connection);
+    if (attempt == 1) return answer;
+  }
+  return {};
 }
 
 }  // namespace ticketwise::server

@@ -429,7 +429,8 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
       impl->store.get(),
       OutboxOptions{
           .backoff = std::chrono::milliseconds(options.outbox_backoff_ms),
-          .client = {.total_timeout = std::chrono::milliseconds(options.outbox_timeout_ms)}},
+          .client = {.total_timeout = std::chrono::milliseconds(options.outbox_timeout_ms),
+                     .tokens = &impl->oauth_tokens}},
       [raw](const std::string& platform, const char* outcome) {
         raw->metrics.RecordWriteBack(platform, outcome);
       });
@@ -441,7 +442,8 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
       });
   impl->poller = std::make_unique<Poller>(
       impl->store.get(),
-      PlatformClientOptions{.total_timeout = std::chrono::milliseconds(options.outbox_timeout_ms)},
+      PlatformClientOptions{.total_timeout = std::chrono::milliseconds(options.outbox_timeout_ms),
+                            .tokens = &impl->oauth_tokens},
       [raw] { raw->inbox->Notify(); });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }

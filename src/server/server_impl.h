@@ -26,6 +26,7 @@
 #include "server/metrics.h"
 #include "server/model_trainer.h"
 #include "server/outbox_worker.h"
+#include "server/platform_client.h"
 #include "server/poller.h"
 #include "server/rate_limiter.h"
 #include "server/server.h"
@@ -210,6 +211,9 @@ struct Server::Impl {
 
   void RecordDecisionMetrics(const Decision& decision);
   void Fallback(const httplib::Request& req, httplib::Response& res);
+
+  // OAuth access tokens of the tenants' platform connections, for the outbox and the poller.
+  OAuthTokens oauth_tokens;
 
   // Last: they are stopped before anything they use goes away; the inbox worker, which hands
   // the outbox its items, first.

@@ -7,7 +7,7 @@ namespace ticketwise::store {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 9> kMigrations = {
+constexpr std::array<const char*, 10> kMigrations = {
     // 1: tenants, tickets, decisions, feedback, audit.
     R"sql(
 CREATE TABLE tenants (
@@ -296,6 +296,25 @@ CREATE TABLE major_incidents (
   ticket_ids TEXT NOT NULL  -- external ids, one per line, in arrival order
 );
 CREATE INDEX major_incidents_by_tenant ON major_incidents (tenant_id, id);
+)sql",
+    // 10: OAuth client credentials for platform connections (a new auth kind and its token URL;
+    // SQLite cannot change a CHECK, so the table is rebuilt).
+    R"sql(
+CREATE TABLE connections_v10 (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  platform TEXT NOT NULL,
+  base_url TEXT NOT NULL,
+  auth TEXT NOT NULL CHECK (auth IN ('basic', 'bearer', 'oauth')),
+  user TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  token_url TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (tenant_id, platform)
+);
+INSERT INTO connections_v10 (tenant_id, platform, base_url, auth, user, secret, updated_at_ms)
+  SELECT tenant_id, platform, base_url, auth, user, secret, updated_at_ms FROM connections;
+DROP TABLE connections;
+ALTER TABLE connections_v10 RENAME TO connections;
 )sql",
 };
 

@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::string_view kOutboxStates[] = {"pending", "sent", "dead"};
 constexpr std::string_view kOutboxKinds[] = {"note", "set_field"};
-constexpr std::string_view kAuthKinds[] = {"basic", "bearer"};
+constexpr std::string_view kAuthKinds[] = {"basic", "bearer", "oauth"};
 
 constexpr char kOutboxColumns[] =
     "id, tenant_id, platform, decision_id, kind, field, ticket_key, target, text, state, "
@@ -51,6 +51,12 @@ std::string_view CutUtf8(std::string_view text, std::size_t max) {
 
 std::string_view AuthKindName(AuthKind kind) { return kAuthKinds[static_cast<std::size_t>(kind)]; }
 
+std::optional<AuthKind> ParseAuthKind(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kAuthKinds); ++i)
+    if (kAuthKinds[i] == name) return static_cast<AuthKind>(i);
+  return std::nullopt;
+}
+
 std::string_view OutboxStateName(OutboxState state) {
   return kOutboxStates[static_cast<std::size_t>(state)];
 }
@@ -77,23 +83,28 @@ Status SqliteStoreImpl::SetConnection(std::string_view tenant, const Connection&
   if (c.secret.empty()) return Status::InvalidArgument("the token or password must not be empty");
   if (c.auth == AuthKind::kBasic && c.user.empty())
     return Status::InvalidArgument("Basic auth needs a user");
+  if (c.auth == AuthKind::kOAuth && (c.user.empty() || !(c.token_url.starts_with("https://") ||
+                                                         c.token_url.starts_with("http://"))))
+    return Status::InvalidArgument("OAuth client credentials need a client id and a token URL");
   std::string base = c.base_url;
   while (base.ends_with('/')) base.pop_back();
   return WriteSetting(tenant, "connection_set", c.platform, actor, [&](std::int64_t now) {
     auto stmt = db_->Prepare(
-        "INSERT INTO connections (tenant_id, platform, base_url, auth, user, secret, updated_at_ms)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (tenant_id, platform) DO UPDATE SET"
-        " base_url = excluded.base_url, auth = excluded.auth, user = excluded.user,"
-        " secret = excluded.secret, updated_at_ms = excluded.updated_at_ms");
+        "INSERT INTO connections (tenant_id, platform, base_url, auth, user, secret, updated_at_ms,"
+        " token_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (tenant_id, platform)"
+        " DO UPDATE SET base_url = excluded.base_url, auth = excluded.auth, user = excluded.user,"
+        " secret = excluded.secret, updated_at_ms = excluded.updated_at_ms,"
+        " token_url = excluded.token_url");
     if (!stmt) return stmt.error();
     Stmt& s = **stmt;
     s.Bind(1, tenant);
     s.Bind(2, c.platform);
     s.Bind(3, base);
     s.Bind(4, AuthKindName(c.auth));
-    s.Bind(5, c.auth == AuthKind::kBasic ? std::string_view(c.user) : std::string_view());
+    s.Bind(5, c.auth == AuthKind::kBearer ? std::string_view() : std::string_view(c.user));
     s.Bind(6, c.secret);
     s.Bind(7, now);
+    s.Bind(8, c.auth == AuthKind::kOAuth ? std::string_view(c.token_url) : std::string_view());
     return s.Run();
   });
 }
@@ -102,7 +113,7 @@ Result<Connection> SqliteStoreImpl::GetConnection(std::string_view tenant,
                                                   std::string_view platform) {
   std::lock_guard lock(mu_);
   auto stmt = db_->Prepare(
-      "SELECT base_url, auth, user, secret, updated_at_ms FROM connections"
+      "SELECT base_url, auth, user, secret, updated_at_ms, token_url FROM connections"
       " WHERE tenant_id = ?1 AND platform = ?2");
   if (!stmt) return Fail(stmt.error());
   Stmt& s = **stmt;
@@ -114,17 +125,18 @@ Result<Connection> SqliteStoreImpl::GetConnection(std::string_view tenant,
   Connection c;
   c.platform = std::string(platform);
   c.base_url = s.Text(0);
-  c.auth = s.Text(1) == "bearer" ? AuthKind::kBearer : AuthKind::kBasic;
+  c.auth = ParseAuthKind(s.Text(1)).value_or(AuthKind::kBasic);
   c.user = s.Text(2);
   c.secret = s.Text(3);
   c.updated_at_ms = s.Int(4);
+  c.token_url = s.Text(5);
   return c;
 }
 
 Result<std::vector<Connection>> SqliteStoreImpl::ListConnections(std::string_view tenant) {
   std::lock_guard lock(mu_);
   auto stmt = db_->Prepare(
-      "SELECT platform, base_url, auth, user, updated_at_ms FROM connections"
+      "SELECT platform, base_url, auth, user, updated_at_ms, token_url FROM connections"
       " WHERE tenant_id = ?1 ORDER BY platform");
   if (!stmt) return Fail(stmt.error());
   Stmt& s = **stmt;
@@ -134,9 +146,10 @@ Result<std::vector<Connection>> SqliteStoreImpl::ListConnections(std::string_vie
         Connection c;
         c.platform = s.Text(0);
         c.base_url = s.Text(1);
-        c.auth = s.Text(2) == "bearer" ? AuthKind::kBearer : AuthKind::kBasic;
+        c.auth = ParseAuthKind(s.Text(2)).value_or(AuthKind::kBasic);
         c.user = s.Text(3);
         c.updated_at_ms = s.Int(4);
+        c.token_url = s.Text(5);
         out.push_back(std::move(c));
         return Status::Ok();
       });

@@ -190,16 +190,20 @@ inline constexpr std::size_t kMaxDeliveryKeyBytes = 512;
 // How ticketwise reaches a tenant's platform to write decisions back. The secret is the API token
 // or password of Basic auth (`user` is the Jira account e-mail or the ServiceNow user), or the
 // bearer token; it never leaves the store except to build the Authorization header.
-enum class AuthKind : std::uint8_t { kBasic, kBearer };
-std::string_view AuthKindName(AuthKind kind);  // "basic", "bearer"
+// kOAuth: OAuth 2.0 client credentials; `user` is the client id, `secret` the client secret, and
+// access tokens come from `token_url`.
+enum class AuthKind : std::uint8_t { kBasic, kBearer, kOAuth };
+std::string_view AuthKindName(AuthKind kind);  // "basic", "bearer", "oauth"
+std::optional<AuthKind> ParseAuthKind(std::string_view name);
 
 struct Connection {
   std::string platform{};  // "jira" or "servicenow"
   std::string base_url{};  // "https://example.atlassian.net", no trailing slash
   AuthKind auth = AuthKind::kBasic;
-  std::string user{};    // empty for bearer
+  std::string user{};    // empty for bearer; the client id for oauth
   std::string secret{};  // empty in listings
   std::int64_t updated_at_ms = 0;
+  std::string token_url{};  // oauth: where access tokens are asked for; empty otherwise
 };
 
 // Polling of a platform's records for a tenant whose instance cannot send events.

@@ -5,7 +5,10 @@
 //   Jira:       POST /rest/api/2/issue/{key}/comment   -> 201, the comment is kept
 //               GET  /rest/api/2/issue/{key}/comment   -> 200 {"comments": [...]}
 //               PUT  /rest/api/2/issue/{key}           -> 204, fields.components and priority kept
-//   ServiceNow: PATCH /api/now/table/incident/{sys_id} -> 200, work_notes appended, other fields
+//   ServiceNow: POST  /oauth_token.do                  -> 200 {"access_token", "expires_in"} for
+//   the
+//                     client set by RequireOAuthClient (then every call needs one of its tokens)
+//               PATCH /api/now/table/incident/{sys_id} -> 200, work_notes appended, other fields
 //                     kept (assignment_group only by name with sysparm_input_display_value=true)
 //               GET   /api/now/table/incident/{sys_id} -> 200 {"result": {"work_notes": "..."}}
 //               GET   /api/now/table/incident?sysparm_query=sys_updated_on>=X^ORDERBYsys_updated_on
@@ -50,6 +53,27 @@ class FakePlatforms {
   };
 
   FakePlatforms() {
+    // OAuth 2.0 client credentials (RFC 6749 4.4), as ServiceNow's /oauth_token.do answers them.
+    server_.Post("/oauth_token.do", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      Log(req);
+      if (req.get_param_value("grant_type") != "client_credentials" ||
+          req.get_param_value("client_id") != oauth_id_ ||
+          req.get_param_value("client_secret") != oauth_secret_ || oauth_id_.empty()) {
+        res.status = 401;
+        res.set_content(R"({"error":"invalid_client","error_description":"access_denied"})",
+                        "application/json");
+        return;
+      }
+      const std::string token = "tok-" + std::to_string(++tokens_issued_);
+      valid_tokens_.push_back(token);
+      res.set_content(nlohmann::json{{"access_token", token},
+                                     {"token_type", "Bearer"},
+                                     {"expires_in", 1799},
+                                     {"scope", "useraccount"}}
+                          .dump(),
+                      "application/json");
+    });
     server_.Post(R"(/rest/api/2/issue/([^/]+)/comment)", [this](const httplib::Request& req,
                                                                 httplib::Response& res) {
       Write(req, res, [&](nlohmann::json& body) {
@@ -123,6 +147,7 @@ class FakePlatforms {
                                                                  httplib::Response& res) {
       std::lock_guard lock(mu_);
       Log(req);
+      if (!Authorized(req, res)) return;
       res.set_content(
           nlohmann::json{{"result", {{"work_notes", work_notes_[req.matches[1].str()]}}}}.dump(),
           "application/json");
@@ -220,6 +245,22 @@ class FakePlatforms {
     return incident_field(sys_id, "category");
   }
 
+  // From now on every write and read needs a bearer token issued for this client.
+  void RequireOAuthClient(std::string id, std::string secret) {
+    std::lock_guard lock(mu_);
+    oauth_id_ = std::move(id);
+    oauth_secret_ = std::move(secret);
+  }
+  // The tokens issued so far stop working (as when an administrator revokes them).
+  void RevokeTokens() {
+    std::lock_guard lock(mu_);
+    valid_tokens_.clear();
+  }
+  int tokens_issued() const {
+    std::lock_guard lock(mu_);
+    return tokens_issued_;
+  }
+
   // Waits up to `seconds` for `done` to hold.
   template <class F>
   bool WaitUntil(F done, int seconds = 15) const {
@@ -236,6 +277,18 @@ class FakePlatforms {
                          std::chrono::steady_clock::now()});
   }
 
+  // With an OAuth client required, only its live tokens pass; otherwise anything does.
+  bool Authorized(const httplib::Request& req, httplib::Response& res) {
+    if (oauth_id_.empty()) return true;
+    const std::string header = req.get_header_value("Authorization");
+    for (const std::string& t : valid_tokens_)
+      if (header == "Bearer " + t) return true;
+    res.status = 401;
+    res.set_content(R"({"error":{"message":"User Not Authenticated"},"status":"failure"})",
+                    "application/json");
+    return false;
+  }
+
   // A write: the scripted answer if there is one, else `apply` on the parsed body.
   template <class F>
   void Write(const httplib::Request& req, httplib::Response& res, F apply) {
@@ -243,6 +296,7 @@ class FakePlatforms {
     {
       std::lock_guard lock(mu_);
       Log(req);
+      if (!Authorized(req, res)) return;
       nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
       if (body.is_discarded() || req.get_header_value("Content-Type") != "application/json") {
         res.status = 400;
@@ -267,6 +321,9 @@ class FakePlatforms {
   }
 
   mutable std::mutex mu_;
+  std::string oauth_id_, oauth_secret_;
+  std::vector<std::string> valid_tokens_;
+  int tokens_issued_ = 0;
   std::map<std::string, nlohmann::json> incidents_;
   std::deque<Answer> script_;
   std::vector<Request> requests_;

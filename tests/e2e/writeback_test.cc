@@ -550,6 +550,86 @@ TEST_F(WritebackTest, AutoPriorityAndQueueReachServiceNowAsImpactUrgencyAndAssig
   EXPECT_EQ(server->Terminate(), 0);
 }
 
+TEST_F(WritebackTest, OAuthClientCredentialsGetATokenReuseItAndRenewItWhenRefused) {
+  FakePlatforms fake;
+  fake.RequireOAuthClient("tw-client", "tw-client-secret");
+  std::string out;
+  const std::string key_bytes = "servicenow-key-bytes";
+  ASSERT_EQ(
+      RunCliStatus("tenant webhook-secret acme --servicenow " + Base64(key_bytes) + " --db " + db_,
+                   &out),
+      0);
+  // Half the credentials is refused before anything is stored.
+  EXPECT_NE(RunCliStatus("tenant connection acme --servicenow-url " + fake.base_url() +
+                             " --servicenow-client-id tw-client --db " + db_,
+                         &out),
+            0);
+  ASSERT_EQ(RunCliStatus("tenant connection acme --servicenow-url " + fake.base_url() +
+                             " --servicenow-client-id tw-client --servicenow-client-secret "
+                             "tw-client-secret --db " +
+                             db_,
+                         &out),
+            0)
+      << out;
+  EXPECT_EQ(out.find("tw-client-secret"), std::string::npos) << out;
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  SetMode(http, "suggest");
+  const json listed = json::parse(http.Get("/v1/connections", Bearer(key_))->body)["connections"];
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["auth"], "oauth");
+  EXPECT_EQ(listed[0]["client_id"], "tw-client");
+  EXPECT_EQ(listed[0]["token_url"], fake.base_url() + "/oauth_token.do");
+  EXPECT_EQ(listed.dump().find("tw-client-secret"), std::string::npos);
+
+  auto deliver = [&](const std::string& sys_id, const std::string& number) {
+    json event = json::parse(Fixture("servicenow/event_inserted.json"));
+    event["sys_id"] = sys_id;
+    event["number"] = number;
+    const std::string body = event.dump();
+    auto r = http.Post("/v1/hooks/servicenow/acme",
+                       {{"X-SN-Signature", connect::HmacSha256Base64(key_bytes, body)}}, body,
+                       "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 202) << r->body;
+  };
+  auto sent = [&](std::size_t n) {
+    return WaitOutbox(http, [n](const json& items) {
+      if (items.size() != n) return false;
+      for (const json& i : items)
+        if (i["state"] != "sent") return false;
+      return true;
+    });
+  };
+  const std::string first = "9d385017c611228701d22104cc95c371";
+  const std::string second = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+  const std::string third = "1a1b2c3d4e5f60718293a4b5c6d7e8f9";
+  deliver(first, "INC0010042");
+  ASSERT_EQ(sent(1).size(), 1u);
+  deliver(second, "INC0010043");
+  ASSERT_EQ(sent(2).size(), 2u);
+  // One token served both notes.
+  EXPECT_EQ(fake.tokens_issued(), 1);
+  EXPECT_NE(fake.work_notes(first).find("[ticketwise:"), std::string::npos);
+  EXPECT_NE(fake.work_notes(second).find("[ticketwise:"), std::string::npos);
+  for (const auto& r : fake.requests()) {
+    if (r.path == "/oauth_token.do") continue;
+    EXPECT_EQ(r.authorization, "Bearer tok-1") << r.path;
+  }
+
+  // Revoked: the 401 asks for a new token once, and the note is posted once.
+  fake.RevokeTokens();
+  deliver(third, "INC0010044");
+  ASSERT_EQ(sent(3).size(), 3u);
+  EXPECT_EQ(fake.tokens_issued(), 2);
+  const std::string notes = fake.work_notes(third);
+  const auto marker = notes.find("[ticketwise:");
+  ASSERT_NE(marker, std::string::npos) << notes;
+  EXPECT_EQ(notes.find("[ticketwise:", marker + 1), std::string::npos) << notes;
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
 TEST_F(WritebackTest, PolledServiceNowRecordsAreDecidedOnceAndTheirChangesBecomeFeedback) {
   FakePlatforms fake;
   std::string out;

@@ -119,6 +119,41 @@ TEST(ApiJsonTest, ConnectionRequestsTakeBasicOrBearerAndListingsHideTheSecret) {
   EXPECT_FALSE(json["connections"][1].contains("user"));
 }
 
+TEST(ApiJsonTest, ConnectionRequestsTakeOAuthClientCredentialsWithTheirTokenUrl) {
+  auto sn = ParseConnectionRequest(
+      R"({"base_url":"https://acme.service-now.com/","client_id":"c1","client_secret":"s1"})",
+      "servicenow");
+  ASSERT_TRUE(sn) << sn.error().ToString();
+  EXPECT_EQ(sn->auth, store::AuthKind::kOAuth);
+  EXPECT_EQ(sn->user, "c1");
+  EXPECT_EQ(sn->secret, "s1");
+  EXPECT_EQ(sn->token_url, "https://acme.service-now.com/oauth_token.do");
+  auto jira = ParseConnectionRequest(
+      R"({"base_url":"https://api.atlassian.com/ex/jira/abc","client_id":"c2",)"
+      R"("client_secret":"s2"})",
+      "jira");
+  ASSERT_TRUE(jira);
+  EXPECT_EQ(jira->token_url, "https://auth.atlassian.com/oauth/token");
+  auto own = ParseConnectionRequest(
+      R"({"base_url":"https://x","client_id":"c","client_secret":"s","token_url":"https://t/tok"})",
+      "servicenow");
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->token_url, "https://t/tok");
+  for (const char* bad :
+       {R"({"base_url":"https://x","client_secret":"s"})",
+        R"({"base_url":"https://x","client_id":"c"})",
+        R"({"base_url":"https://x","client_id":"c","client_secret":"s","bearer":"b"})",
+        R"({"base_url":"https://x","user":"u","client_id":"c","client_secret":"s"})",
+        R"({"base_url":"https://x","bearer":"b","token_url":"https://t"})"}) {
+    auto parsed = ParseConnectionRequest(bad, "servicenow");
+    EXPECT_FALSE(parsed) << bad;
+  }
+  const auto listed = nlohmann::json::parse(ConnectionsJson({*sn}));
+  EXPECT_EQ(listed["connections"][0]["auth"], "oauth");
+  EXPECT_EQ(listed["connections"][0]["client_id"], "c1");
+  EXPECT_EQ(listed.dump().find("s1"), std::string::npos);
+}
+
 TEST(ApiJsonTest, DecisionJsonCarriesEachFieldsReasons) {
   Decision d;
   FieldDecision category;

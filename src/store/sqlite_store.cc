@@ -312,63 +312,62 @@ Status SqliteStoreImpl::RecordTriage(std::string_view tenant, const Ticket& tick
   const std::string content_hash = ContentHash(ticket);
 
   PendingTriage item{tenant, &ticket, std::move(d), idempotency_key, content_hash};
-  CommitInGroup(&item);
-  if (!item.status.ok()) return item.status;
+  if (Status s = CommitInGroup([&] { return RecordTriageLocked(&item); }); !s.ok()) return s;
   *decision = std::move(item.decision);
   if (outcome != nullptr) outcome->replayed = item.replayed;
   return Status::Ok();
 }
 
-void SqliteStoreImpl::CommitInGroup(PendingTriage* item) {
+Status SqliteStoreImpl::CommitInGroup(const std::function<Status()>& write) {
+  PendingWrite item{&write};
   std::unique_lock queue_lock(queue_mu_);
-  queue_.push_back(item);
+  queue_.push_back(&item);
   // A caller that finds a leader at work waits: the leader commits its item with the next batch.
   // Otherwise it leads, committing batches until the queue is empty.
-  queue_cv_.wait(queue_lock, [&] { return item->done || !leader_active_; });
-  if (item->done) return;
+  queue_cv_.wait(queue_lock, [&] { return item.done || !leader_active_; });
+  if (item.done) return item.status;
   leader_active_ = true;
   while (!queue_.empty()) {
-    std::vector<PendingTriage*> batch;
+    std::vector<PendingWrite*> batch;
     batch.swap(queue_);
     queue_lock.unlock();
     CommitBatch(batch);
     queue_lock.lock();
-    for (PendingTriage* p : batch) p->done = true;
+    for (PendingWrite* p : batch) p->done = true;
     queue_cv_.notify_all();
   }
   leader_active_ = false;
   queue_cv_.notify_all();
+  return item.status;
 }
 
-void SqliteStoreImpl::CommitBatch(const std::vector<PendingTriage*>& batch) {
+void SqliteStoreImpl::CommitBatch(const std::vector<PendingWrite*>& batch) {
   std::lock_guard lock(mu_);
   Transaction tx(db_.get());
   Status begun = tx.Begin();
   if (!begun.ok()) {
-    for (PendingTriage* p : batch) p->status = begun;
+    for (PendingWrite* p : batch) p->status = begun;
     return;
   }
   if (batch.size() == 1) {
     // Alone, the transaction itself is all or nothing.
-    batch[0]->status = RecordTriageLocked(batch[0]);
+    batch[0]->status = (*batch[0]->write)();
     if (!batch[0]->status.ok()) return;  // rolled back by ~Transaction
   } else {
-    // Each item runs inside a savepoint, so one that fails leaves no rows and does not take the
-    // others down with it.
-    for (PendingTriage* p : batch) {
-      if (Status s = db_->Run("SAVEPOINT triage"); !s.ok()) {
+    for (PendingWrite* p : batch) {
+      if (Status s = db_->Run("SAVEPOINT write"); !s.ok()) {
         p->status = s;
         continue;
       }
-      p->status = RecordTriageLocked(p);
+      p->status = (*p->write)();
       if (!p->status.ok()) {
-        if (Status s = db_->Run("ROLLBACK TO triage"); !s.ok()) p->status = s;
+        if (Status s = db_->Run("ROLLBACK TO write"); !s.ok()) p->status = s;
       }
-      if (Status s = db_->Run("RELEASE triage"); !s.ok() && p->status.ok()) p->status = s;
+      if (Status s = db_->Run("RELEASE write"); !s.ok() && p->status.ok()) p->status = s;
     }
   }
   if (Status s = tx.Commit(); !s.ok()) {
-    for (PendingTriage* p : batch) p->status = s;
+    for (PendingWrite* p : batch) p->status = s;
   }
 }
 

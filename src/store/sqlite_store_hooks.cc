@@ -85,41 +85,41 @@ Result<InboxEnqueue> SqliteStoreImpl::EnqueueInbox(std::string_view tenant,
   if (delivery_key.empty() || delivery_key.size() > kMaxDeliveryKeyBytes)
     return Fail(Status::InvalidArgument("a delivery key must have 1 to " +
                                         std::to_string(kMaxDeliveryKeyBytes) + " bytes"));
-  std::lock_guard lock(mu_);
-  const std::int64_t now = Now();
-  Transaction tx(db_.get());
-  if (Status s = tx.Begin(); !s.ok()) return Fail(s);
+  // Committed with the deliveries other threads acknowledge at the same moment (group commit).
   InboxEnqueue out;
-  {
+  const Status written = CommitInGroup([&]() -> Status {
+    out = {};
     auto insert = db_->Prepare(
         "INSERT INTO inbox (tenant_id, platform, delivery_key, body, received_at_ms)"
         " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (tenant_id, platform, delivery_key) DO NOTHING"
         " RETURNING id");
-    if (!insert) return Fail(insert.error());
+    if (!insert) return insert.error();
     Stmt& s = **insert;
     s.Bind(1, tenant);
     s.Bind(2, platform);
     s.Bind(3, delivery_key);
     s.BindBlob(4, body.data(), body.size());
-    s.Bind(5, now);
+    s.Bind(5, Now());
     Result<bool> row = s.Step();
-    if (!row) return Fail(row.error());
-    if (*row) out.id = s.Int(0);
-  }
-  if (out.id == 0) {
+    if (!row) return row.error();
+    if (*row) {
+      out.id = s.Int(0);
+      return Status::Ok();
+    }
     auto existing = db_->Prepare(
         "SELECT id FROM inbox WHERE tenant_id = ?1 AND platform = ?2 AND delivery_key = ?3");
-    if (!existing) return Fail(existing.error());
+    if (!existing) return existing.error();
     (*existing)->Bind(1, tenant);
     (*existing)->Bind(2, platform);
     (*existing)->Bind(3, delivery_key);
-    Result<bool> row = (*existing)->Step();
-    if (!row) return Fail(row.error());
-    if (!*row) return Fail(Status::Internal("inbox item vanished during its insert"));
+    Result<bool> found = (*existing)->Step();
+    if (!found) return found.error();
+    if (!*found) return Status::Internal("inbox item vanished during its insert");
     out.id = (*existing)->Int(0);
     out.duplicate = true;
-  }
-  if (Status s = tx.Commit(); !s.ok()) return Fail(s);
+    return Status::Ok();
+  });
+  if (!written.ok()) return Fail(written);
   return out;
 }
 

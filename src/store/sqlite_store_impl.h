@@ -9,6 +9,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -170,9 +171,21 @@ class SqliteStoreImpl final : public Store {
   Result<std::int64_t> DecisionSeqLocked(std::string_view tenant, std::string_view decision_id);
   Result<Decision> LoadDecisionLocked(std::string_view tenant, std::string_view decision_id);
 
-  // One RecordTriage call waiting to be committed. Concurrent calls are committed together in one
-  // transaction (group commit): the WAL then writes each shared page once per batch instead of
-  // once per ticket, and the caller still returns only after its own rows are durable.
+  // The hot writes (a triaged ticket, a webhook delivery) are committed together with the ones
+  // other threads make at the same moment, in one transaction (group commit): the WAL then writes
+  // each shared page once per batch instead of once per write, and each caller still returns only
+  // after its own rows are durable. Each write runs in its own savepoint, so one that fails leaves
+  // no rows and does not take the others down with it.
+  struct PendingWrite {
+    const std::function<Status()>* write;  // runs with mu_ held, inside the batch's transaction
+    Status status = Status::Ok();
+    bool done = false;  // GUARDED_BY(queue_mu_)
+  };
+  // Runs `write` in a transaction shared with concurrent callers; its status once committed.
+  Status CommitInGroup(const std::function<Status()>& write);
+  void CommitBatch(const std::vector<PendingWrite*>& batch);
+
+  // One RecordTriage call.
   struct PendingTriage {
     std::string_view tenant;
     const Ticket* ticket;
@@ -180,17 +193,13 @@ class SqliteStoreImpl final : public Store {
     std::string_view key;
     std::string content_hash;
     bool replayed = false;
-    Status status = Status::Ok();
-    bool done = false;  // GUARDED_BY(queue_mu_)
   };
-  void CommitInGroup(PendingTriage* item);
-  void CommitBatch(const std::vector<PendingTriage*>& batch);
   Status RecordTriageLocked(PendingTriage* item);
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
-  std::vector<PendingTriage*> queue_;  // GUARDED_BY(queue_mu_)
-  bool leader_active_ = false;         // GUARDED_BY(queue_mu_)
+  std::vector<PendingWrite*> queue_;  // GUARDED_BY(queue_mu_)
+  bool leader_active_ = false;        // GUARDED_BY(queue_mu_)
 
   void CheckpointLoop();
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "safety/redactor.h"
 #include "server/api_json.h"
 #include "server/log.h"
 #include "server/server_impl.h"
@@ -114,7 +115,8 @@ void Server::Impl::ObserveBurst(const std::string& tenant, const Ticket& ticket,
   const triage::MajorIncident& incident = burst->detector.incidents()[event.incident - 1];
   store::MajorIncidentRecord record{.id = 0,
                                     .service = incident.service,
-                                    .summary = incident.summary,
+                                    // Kept and listed: personal data is redacted first.
+                                    .summary = safety::RedactText(incident.summary),
                                     .first_seen_ms = ToMs(incident.first_seen),
                                     .last_seen_ms = ToMs(incident.last_seen),
                                     .ticket_ids = incident.ticket_ids};

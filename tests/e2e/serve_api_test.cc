@@ -1024,7 +1024,11 @@ TEST_F(ServeApiTest, BurstsRaiseMajorIncidentsReassignmentsRaisePingPongAndHisto
   ASSERT_TRUE(none);
   ASSERT_EQ(none->status, 200) << none->body;
   EXPECT_TRUE(json::parse(none->body)["major_incidents"].empty()) << none->body;
-  post(key_a_, payroll("MI-3", "cyd"));
+  json third = payroll("MI-3", "cyd");
+  third["description"] =
+      "the payroll portal shows an error and nobody can log in, mail me at "
+      "cyd.meyer@example.com";
+  post(key_a_, third);
   post(key_a_, payroll("MI-4", "dan"));
   auto raised = http.Get("/v1/status/major-incidents", Bearer(key_a_));
   ASSERT_TRUE(raised);
@@ -1032,6 +1036,9 @@ TEST_F(ServeApiTest, BurstsRaiseMajorIncidentsReassignmentsRaisePingPongAndHisto
   ASSERT_EQ(majors.size(), 1u) << raised->body;
   EXPECT_EQ(majors[0]["service"], "payroll");
   EXPECT_EQ(majors[0]["tickets"], json::array({"MI-1", "MI-2", "MI-3", "MI-4"}));
+  // The summary is the text of the ticket that made it a burst, without its personal data.
+  EXPECT_NE(majors[0]["summary"].get<std::string>().find("payroll portal"), std::string::npos);
+  EXPECT_EQ(raised->body.find("cyd.meyer@example.com"), std::string::npos) << raised->body;
   // Tenant B's similar tickets are its own business, and A's incident is not B's to see.
   EXPECT_TRUE(
       json::parse(http.Get("/v1/status/major-incidents", Bearer(key_b_))->body)["major_incidents"]

@@ -226,7 +226,9 @@ InboxOutcome Server::Impl::ProcessDelivery(const store::InboxItem& item) {
     auto decision = DecideTicket(tenant, ticket, &input);
     if (!decision && decision.error().code() == StatusCode::kFailedPrecondition) {
       // No model yet: the ticket is kept (it trains the first model) but not decided.
-      if (Status s = store->ImportTickets(tenant, {ticket}); !s.ok())
+      Ticket stored = ticket;
+      ForStorage(tenant, &stored, nullptr);
+      if (Status s = store->ImportTickets(tenant, {stored}); !s.ok())
         return {false, true, s.ToString()};
       return {true, false,
               "stored " + ticket.external_id + "; not decided: the tenant has no model"};
@@ -235,7 +237,9 @@ InboxOutcome Server::Impl::ProcessDelivery(const store::InboxItem& item) {
     // The delivery is the idempotency key: processing it again after a crash replays the decision.
     const std::string key = "hook/" + store::Sha256Hex(item.platform + "\n" + item.delivery_key);
     store::TriageOutcome outcome;
-    if (Status s = store->RecordTriage(tenant, ticket, &*decision, key, &outcome); !s.ok())
+    Ticket stored = ticket;
+    ForStorage(tenant, &stored, &*decision);
+    if (Status s = store->RecordTriage(tenant, stored, &*decision, key, &outcome); !s.ok())
       return {false, s.code() != StatusCode::kAlreadyExists, s.ToString()};
     if (!outcome.replayed) AfterDecision(tenant, ticket, *decision, input);
     // Committed before the delivery is marked done; a replayed decision finds its writes queued.
@@ -262,8 +266,9 @@ InboxOutcome Server::Impl::ProcessDelivery(const store::InboxItem& item) {
   auto latest = store->LatestDecision(tenant, ticket.external_id);
   if (!latest && latest.error().code() != StatusCode::kNotFound)
     return {false, true, latest.error().ToString()};
-  if (Status s = store->ImportTickets(tenant, {ticket}); !s.ok())
-    return {false, true, s.ToString()};
+  Ticket kept = ticket;
+  ForStorage(tenant, &kept, nullptr);
+  if (Status s = store->ImportTickets(tenant, {kept}); !s.ok()) return {false, true, s.ToString()};
   std::size_t recorded = 0;
   if (latest) {
     auto given = store->ListFeedback(tenant, latest->id);

@@ -71,9 +71,12 @@ void Server::Impl::PostTicket(const httplib::Request& req, httplib::Response& re
                        "POST /v1/models/train");
     return SendStatus(res, decision.error());
   }
-  // Committed before the response leaves: a client that got 2xx can always read it back.
+  // Committed before the response leaves: a client that got 2xx can always read it back. What is
+  // stored (and so answered) is the ticket's stored form; the raw one stays in memory.
+  Ticket stored = *ticket;
+  ForStorage(tenant, &stored, &*decision);
   store::TriageOutcome outcome;
-  if (Status s = store->RecordTriage(tenant, *ticket, &*decision, key, &outcome); !s.ok())
+  if (Status s = store->RecordTriage(tenant, stored, &*decision, key, &outcome); !s.ok())
     return SendStatus(res, s);
   if (outcome.replayed) {
     res.status = 200;
@@ -222,7 +225,9 @@ void Server::Impl::PostImport(const httplib::Request& req, httplib::Response& re
     t.fields.emplace(field, std::move(row.label));
     tickets.push_back(std::move(t));
   }
-  if (Status s = store->ImportTickets(*tenant, tickets); !s.ok()) return SendStatus(res, s);
+  std::vector<Ticket> stored = tickets;
+  for (Ticket& t : stored) ForStorage(*tenant, &t, nullptr);
+  if (Status s = store->ImportTickets(*tenant, stored); !s.ok()) return SendStatus(res, s);
   // Resolved ones become suggestion sources; the rest are history, not open work.
   for (const Ticket& t : tickets)
     static_cast<void>(engine.knowledge().PutTicket(*tenant, t, false));

@@ -312,6 +312,8 @@ void Server::Impl::InstallRoutes() {
   Add("GET", "/v1/status/incidents", "/v1/status/incidents", &Impl::ListIncidents);
   Add("GET", "/v1/status/major-incidents", "/v1/status/major-incidents", &Impl::ListMajorIncidents);
   Add("GET", "/v1/alerts/ping-pong", "/v1/alerts/ping-pong", &Impl::ListPingPong);
+  Add("GET", "/v1/privacy", "/v1/privacy", &Impl::GetPrivacy);
+  Add("PUT", "/v1/privacy", "/v1/privacy", &Impl::PutPrivacy);
   Add("GET", "/v1/modes", "/v1/modes", &Impl::ListModes);
   Add("PUT", "/v1/modes/{field}", "/v1/modes/([^/]+)", &Impl::SetMode);
 
@@ -370,6 +372,7 @@ Status Server::Impl::LoadTenantState() {
         !s.ok())
       return s.WithContext("model " + version.version + " of tenant " + tenant);
   }
+  if (Status s = LoadPrivacy(); !s.ok()) return s;
   auto configs = store->TriageConfigs();
   if (!configs) return configs.error();
   for (const store::TriageConfigRecord& c : *configs)

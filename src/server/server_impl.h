@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "connect/event.h"
@@ -208,6 +209,17 @@ struct Server::Impl {
   struct Burst;
   std::mutex bursts_mu;
   std::unordered_map<std::string, std::shared_ptr<Burst>> bursts;  // GUARDED_BY(bursts_mu)
+
+  // privacy.cc: what of a ticket is kept. By default its text is stored redacted (a Redactor
+  // session per ticket, so placeholders agree across its parts); a tenant may choose to keep it
+  // as it came. The raw text is used in memory (models, knowledge) either way.
+  void ForStorage(const std::string& tenant, Ticket* ticket, Decision* decision) const;
+  bool StoresRawText(const std::string& tenant) const;
+  Status LoadPrivacy();
+  void GetPrivacy(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  void PutPrivacy(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  mutable std::shared_mutex privacy_mu;
+  std::unordered_set<std::string> raw_text_tenants;  // GUARDED_BY(privacy_mu)
 
   void RecordDecisionMetrics(const Decision& decision);
   void Fallback(const httplib::Request& req, httplib::Response& res);

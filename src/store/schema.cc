@@ -7,7 +7,7 @@ namespace ticketwise::store {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 10> kMigrations = {
+constexpr std::array<const char*, 11> kMigrations = {
     // 1: tenants, tickets, decisions, feedback, audit.
     R"sql(
 CREATE TABLE tenants (
@@ -315,6 +315,14 @@ INSERT INTO connections_v10 (tenant_id, platform, base_url, auth, user, secret, 
   SELECT tenant_id, platform, base_url, auth, user, secret, updated_at_ms FROM connections;
 DROP TABLE connections;
 ALTER TABLE connections_v10 RENAME TO connections;
+)sql",
+    // 11: whether a tenant keeps ticket text as it came (by default it is stored redacted).
+    R"sql(
+CREATE TABLE privacy (
+  tenant_id TEXT PRIMARY KEY REFERENCES tenants(id),
+  store_raw_text INTEGER NOT NULL CHECK (store_raw_text IN (0, 1)),
+  updated_at_ms INTEGER NOT NULL
+);
 )sql",
 };
 

@@ -206,4 +206,36 @@ Result<std::vector<MajorIncidentRecord>> SqliteStoreImpl::ListMajorIncidents(
   return out;
 }
 
+Status SqliteStoreImpl::SetStoreRawText(std::string_view tenant, bool raw, std::string_view actor) {
+  return WriteSetting(tenant, "privacy_set", raw ? "store_raw_text" : "store_redacted_text", actor,
+                      [&](std::int64_t now) -> Status {
+                        auto stmt = db_->Prepare(
+                            "INSERT INTO privacy (tenant_id, store_raw_text, updated_at_ms)"
+                            " VALUES (?1, ?2, ?3) ON CONFLICT (tenant_id) DO UPDATE SET"
+                            " store_raw_text = excluded.store_raw_text,"
+                            " updated_at_ms = excluded.updated_at_ms");
+                        if (!stmt) return stmt.error();
+                        (*stmt)->Bind(1, tenant);
+                        (*stmt)->Bind(2, std::int64_t{raw ? 1 : 0});
+                        (*stmt)->Bind(3, now);
+                        return (*stmt)->Run();
+                      });
+}
+
+Result<std::vector<std::string>> SqliteStoreImpl::RawTextTenants() {
+  std::lock_guard lock(mu_);
+  auto stmt =
+      db_->Prepare("SELECT tenant_id FROM privacy WHERE store_raw_text = 1 ORDER BY tenant_id");
+  if (!stmt) return Fail(stmt.error());
+  Stmt& s = **stmt;
+  std::vector<std::string> out;
+  if (Status st = s.ForEachRow([&] {
+        out.push_back(s.Text(0));
+        return Status::Ok();
+      });
+      !st.ok())
+    return Fail(st);
+  return out;
+}
+
 }  // namespace ticketwise::store

@@ -131,6 +131,8 @@ class SqliteStoreImpl final : public Store {
                                         const MajorIncidentRecord& record) override;
   Result<std::vector<MajorIncidentRecord>> ListMajorIncidents(std::string_view tenant,
                                                               std::uint32_t limit) override;
+  Status SetStoreRawText(std::string_view tenant, bool raw, std::string_view actor) override;
+  Result<std::vector<std::string>> RawTextTenants() override;
   Result<std::vector<AuditRecord>> ListAudit(std::string_view tenant, std::uint32_t limit) override;
   Result<AuditCheck> VerifyAudit() override;
   Status ForEachAudit(std::string_view tenant,

@@ -531,6 +531,11 @@ class Store {
   // is set) replaces the one with that id as more tickets join it. Returns its id.
   virtual Result<std::int64_t> PutMajorIncident(std::string_view tenant,
                                                 const MajorIncidentRecord& record) = 0;
+  // Whether `tenant` keeps ticket text as it came instead of redacted (the default); audited.
+  // NotFound for an unknown tenant.
+  virtual Status SetStoreRawText(std::string_view tenant, bool raw, std::string_view actor) = 0;
+  // The tenants that keep ticket text as it came.
+  virtual Result<std::vector<std::string>> RawTextTenants() = 0;
   // The tenant's probable major incidents, newest first, at most `limit`.
   virtual Result<std::vector<MajorIncidentRecord>> ListMajorIncidents(std::string_view tenant,
                                                                       std::uint32_t limit) = 0;

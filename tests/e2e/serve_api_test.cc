@@ -1162,6 +1162,68 @@ TEST_F(ServeApiTest, APriorityHeadTrainedFromHistoryInformsPriorityAndSurvivesRe
   EXPECT_EQ(restarted->Terminate(), 0);
 }
 
+TEST_F(ServeApiTest, TicketTextIsStoredRedactedUnlessTheTenantKeepsItRaw) {
+  auto server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  const json privacy = json::parse(http.Get("/v1/privacy", Bearer(key_a_))->body);
+  EXPECT_EQ(privacy["store_raw_text"], false);
+  const json ticket = {
+      {"external_id", "PV-1"},
+      {"title", "printer jam, call me on +49 30 1234567"},
+      {"description",
+       "The printer on floor 2 jams. Write to jane.doe@example.com or +49 30 1234567."},
+      {"comments", json::array({{{"author", "agent"},
+                                 {"body", "Sent a new toner to jane.doe@example.com"},
+                                 {"visibility", "internal"}}})},
+      {"fields", {{"contact", "jane.doe@example.com"}}}};
+  auto posted = http.Post("/v1/tickets", Bearer(key_a_), ticket.dump(), "application/json");
+  ASSERT_TRUE(posted);
+  ASSERT_EQ(posted->status, 201) << posted->body;
+  const std::string ticket_id = json::parse(posted->body)["ticket_id"];
+  auto got = http.Get("/v1/tickets/" + ticket_id, Bearer(key_a_));
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->status, 200);
+  EXPECT_EQ(got->body.find("jane.doe@example.com"), std::string::npos) << got->body;
+  EXPECT_EQ(got->body.find("1234567"), std::string::npos) << got->body;
+  const json stored = json::parse(got->body);
+  // One placeholder per value across the ticket's parts.
+  EXPECT_NE(stored["description"].get<std::string>().find("[EMAIL_1]"), std::string::npos);
+  EXPECT_NE(stored["comments"][0]["body"].get<std::string>().find("[EMAIL_1]"), std::string::npos);
+  EXPECT_EQ(stored["fields"]["contact"], "[EMAIL_1]");
+  EXPECT_NE(stored["title"].get<std::string>().find("[PHONE_1]"), std::string::npos);
+  EXPECT_NE(stored["description"].get<std::string>().find("[PHONE_1]"), std::string::npos);
+
+  // A bad setting changes nothing; tenant B's choice is its own.
+  for (const char* bad : {R"({"store_raw_text":"yes"})", R"({"raw":true})", "[]"}) {
+    auto r = http.Put("/v1/privacy", Bearer(key_a_), bad, "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << bad;
+  }
+  auto raw =
+      http.Put("/v1/privacy", Bearer(key_b_), R"({"store_raw_text":true})", "application/json");
+  ASSERT_TRUE(raw);
+  ASSERT_EQ(raw->status, 200) << raw->body;
+  EXPECT_EQ(json::parse(http.Get("/v1/privacy", Bearer(key_a_))->body)["store_raw_text"], false);
+  json theirs = ticket;
+  theirs["external_id"] = "PV-2";
+  auto kept = http.Post("/v1/tickets", Bearer(key_b_), theirs.dump(), "application/json");
+  ASSERT_TRUE(kept);
+  ASSERT_EQ(kept->status, 201) << kept->body;
+  const std::string their_id = json::parse(kept->body)["ticket_id"];
+  EXPECT_NE(http.Get("/v1/tickets/" + their_id, Bearer(key_b_))->body.find("jane.doe@example.com"),
+            std::string::npos);
+  EXPECT_EQ(server->Terminate(), 0);
+
+  // The choice is stored and audited.
+  auto restarted = StartServer(db_, DemoModel());
+  ASSERT_NE(restarted, nullptr);
+  httplib::Client again("127.0.0.1", restarted->port());
+  EXPECT_EQ(json::parse(again.Get("/v1/privacy", Bearer(key_b_))->body)["store_raw_text"], true);
+  EXPECT_EQ(restarted->Terminate(), 0);
+  EXPECT_NE(RunCli("audit export --db " + db_).find("privacy_set"), std::string::npos);
+}
+
 TEST_F(ServeApiTest, IncidentsDeclaredFromTheCommandLineAreCheckedAndServedAtTheNextStart) {
   const std::string good = dir_ + "/incidents.json";
   std::ofstream(good) << R"([{"id":"INC-9","service":"payroll","start":"2020-01-01T00:00:00Z"}])";

@@ -23,8 +23,7 @@ Status Server::Impl::LoadPrivacy() {
   return Status::Ok();
 }
 
-void Server::Impl::ForStorage(const std::string& tenant, Ticket* ticket,
-                              Decision* decision) const {
+void Server::Impl::ForStorage(const std::string& tenant, Ticket* ticket, Decision* decision) const {
   if (StoresRawText(tenant)) return;
   // One session for the ticket and what its decision says about it: "[EMAIL_1]" is one address
   // in the title, the comments and the thread summary alike.

@@ -20,6 +20,9 @@ namespace {
 
 using nlohmann::json;
 
+// The ServiceNow webhook key of the tests' tenant (its raw bytes; the CLI takes it base64).
+const std::string kServiceNowKey = "servicenow-key-bytes";
+
 std::string Fixture(const std::string& relative) {
   std::ifstream in(std::string(TW_SOURCE_DIR) + "/tests/connect/fixtures/" + relative,
                    std::ios::binary);
@@ -93,6 +96,23 @@ class WritebackTest : public testing::Test {
     std::vector<std::string> all = {"TICKETWISE_OUTBOX_BACKOFF_MS=20"};
     all.insert(all.end(), env.begin(), env.end());
     return StartServer(db_, DemoModel(), {}, all);
+  }
+
+  // The ServiceNow webhook secret (kServiceNowKey, base64) and a connection to the fake with
+  // `credentials` (CLI flags); the secrets are not echoed.
+  void ConnectServiceNow(const FakePlatforms& fake, const std::string& credentials) {
+    std::string out;
+    ASSERT_EQ(RunCliStatus("tenant webhook-secret acme --servicenow " + Base64(kServiceNowKey) +
+                               " --db " + db_,
+                           &out),
+              0);
+    ASSERT_EQ(RunCliStatus("tenant connection acme --servicenow-url " + fake.base_url() + " " +
+                               credentials + " --db " + db_,
+                           &out),
+              0)
+        << out;
+    EXPECT_EQ(out.find("sn-token"), std::string::npos) << out;
+    EXPECT_EQ(out.find("tw-client-secret"), std::string::npos) << out;
   }
 
   void ConnectJira(const FakePlatforms& fake) {
@@ -412,18 +432,7 @@ TEST_F(WritebackTest, AnAnswerThatTimesOutIsCheckedBeforeItIsPostedAgain) {
 
 TEST_F(WritebackTest, AutoModeOnServiceNowAddsAWorkNoteAndSetsTheCategory) {
   FakePlatforms fake;
-  std::string out;
-  const std::string key_bytes = "servicenow-key-bytes";
-  ASSERT_EQ(
-      RunCliStatus("tenant webhook-secret acme --servicenow " + Base64(key_bytes) + " --db " + db_,
-                   &out),
-      0);
-  ASSERT_EQ(RunCliStatus("tenant connection acme --servicenow-url " + fake.base_url() +
-                             " --servicenow-bearer sn-token --db " + db_,
-                         &out),
-            0)
-      << out;
-  EXPECT_EQ(out.find("sn-token"), std::string::npos);
+  ConnectServiceNow(fake, "--servicenow-bearer sn-token");
   auto server = Start();
   ASSERT_NE(server, nullptr);
   httplib::Client http("127.0.0.1", server->port());
@@ -435,7 +444,7 @@ TEST_F(WritebackTest, AutoModeOnServiceNowAddsAWorkNoteAndSetsTheCategory) {
             R"({"error":{"message":"Service Unavailable","detail":null},"status":"failure"})"}});
   const std::string event = Fixture("servicenow/event_inserted.json");
   auto accepted = http.Post("/v1/hooks/servicenow/acme",
-                            {{"X-SN-Signature", connect::HmacSha256Base64(key_bytes, event)}},
+                            {{"X-SN-Signature", connect::HmacSha256Base64(kServiceNowKey, event)}},
                             event, "application/json");
   ASSERT_TRUE(accepted);
   ASSERT_EQ(accepted->status, 202) << accepted->body;
@@ -469,17 +478,7 @@ TEST_F(WritebackTest, AutoModeOnServiceNowAddsAWorkNoteAndSetsTheCategory) {
 
 TEST_F(WritebackTest, AutoPriorityAndQueueReachServiceNowAsImpactUrgencyAndAssignmentGroup) {
   FakePlatforms fake;
-  std::string out;
-  const std::string key_bytes = "servicenow-key-bytes";
-  ASSERT_EQ(
-      RunCliStatus("tenant webhook-secret acme --servicenow " + Base64(key_bytes) + " --db " + db_,
-                   &out),
-      0);
-  ASSERT_EQ(RunCliStatus("tenant connection acme --servicenow-url " + fake.base_url() +
-                             " --servicenow-bearer sn-token --db " + db_,
-                         &out),
-            0)
-      << out;
+  ConnectServiceNow(fake, "--servicenow-bearer sn-token");
   auto server = Start();
   ASSERT_NE(server, nullptr);
   httplib::Client http("127.0.0.1", server->port());
@@ -508,7 +507,7 @@ TEST_F(WritebackTest, AutoPriorityAndQueueReachServiceNowAsImpactUrgencyAndAssig
   }
   const std::string event = Fixture("servicenow/event_inserted.json");
   auto accepted = http.Post("/v1/hooks/servicenow/acme",
-                            {{"X-SN-Signature", connect::HmacSha256Base64(key_bytes, event)}},
+                            {{"X-SN-Signature", connect::HmacSha256Base64(kServiceNowKey, event)}},
                             event, "application/json");
   ASSERT_TRUE(accepted);
   ASSERT_EQ(accepted->status, 202) << accepted->body;
@@ -553,25 +552,14 @@ TEST_F(WritebackTest, AutoPriorityAndQueueReachServiceNowAsImpactUrgencyAndAssig
 TEST_F(WritebackTest, OAuthClientCredentialsGetATokenReuseItAndRenewItWhenRefused) {
   FakePlatforms fake;
   fake.RequireOAuthClient("tw-client", "tw-client-secret");
-  std::string out;
-  const std::string key_bytes = "servicenow-key-bytes";
-  ASSERT_EQ(
-      RunCliStatus("tenant webhook-secret acme --servicenow " + Base64(key_bytes) + " --db " + db_,
-                   &out),
-      0);
   // Half the credentials is refused before anything is stored.
+  std::string out;
   EXPECT_NE(RunCliStatus("tenant connection acme --servicenow-url " + fake.base_url() +
                              " --servicenow-client-id tw-client --db " + db_,
                          &out),
             0);
-  ASSERT_EQ(RunCliStatus("tenant connection acme --servicenow-url " + fake.base_url() +
-                             " --servicenow-client-id tw-client --servicenow-client-secret "
-                             "tw-client-secret --db " +
-                             db_,
-                         &out),
-            0)
-      << out;
-  EXPECT_EQ(out.find("tw-client-secret"), std::string::npos) << out;
+  ConnectServiceNow(fake,
+                    "--servicenow-client-id tw-client --servicenow-client-secret tw-client-secret");
   auto server = Start();
   ASSERT_NE(server, nullptr);
   httplib::Client http("127.0.0.1", server->port());
@@ -589,7 +577,7 @@ TEST_F(WritebackTest, OAuthClientCredentialsGetATokenReuseItAndRenewItWhenRefuse
     event["number"] = number;
     const std::string body = event.dump();
     auto r = http.Post("/v1/hooks/servicenow/acme",
-                       {{"X-SN-Signature", connect::HmacSha256Base64(key_bytes, body)}}, body,
+                       {{"X-SN-Signature", connect::HmacSha256Base64(kServiceNowKey, body)}}, body,
                        "application/json");
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 202) << r->body;

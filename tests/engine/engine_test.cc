@@ -208,6 +208,17 @@ triage::ActiveIncident Outage(std::string id, std::string service, triage::Secon
   return i;
 }
 
+// An engine with the tiny model and the two-queue configuration for tenant "t".
+class TriageEngineTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_NE(TinyModel(), nullptr);
+    engine.SetModel("t", TinyModel(), "tiny");
+    engine.SetTriage("t", TwoQueueTriage(), "triage@1");
+  }
+  Engine engine;
+};
+
 TEST(EngineTriageTest, TenantWithoutConfigurationGetsOnlyTheCategory) {
   ASSERT_NE(TinyModel(), nullptr);
   ASSERT_NE(TwoQueueTriage(), nullptr);
@@ -229,11 +240,7 @@ TEST(EngineTriageTest, TenantWithoutConfigurationGetsOnlyTheCategory) {
   EXPECT_EQ(removed->fields.size(), 1u);
 }
 
-TEST(EngineTriageTest, RoutesToTheQueueThatOwnsTheDecidedCategoryWithItsReasons) {
-  ASSERT_NE(TinyModel(), nullptr);
-  Engine engine;
-  engine.SetModel("t", TinyModel(), "tiny");
-  engine.SetTriage("t", TwoQueueTriage(), "triage@1");
+TEST_F(TriageEngineTest, RoutesToTheQueueThatOwnsTheDecidedCategoryWithItsReasons) {
   auto printer = engine.Decide("t", PrinterTicket(), Noon());
   ASSERT_TRUE(printer.has_value());
   ASSERT_EQ(printer->fields.size(), 3u);
@@ -262,11 +269,7 @@ TEST(EngineTriageTest, RoutesToTheQueueThatOwnsTheDecidedCategoryWithItsReasons)
   EXPECT_EQ(FieldOf(*access, "queue")->label, "Identity");
 }
 
-TEST(EngineTriageTest, PriorityMovesWithAnActiveIncidentOnTheTicketsServiceAndOnlyWithIt) {
-  ASSERT_NE(TinyModel(), nullptr);
-  Engine engine;
-  engine.SetModel("t", TinyModel(), "tiny");
-  engine.SetTriage("t", TwoQueueTriage(), "triage@1");
+TEST_F(TriageEngineTest, PriorityMovesWithAnActiveIncidentOnTheTicketsServiceAndOnlyWithIt) {
   Ticket ticket = PrinterTicket();
   ticket.service = "payroll";
   auto before = engine.Decide("t", ticket, Noon());
@@ -316,11 +319,7 @@ TEST(EngineTriageTest, PriorityMovesWithAnActiveIncidentOnTheTicketsServiceAndOn
   EXPECT_EQ(FieldOf(*tenant_u, "priority")->label, calm_label);
 }
 
-TEST(EngineTriageTest, TriageFieldsFollowTheirOwnModes) {
-  ASSERT_NE(TinyModel(), nullptr);
-  Engine engine;
-  engine.SetModel("t", TinyModel(), "tiny");
-  engine.SetTriage("t", TwoQueueTriage(), "triage@1");
+TEST_F(TriageEngineTest, TriageFieldsFollowTheirOwnModes) {
   engine.SetPolicy("t", "queue", {Mode::kSuggest, 0.95});
   engine.SetPolicy("t", "priority", {Mode::kAuto, 0.0});
   auto d = engine.Decide("t", PrinterTicket(), Noon());
@@ -337,11 +336,7 @@ TEST(EngineTriageTest, TriageFieldsFollowTheirOwnModes) {
 
 // The context the service gathers from the store, and what the engine adds itself: each signal, and
 // only it, moves the priority or the routing.
-TEST(EngineTriageTest, RequesterHistoryVipAndRepeatContactsMovePriorityWithTheirReasons) {
-  ASSERT_NE(TinyModel(), nullptr);
-  Engine engine;
-  engine.SetModel("t", TinyModel(), "tiny");
-  engine.SetTriage("t", TwoQueueTriage(), "triage@1");
+TEST_F(TriageEngineTest, RequesterHistoryVipAndRepeatContactsMovePriorityWithTheirReasons) {
   Ticket ticket = PrinterTicket();
   ticket.requester = "ada";
   auto plain = engine.Decide("t", ticket, Noon());
@@ -388,11 +383,7 @@ TEST(EngineTriageTest, RequesterHistoryVipAndRepeatContactsMovePriorityWithTheir
   moved(ticket, {}, "repeat_contact");
 }
 
-TEST(EngineTriageTest, QueuesTheTicketWasBouncedFromArePenalised) {
-  ASSERT_NE(TinyModel(), nullptr);
-  Engine engine;
-  engine.SetModel("t", TinyModel(), "tiny");
-  engine.SetTriage("t", TwoQueueTriage(), "triage@1");
+TEST_F(TriageEngineTest, QueuesTheTicketWasBouncedFromArePenalised) {
   auto fresh = engine.Decide("t", PrinterTicket(), Noon());
   ASSERT_TRUE(fresh.has_value());
   ASSERT_EQ(FieldOf(*fresh, "queue")->label, "Workplace");
@@ -411,11 +402,7 @@ TEST(EngineTriageTest, QueuesTheTicketWasBouncedFromArePenalised) {
   EXPECT_EQ(FieldOf(*settled, "queue")->label, "Workplace");
 }
 
-TEST(EngineTriageTest, OpenTicketsCountAgainstTheirQueuesCapacity) {
-  ASSERT_NE(TinyModel(), nullptr);
-  Engine engine;
-  engine.SetModel("t", TinyModel(), "tiny");
-  engine.SetTriage("t", TwoQueueTriage(), "triage@1");
+TEST_F(TriageEngineTest, OpenTicketsCountAgainstTheirQueuesCapacity) {
   auto load_of = [&](std::string_view queue_name) {
     auto d = engine.Decide("t", PrinterTicket(), Noon());
     EXPECT_TRUE(d.has_value());

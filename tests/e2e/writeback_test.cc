@@ -115,6 +115,23 @@ class WritebackTest : public testing::Test {
     EXPECT_EQ(out.find("tw-client-secret"), std::string::npos) << out;
   }
 
+  // Signs and posts the ServiceNow "inserted" event, then waits for its decision; the tenant's
+  // decisions (empty when none came).
+  json DeliverServiceNowEvent(httplib::Client& http) {
+    const std::string event = Fixture("servicenow/event_inserted.json");
+    auto accepted =
+        http.Post("/v1/hooks/servicenow/acme",
+                  {{"X-SN-Signature", connect::HmacSha256Base64(kServiceNowKey, event)}}, event,
+                  "application/json");
+    EXPECT_TRUE(accepted && accepted->status == 202) << (accepted ? accepted->body : "no answer");
+    json decisions = json::array();
+    for (int i = 0; i < 1000 && decisions.empty(); ++i) {
+      decisions = json::parse(http.Get("/v1/decisions", Bearer(key_))->body)["decisions"];
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return decisions;
+  }
+
   void ConnectJira(const FakePlatforms& fake) {
     std::string out;
     ASSERT_EQ(RunCliStatus("tenant connection acme --jira-url " + fake.base_url() +
@@ -442,17 +459,7 @@ TEST_F(WritebackTest, AutoModeOnServiceNowAddsAWorkNoteAndSetsTheCategory) {
       {{.status = 503,
         .body =
             R"({"error":{"message":"Service Unavailable","detail":null},"status":"failure"})"}});
-  const std::string event = Fixture("servicenow/event_inserted.json");
-  auto accepted = http.Post("/v1/hooks/servicenow/acme",
-                            {{"X-SN-Signature", connect::HmacSha256Base64(kServiceNowKey, event)}},
-                            event, "application/json");
-  ASSERT_TRUE(accepted);
-  ASSERT_EQ(accepted->status, 202) << accepted->body;
-  json decisions;
-  for (int i = 0; i < 1000 && decisions.empty(); ++i) {
-    decisions = json::parse(http.Get("/v1/decisions", Bearer(key_))->body)["decisions"];
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  const json decisions = DeliverServiceNowEvent(http);
   ASSERT_EQ(decisions.size(), 1u);
   const json category = decisions[0]["fields"]["category"];
   ASSERT_EQ(category["abstained"], false) << "the demo model is sure of this one";
@@ -505,17 +512,7 @@ TEST_F(WritebackTest, AutoPriorityAndQueueReachServiceNowAsImpactUrgencyAndAssig
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 200) << r->body;
   }
-  const std::string event = Fixture("servicenow/event_inserted.json");
-  auto accepted = http.Post("/v1/hooks/servicenow/acme",
-                            {{"X-SN-Signature", connect::HmacSha256Base64(kServiceNowKey, event)}},
-                            event, "application/json");
-  ASSERT_TRUE(accepted);
-  ASSERT_EQ(accepted->status, 202) << accepted->body;
-  json decisions;
-  for (int i = 0; i < 1000 && decisions.empty(); ++i) {
-    decisions = json::parse(http.Get("/v1/decisions", Bearer(key_))->body)["decisions"];
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  const json decisions = DeliverServiceNowEvent(http);
   ASSERT_EQ(decisions.size(), 1u);
   const json fields = decisions[0]["fields"];
   ASSERT_EQ(fields["priority"]["mode"], "auto") << fields.dump();

@@ -13,6 +13,17 @@
 namespace ticketwise::engine {
 namespace {
 
+// A small model as the classifier's tests train them.
+std::shared_ptr<const classify::Model> TrainOn(const std::vector<std::string>& texts,
+                                               const std::vector<std::string>& labels) {
+  classify::TrainOptions o;
+  o.features.hash_bits = 16;
+  o.min_df = 1;
+  auto model = classify::Train({texts.begin(), texts.end()}, {labels.begin(), labels.end()}, o);
+  if (!model) return nullptr;
+  return std::make_shared<const classify::Model>(std::move(*model));
+}
+
 // Three topics with a clear signal each and shared noise words, as in the classifier's tests.
 std::shared_ptr<const classify::Model> TrainTinyModel() {
   const char* kTopics[][4] = {{"printer", "toner", "paper jam", "Hardware"},
@@ -26,12 +37,7 @@ std::shared_ptr<const classify::Model> TrainTinyModel() {
                     " " + t[(i / 7) % 3]);
     labels.push_back(t[3]);
   }
-  classify::TrainOptions o;
-  o.features.hash_bits = 16;
-  o.min_df = 1;
-  auto model = classify::Train({texts.begin(), texts.end()}, {labels.begin(), labels.end()}, o);
-  if (!model) return nullptr;
-  return std::make_shared<const classify::Model>(std::move(*model));
+  return TrainOn(texts, labels);
 }
 
 const std::shared_ptr<const classify::Model>& TinyModel() {
@@ -441,12 +447,7 @@ std::shared_ptr<const classify::Model> TrainHead(const char* const (*topics)[2],
     texts.push_back(std::string(kNoise[i % 6]) + " " + t[0] + " " + kNoise[(i / 5) % 6]);
     labels.push_back(t[1]);
   }
-  classify::TrainOptions o;
-  o.features.hash_bits = 16;
-  o.min_df = 1;
-  auto model = classify::Train({texts.begin(), texts.end()}, {labels.begin(), labels.end()}, o);
-  if (!model) return nullptr;
-  return std::make_shared<const classify::Model>(std::move(*model));
+  return TrainOn(texts, labels);
 }
 
 TEST(EngineTriageTest, LearnedHeadsInformPriorityAndTeamFitAndNameTheirVersion) {

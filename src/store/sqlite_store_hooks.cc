@@ -153,9 +153,12 @@ Result<std::vector<InboxItem>> SqliteStoreImpl::PendingInbox(std::int64_t after_
 
 Status SqliteStoreImpl::FinishInbox(std::int64_t id, bool ok, std::string_view result, bool retry) {
   std::lock_guard lock(mu_);
+  // A processed delivery's body (the platform's payload, personal data and all) is not kept: the
+  // ticket it carried is stored in its own form, and a done row is never processed again. Failed
+  // and pending rows keep theirs, to be processed or looked into.
   auto stmt = db_->Prepare(
-      "UPDATE inbox SET state = ?2, attempts = attempts + ?3, result = ?4, processed_at_ms = ?5"
-      " WHERE id = ?1");
+      "UPDATE inbox SET state = ?2, attempts = attempts + ?3, result = ?4, processed_at_ms = ?5,"
+      " body = CASE WHEN ?2 = 'done' THEN zeroblob(0) ELSE body END WHERE id = ?1");
   if (!stmt) return stmt.error();
   Stmt& s = **stmt;
   s.Bind(1, id);

@@ -112,6 +112,25 @@ TEST(SqliteFileTest, ReopenKeepsDataAndMigratesOnlyOnce) {
   EXPECT_EQ(raw.Count("decisions"), 1);
 }
 
+TEST(SqliteFileTest, AProcessedDeliveryKeepsNoBodyAndAFailedOneKeepsItsBody) {
+  const std::string path = FreshDbPath();
+  {
+    std::unique_ptr<Store> store = MustOpen(path);
+    ASSERT_TRUE(store);
+    const std::string tenant = store->CreateTenant("acme")->tenant_id;
+    auto done = store->EnqueueInbox(tenant, "jira", "d-1", R"({"email":"jane@example.com"})");
+    auto failed = store->EnqueueInbox(tenant, "jira", "d-2", R"({"email":"joe@example.com"})");
+    auto pending = store->EnqueueInbox(tenant, "jira", "d-3", R"({"email":"ann@example.com"})");
+    ASSERT_TRUE(done && failed && pending);
+    ASSERT_TRUE(store->FinishInbox(done->id, true, "decided", false).ok());
+    ASSERT_TRUE(store->FinishInbox(failed->id, false, "does not parse", false).ok());
+    ASSERT_TRUE(store->FinishInbox(pending->id, false, "store busy", true).ok());
+  }
+  RawDb raw(path);
+  EXPECT_EQ(raw.Count("inbox WHERE length(body) = 0 AND state = 'done'"), 1);
+  EXPECT_EQ(raw.Count("inbox WHERE length(body) > 0"), 2);
+}
+
 TEST(SqliteFileTest, NewerSchemaVersionIsRefused) {
   const std::string path = FreshDbPath();
   ASSERT_TRUE(MustOpen(path));

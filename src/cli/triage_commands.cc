@@ -257,7 +257,7 @@ constexpr char kStatusUsage[] =
 // The tenant's stored triage configuration, or null when it has none.
 Result<std::shared_ptr<const triage::Triage>> StoredTriage(store::Store* store,
                                                            const std::string& tenant) {
-  auto record = store->GetTriageConfig(tenant);
+  auto record = store->GetConfig(tenant, store::ConfigKind::kTriage);
   if (!record && record.error().code() == StatusCode::kNotFound)
     return std::shared_ptr<const triage::Triage>();
   if (!record) return Fail(record.error());

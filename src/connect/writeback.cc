@@ -4,10 +4,15 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "connect/json_internal.h"
+
 namespace ticketwise::connect {
 namespace {
 
 using nlohmann::json;
+
+// A status or transition list is small; anything far larger is not an answer to read.
+constexpr std::size_t kMaxAnswerBytes = 1 << 20;
 
 // RFC 3986 unreserved characters stay; everything else in a path segment is escaped, so a key
 // or sys_id can never reach another path.
@@ -66,7 +71,17 @@ std::string DecisionNote(const Decision& decision, std::span<const NoteField> fi
     const FieldDecision& field = *nf.field;
     if (!out.empty()) out += "\n";
     out += "ticketwise ";
-    if (field.abstained || field.label.empty()) {
+    if (field.field == "resolution") {
+      // The label names the auto-resolution rule that applies.
+      if (nf.will_set)
+        out += "resolved the ticket under rule '" + field.label + "' (" +
+               Percent(field.confidence) + " confident) and replied to the requester.";
+      else if (field.abstained)
+        out += "did not resolve the ticket under rule '" + field.label + "'.";
+      else
+        out += "suggests resolving the ticket under rule '" + field.label + "' (" +
+               Percent(field.confidence) + " confident).";
+    } else if (field.abstained || field.label.empty()) {
       out += "is not confident about the " + field.field;
       if (!field.label.empty())
         out += "; the most likely is " + field.label + " (" + Percent(field.confidence) + ")";
@@ -85,6 +100,7 @@ std::string DecisionNote(const Decision& decision, std::span<const NoteField> fi
     if (!others.empty()) out += "\nOther candidates: " + others + ".";
     // Priority lists its signals in the order they were applied; routing's first reason is its
     // verdict. Three say why; the decision holds them all.
+    // Resolution says which rule applied and what held it back.
     const std::size_t reasons = field.field == "queue" ? 1 : 3;
     for (std::size_t i = 0; i < field.reasons.size() && i < reasons; ++i)
       out += "\nWhy: " + field.reasons[i];
@@ -169,6 +185,66 @@ PlatformRequest SetFieldRequest(Platform platform, std::string_view target, std:
     return {"PATCH", Incident(target) + "?sysparm_input_display_value=true",
             json{{"assignment_group", label}}.dump()};
   return {"PATCH", Incident(target), json{{"category", label}}.dump()};
+}
+
+PlatformRequest ResolvedCheckRequest(Platform platform, std::string_view target) {
+  if (platform == Platform::kJira) return {"GET", JiraIssue(target) + "?fields=status", ""};
+  return {"GET", Incident(target) + "?sysparm_fields=state", ""};
+}
+
+Result<bool> IsResolved(Platform platform, std::string_view answer_body) {
+  auto answer = internal::ParseJsonObject(answer_body, "status answer", kMaxAnswerBytes);
+  if (!answer) return Fail(answer.error());
+  if (platform == Platform::kJira) {
+    const internal::Json* category =
+        internal::Member(internal::Member(internal::Member(&*answer, "fields"), "status"),
+                         "statusCategory");
+    if (category == nullptr) return Fail(internal::MissingField("Jira issue", "fields.status"));
+    return internal::ScalarText(internal::Member(*category, "key")) == "done";
+  }
+  const internal::Json* state = internal::Member(internal::Member(*answer, "result"), "state");
+  if (state == nullptr) return Fail(internal::MissingField("ServiceNow record", "result.state"));
+  // A plain value, or {"value", "display_value"} when display values were asked for.
+  const std::string value = internal::GlideText(state, false);
+  return value == "6" || value == "7" || value == "8";
+}
+
+PlatformRequest ResolveRequest(std::string_view target, std::string_view close_code,
+                               std::string_view reply) {
+  return {"PATCH", Incident(target),
+          json{{"state", "6"}, {"close_code", close_code}, {"close_notes", reply}}.dump()};
+}
+
+PlatformRequest TransitionsRequest(std::string_view target) {
+  return {"GET", JiraIssue(target) + "/transitions?expand=transitions.fields", ""};
+}
+
+Result<JiraTransition> DoneTransition(std::string_view answer_body) {
+  auto answer = internal::ParseJsonObject(answer_body, "Jira transitions", kMaxAnswerBytes);
+  if (!answer) return Fail(answer.error());
+  const internal::Json* list = internal::Member(*answer, "transitions");
+  if (list == nullptr || !list->is_array())
+    return Fail(internal::MissingField("Jira transitions", "transitions"));
+  for (const internal::Json& t : *list) {
+    const internal::Json* category =
+        internal::Member(internal::Member(&t, "to"), "statusCategory");
+    if (category == nullptr || internal::ScalarText(internal::Member(*category, "key")) != "done")
+      continue;
+    JiraTransition out;
+    out.id = internal::ScalarText(internal::Member(t, "id"));
+    if (out.id.empty()) continue;
+    out.wants_resolution = internal::Member(internal::Member(&t, "fields"), "resolution") != nullptr;
+    return out;
+  }
+  return Fail(Status::NotFound("no transition leads to a done status"));
+}
+
+PlatformRequest TransitionRequest(std::string_view target, const JiraTransition& transition,
+                                  std::string_view resolution, std::string_view reply) {
+  json body = {{"transition", {{"id", transition.id}}}};
+  if (transition.wants_resolution) body["fields"] = {{"resolution", {{"name", resolution}}}};
+  body["update"] = {{"comment", json::array({{{"add", {{"body", reply}}}}})}};
+  return {"POST", JiraIssue(target) + "/transitions", body.dump()};
 }
 
 }  // namespace ticketwise::connect

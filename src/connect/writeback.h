@@ -17,6 +17,7 @@
 
 #include "connect/event.h"
 #include "ticketwise/decision.h"
+#include "ticketwise/status.h"
 
 namespace ticketwise::connect {
 
@@ -38,7 +39,8 @@ std::string DefaultTokenUrl(Platform platform, std::string_view base_url);
 // The body of a client-credentials token request (application/x-www-form-urlencoded).
 std::string TokenRequestBody(std::string_view client_id, std::string_view client_secret);
 
-// One decided field in a note, and whether it is being set on the ticket as well (auto).
+// One decided field in a note, and whether it is being set on the ticket as well (auto); for
+// "resolution", whether the ticket is being resolved.
 struct NoteField {
   const FieldDecision* field = nullptr;
   bool will_set = false;
@@ -72,5 +74,40 @@ bool NoteIsPresent(std::string_view answer_body, std::int64_t outbox_id);
 // Setting a field twice leaves the same ticket, so this needs no marker.
 PlatformRequest SetFieldRequest(Platform platform, std::string_view target, std::string_view field,
                                 std::string_view label);
+
+// --- Resolving a ticket (auto-resolution), with the requester's reply.
+//
+// Resolving is done only while the ticket is not resolved yet: the sender first reads its status
+// (ResolvedCheckRequest, IsResolved), so a resolution that already arrived, or a person who
+// resolved or closed the ticket meanwhile, is never overridden. ServiceNow is then one PATCH
+// (state 6 Resolved, close_code, close_notes with the reply). Jira resolves through a workflow
+// transition whose id differs per workflow: TransitionsRequest lists them, DoneTransition picks the
+// first that leads to a status of the "done" category, TransitionRequest performs it with the
+// resolution (when the transition asks for one) and the reply as a comment the requester sees.
+
+// Reads the ticket's status.
+PlatformRequest ResolvedCheckRequest(Platform platform, std::string_view target);
+// Whether the answer to ResolvedCheckRequest shows the ticket resolved, closed or cancelled (Jira:
+// a status of the "done" category; ServiceNow: state 6, 7 or 8). InvalidArgument for an answer
+// that says neither.
+Result<bool> IsResolved(Platform platform, std::string_view answer_body);
+
+// ServiceNow: state 6 with `close_code` and the reply as close_notes.
+PlatformRequest ResolveRequest(std::string_view target, std::string_view close_code,
+                               std::string_view reply);
+
+struct JiraTransition {
+  std::string id;
+  bool wants_resolution = false;  // the transition's screen has a resolution field
+};
+// Jira: the transitions available on the issue, with their fields.
+PlatformRequest TransitionsRequest(std::string_view target);
+// The first transition of the answer to TransitionsRequest that leads to a "done" status; NotFound
+// when there is none, InvalidArgument for an answer that is not a transition list.
+Result<JiraTransition> DoneTransition(std::string_view answer_body);
+// Jira: performs `transition`, setting the resolution by name when it wants one, with the reply
+// as a comment.
+PlatformRequest TransitionRequest(std::string_view target, const JiraTransition& transition,
+                                  std::string_view resolution, std::string_view reply);
 
 }  // namespace ticketwise::connect

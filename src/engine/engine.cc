@@ -91,6 +91,23 @@ void Engine::SetPolicy(const std::string& tenant, const std::string& field, Fiel
   policies_[tenant].insert_or_assign(field, policy);
 }
 
+void Engine::SetResolution(const std::string& tenant,
+                           std::shared_ptr<const policy::ResolutionConfig> config) {
+  std::unique_lock lock(models_mu_);
+  if (config == nullptr) {
+    resolution_.erase(tenant);
+    return;
+  }
+  resolution_.insert_or_assign(tenant, std::move(config));
+}
+
+std::shared_ptr<const policy::ResolutionConfig> Engine::ResolutionOf(
+    std::string_view tenant) const {
+  std::shared_lock lock(models_mu_);
+  auto it = resolution_.find(tenant);
+  return it == resolution_.end() ? nullptr : it->second;
+}
+
 void Engine::SetTriage(const std::string& tenant, std::shared_ptr<const triage::Triage> triage,
                        std::string version) {
   std::unique_lock lock(models_mu_);
@@ -172,6 +189,7 @@ Result<Decision> Engine::Decide(std::string_view tenant, const Ticket& ticket, t
   TenantModel tm;
   FieldPolicy policy;
   TenantTriage tt;
+  std::shared_ptr<const policy::ResolutionConfig> resolution;
   std::map<std::string, FieldPolicy, std::less<>> tenant_policies;
   {
     // Copy the pointer and release the lock at once, so SetModel never waits for a prediction.
@@ -181,9 +199,10 @@ Result<Decision> Engine::Decide(std::string_view tenant, const Ticket& ticket, t
     if (tm.model == nullptr)
       return Fail(Status::FailedPrecondition("tenant '" + std::string(tenant) + "' has no model"));
     if (auto t = triage_.find(tenant); t != triage_.end()) tt = t->second;
+    if (auto r = resolution_.find(tenant); r != resolution_.end()) resolution = r->second;
     if (auto p = policies_.find(tenant); p != policies_.end()) {
       if (auto f = p->second.find("category"); f != p->second.end()) policy = f->second;
-      if (tt.triage != nullptr) tenant_policies = p->second;
+      if (tt.triage != nullptr || resolution != nullptr) tenant_policies = p->second;
     }
   }
 
@@ -218,6 +237,15 @@ Result<Decision> Engine::Decide(std::string_view tenant, const Ticket& ticket, t
   if (tt.triage != nullptr)
     AddTriageFields(tt, tenant, ticket, std::move(category_head), now, context, repeat_contacts,
                     &tenant_policies, &decision);
+  if (resolution != nullptr) {
+    // Last: the rules read the decided category, priority and suggestions.
+    policy::ResolutionFacts facts = policy::FactsOf(ticket);
+    facts.repeat_contacts = static_cast<std::uint32_t>(repeat_contacts);
+    FieldDecision resolve = policy::Evaluate(*resolution, decision, facts);
+    resolve.mode = EffectiveMode(PolicyOf(&tenant_policies, "resolution"), resolve);
+    resolve.model_version = resolution->version;
+    decision.fields.push_back(std::move(resolve));
+  }
   decision.engine_micros = std::chrono::duration_cast<std::chrono::microseconds>(
                                std::chrono::steady_clock::now() - start)
                                .count();

@@ -21,6 +21,7 @@
 
 #include "classify/model.h"
 #include "engine/knowledge.h"
+#include "policy/resolution.h"
 #include "ticketwise/decision.h"
 #include "ticketwise/status.h"
 #include "ticketwise/ticket.h"
@@ -89,6 +90,14 @@ class Engine {
   // effect at its `now`.
   void SetIncidents(const std::string& tenant, std::vector<triage::ActiveIncident> incidents);
 
+  // Installs `config` as `tenant`'s auto-resolution rules and reply templates (null removes them);
+  // its version is recorded on the "resolution" field of the decisions it makes.
+  void SetResolution(const std::string& tenant,
+                     std::shared_ptr<const policy::ResolutionConfig> config);
+
+  // `tenant`'s auto-resolution configuration, or null.
+  std::shared_ptr<const policy::ResolutionConfig> ResolutionOf(std::string_view tenant) const;
+
   // `tenant`'s triage configuration, or null.
   std::shared_ptr<const triage::Triage> TriageOf(std::string_view tenant) const;
 
@@ -108,7 +117,8 @@ class Engine {
   // Decides `ticket` for `tenant`: one FieldDecision for "category", with suggestions, duplicates
   // and a thread summary from knowledge(). A tenant with a triage configuration also gets
   // "priority" (P1..P4, Triage::Prioritize) and "queue" (Triage::Route), each with its reasons;
-  // see docs/decisions/0019-triage-in-decisions.md. `now` is the instant incidents are checked
+  // see docs/decisions/0019-triage-in-decisions.md. A tenant with an auto-resolution configuration
+  // also gets "resolution" (policy::Evaluate; docs/decisions/0022-auto-resolution.md). `now` is the instant incidents are checked
   // against and the ticket's creation time when it has none. The Decision's id, ticket_id,
   // input_hash and created_at_ms are left for the store. FailedPrecondition when the tenant has no
   // model.
@@ -153,6 +163,8 @@ class Engine {
   std::map<std::string, TenantModel, std::less<>> models_;   // GUARDED_BY(models_mu_)
   TenantModel default_model_;                                // GUARDED_BY(models_mu_)
   std::map<std::string, TenantTriage, std::less<>> triage_;  // GUARDED_BY(models_mu_)
+  std::map<std::string, std::shared_ptr<const policy::ResolutionConfig>, std::less<>>
+      resolution_;  // GUARDED_BY(models_mu_)
   // tenant -> field -> policy
   std::map<std::string, std::map<std::string, FieldPolicy, std::less<>>, std::less<>>
       policies_;  // GUARDED_BY(models_mu_)

@@ -701,7 +701,8 @@ json OutboxItemObject(const store::OutboxItem& i) {
           {"last_status", i.last_status},
           {"last_error", i.last_error},
           {"created_at_ms", i.created_at_ms},
-          {"sent_at_ms", i.sent_at_ms}};
+          {"sent_at_ms", i.sent_at_ms},
+          {"close_code", i.close_code}};
 }
 
 }  // namespace

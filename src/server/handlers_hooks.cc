@@ -7,6 +7,7 @@
 #include "connect/servicenow.h"
 #include "connect/signature.h"
 #include "connect/writeback.h"
+#include "policy/resolution.h"
 #include "safety/redactor.h"
 #include "server/api_json.h"
 #include "server/log.h"
@@ -139,11 +140,20 @@ Result<std::size_t> Server::Impl::QueueWriteBack(const connect::InboundEvent& ev
                                                  const Decision& decision) {
   // Shadow mode writes nothing; the mode recorded on each field already says whether auto's
   // confidence gate passed (it is recorded as suggest when it did not).
+  // A resolving decision sends the reply only when it passes the outbound text check now.
+  const std::optional<safety::OutboundMessage> reply =
+      ResolutionReply(event.ticket.tenant, event.ticket, decision);
+  const bool resolve = reply && reply->customer_visible;
   std::vector<connect::NoteField> noted;
   for (const FieldDecision& f : decision.fields) {
     if (f.mode == Mode::kShadow) continue;
-    const bool set = f.mode == Mode::kAuto && !f.abstained && !f.label.empty() &&
-                     connect::WritesField(event.platform, f.field);
+    // No rule applied: nothing for an agent to read.
+    if (f.field == "resolution" && f.label.empty()) continue;
+    const bool set =
+        f.field == "resolution"
+            ? resolve
+            : f.mode == Mode::kAuto && !f.abstained && !f.label.empty() &&
+                  connect::WritesField(event.platform, f.field);
     noted.push_back({&f, set});
   }
   if (noted.empty()) return std::size_t{0};
@@ -171,6 +181,17 @@ Result<std::size_t> Server::Impl::QueueWriteBack(const connect::InboundEvent& ev
     field.kind = store::OutboxKind::kSetField;
     field.field = nf.field->field;
     field.text = nf.field->label;
+    if (nf.field->field == "resolution") {
+      // Decided last, so queued last: the fields are set before the ticket is resolved.
+      const std::shared_ptr<const policy::ResolutionConfig> config =
+          engine.ResolutionOf(event.ticket.tenant);
+      const policy::ResolutionRule* rule = config ? config->Rule(nf.field->label) : nullptr;
+      if (rule == nullptr) continue;
+      field.kind = store::OutboxKind::kResolve;
+      field.text = reply->text;
+      field.close_code =
+          event.platform == connect::Platform::kJira ? rule->jira_resolution : rule->close_code;
+    }
     items.push_back(std::move(field));
   }
   auto ids = store->EnqueueOutbox(event.ticket.tenant, items);

@@ -1,10 +1,12 @@
-// Handlers for priority and routing: the tenant's triage configuration and declared incidents
-// (docs/decisions/0019-triage-in-decisions.md).
+// Handlers for the tenant's triage configurations: priority and routing with declared incidents
+// (docs/decisions/0019-triage-in-decisions.md), and auto-resolution with its replies
+// (docs/decisions/0022-auto-resolution.md).
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "policy/resolution.h"
 #include "server/api_json.h"
 #include "server/server_impl.h"
 #include "store/secrets.h"
@@ -17,8 +19,8 @@ namespace {
 
 // Names the configuration on the decisions it makes; the same text gives the same name, also
 // after a restart.
-std::string TriageVersion(std::string_view json) {
-  return "triage@" + store::Sha256Hex(json).substr(0, 16);
+std::string ConfigVersion(store::ConfigKind kind, std::string_view json) {
+  return std::string(store::ConfigKindName(kind)) + "@" + store::Sha256Hex(json).substr(0, 16);
 }
 
 // A configuration that does not parse or does not validate is the client's to fix: always 400,
@@ -29,7 +31,7 @@ void SendBadConfig(httplib::Response& res, const Status& status) {
 
 }  // namespace
 
-Status Server::Impl::LoadTriageConfig(const store::TriageConfigRecord& record) {
+Status Server::Impl::LoadTriageConfig(const store::ConfigRecord& record) {
   auto config = triage::ParseTriageConfigJson(record.json);
   if (!config)
     return config.error().WithContext("triage configuration of tenant " + record.tenant_id);
@@ -37,7 +39,7 @@ Status Server::Impl::LoadTriageConfig(const store::TriageConfigRecord& record) {
   if (!built)
     return built.error().WithContext("triage configuration of tenant " + record.tenant_id);
   engine.SetTriage(record.tenant_id, std::make_shared<const triage::Triage>(std::move(*built)),
-                   TriageVersion(record.json));
+                   ConfigVersion(store::ConfigKind::kTriage, record.json));
   return Status::Ok();
 }
 
@@ -71,16 +73,16 @@ void Server::Impl::PutTriageConfig(const httplib::Request& req, httplib::Respons
   const std::vector<std::string> categories = engine.CategoryLabels(tenant);
   if (Status s = built->CheckHeads({}, categories); !s.ok()) return SendBadConfig(res, s);
   std::lock_guard lock(triage_mu);
-  if (Status s = store->SetTriageConfig(tenant, req.body, "api"); !s.ok())
+  if (Status s = store->SetConfig(tenant, store::ConfigKind::kTriage, req.body, "api"); !s.ok())
     return SendStatus(res, s);
   engine.SetTriage(tenant, std::make_shared<const triage::Triage>(std::move(*built)),
-                   TriageVersion(req.body));
+                   ConfigVersion(store::ConfigKind::kTriage, req.body));
   res.status = 204;
 }
 
 void Server::Impl::GetTriageConfig(const httplib::Request&, httplib::Response& res,
                                    const std::string& tenant) {
-  auto record = store->GetTriageConfig(tenant);
+  auto record = store->GetConfig(tenant, store::ConfigKind::kTriage);
   if (!record) return SendStatus(res, record.error());
   res.set_content(record->json, kJson);
 }
@@ -105,6 +107,80 @@ void Server::Impl::ListIncidents(const httplib::Request&, httplib::Response& res
   auto all = store->ListIncidents(tenant);
   if (!all) return SendStatus(res, all.error());
   res.set_content(IncidentsJson(*all), kJson);
+}
+
+Status Server::Impl::LoadResolutionConfig(const store::ConfigRecord& record) {
+  auto config = policy::ParseResolutionConfig(record.json, record.tenant_id);
+  if (!config)
+    return config.error().WithContext("resolution configuration of tenant " + record.tenant_id);
+  config->version = ConfigVersion(store::ConfigKind::kResolution, record.json);
+  engine.SetResolution(record.tenant_id,
+                       std::make_shared<const policy::ResolutionConfig>(std::move(*config)));
+  return Status::Ok();
+}
+
+void Server::Impl::PutResolutionConfig(const httplib::Request& req, httplib::Response& res,
+                                       const std::string& tenant) {
+  if (!RequireJson(req, res)) return;
+  if (const std::size_t bad = text::FindInvalidUtf8(req.body); bad != std::string::npos)
+    return SendError(res, 400, "invalid_argument",
+                     "body is not valid UTF-8 at byte " + std::to_string(bad));
+  auto config = policy::ParseResolutionConfig(req.body, tenant);
+  if (!config) return SendBadConfig(res, config.error());
+  // A category the tenant's model never decides would never resolve a ticket: most likely a typo.
+  const std::vector<std::string> categories = engine.CategoryLabels(tenant);
+  for (const policy::ResolutionRule& rule : config->rules) {
+    if (rule.category.empty() || categories.empty() ||
+        std::find(categories.begin(), categories.end(), rule.category) != categories.end())
+      continue;
+    return SendBadConfig(res, Status::InvalidArgument("rule '" + rule.name + "': the model has no category '" +
+                                                      rule.category + "'"));
+  }
+  config->version = ConfigVersion(store::ConfigKind::kResolution, req.body);
+  std::lock_guard lock(triage_mu);
+  if (Status s = store->SetConfig(tenant, store::ConfigKind::kResolution, req.body, "api"); !s.ok())
+    return SendStatus(res, s);
+  engine.SetResolution(tenant, std::make_shared<const policy::ResolutionConfig>(std::move(*config)));
+  res.status = 204;
+}
+
+void Server::Impl::GetResolutionConfig(const httplib::Request&, httplib::Response& res,
+                                       const std::string& tenant) {
+  auto record = store->GetConfig(tenant, store::ConfigKind::kResolution);
+  if (!record) return SendStatus(res, record.error());
+  res.set_content(record->json, kJson);
+}
+
+std::optional<safety::OutboundMessage> Server::Impl::ResolutionReply(const std::string& tenant,
+                                                                     const Ticket& ticket,
+                                                                     const Decision& decision) const {
+  for (const FieldDecision& f : decision.fields) {
+    if (f.field != "resolution" || f.mode != Mode::kAuto || f.abstained || f.label.empty())
+      continue;
+    const std::shared_ptr<const policy::ResolutionConfig> config = engine.ResolutionOf(tenant);
+    if (config == nullptr)
+      return safety::OutboundMessage{
+          false, "", {{safety::PolicyRule::kNotFromTemplate, "no resolution configuration"}}};
+    return policy::RenderReply(*config, f.label, ticket, decision);
+  }
+  return std::nullopt;
+}
+
+void Server::Impl::HoldUnsafeReply(const std::string& tenant, const Ticket& ticket,
+                                   Decision* decision) const {
+  const std::optional<safety::OutboundMessage> reply = ResolutionReply(tenant, ticket, *decision);
+  if (!reply || reply->customer_visible) return;
+  // The ticket is not resolved: the decision stays a suggestion, and says why.
+  std::string why;
+  for (const safety::PolicyViolation& v : reply->reasons) {
+    if (!why.empty()) why += ", ";
+    why += std::string(safety::PolicyRuleName(v.rule)) + " (" + v.detail + ")";
+  }
+  for (FieldDecision& f : decision->fields) {
+    if (f.field != "resolution") continue;
+    f.mode = Mode::kSuggest;
+    f.reasons.push_back("held for a person: the reply failed the outbound text check: " + why);
+  }
 }
 
 }  // namespace ticketwise::server

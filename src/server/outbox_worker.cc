@@ -130,18 +130,50 @@ void OutboxWorker::Deliver(const store::OutboxItem& item) {
     LogLine("outbox " + std::to_string(item.id) + ": " + s.ToString());
     return;
   }
-  const connect::PlatformRequest request =
-      item.kind == store::OutboxKind::kNote
-          ? connect::NoteRequest(platform, item.target, item.text, item.id)
-          : connect::SetFieldRequest(platform, item.target, item.field, item.text);
-  PlatformAnswer answer = send_(*connection, request);
-  if (Success(answer.status)) {
+  bool dead = false;
+  PlatformAnswer answer;
+  if (item.kind == store::OutboxKind::kResolve) {
+    answer = Resolve(*connection, platform, item, &dead);
+  } else {
+    answer = send_(*connection, item.kind == store::OutboxKind::kNote
+                                    ? connect::NoteRequest(platform, item.target, item.text, item.id)
+                                    : connect::SetFieldRequest(platform, item.target, item.field,
+                                                               item.text));
+  }
+  if (Success(answer.status) && !dead) {
     if (Status s = store_->MarkOutboxSent(item.id, answer.status); !s.ok())
       LogLine("outbox " + std::to_string(item.id) + ": " + s.ToString());
     if (report_) report_(item.platform, "sent");
     return;
   }
-  Failed(item, item.attempts + 1, answer);
+  Failed(item, item.attempts + 1, answer, dead);
+}
+
+PlatformAnswer OutboxWorker::Resolve(const store::Connection& connection,
+                                     connect::Platform platform, const store::OutboxItem& item,
+                                     bool* dead) {
+  // Only a ticket that is not resolved yet: one this item already resolved (the answer was lost),
+  // or one a person resolved or closed meanwhile, is left as it is.
+  PlatformAnswer check = send_(connection, connect::ResolvedCheckRequest(platform, item.target));
+  if (!Success(check.status)) return check;
+  auto resolved = connect::IsResolved(platform, check.body);
+  if (!resolved) {
+    *dead = true;
+    return {check.status, "the ticket's status does not read: " + resolved.error().message(), {}};
+  }
+  if (*resolved) return check;
+  if (platform == connect::Platform::kServiceNow)
+    return send_(connection, connect::ResolveRequest(item.target, item.close_code, item.text));
+  PlatformAnswer list = send_(connection, connect::TransitionsRequest(item.target));
+  if (!Success(list.status)) return list;
+  auto transition = connect::DoneTransition(list.body);
+  if (!transition) {
+    // The workflow offers no way to a done status from where the ticket stands.
+    *dead = true;
+    return {list.status, transition.error().message(), {}};
+  }
+  return send_(connection,
+               connect::TransitionRequest(item.target, *transition, item.close_code, item.text));
 }
 
 std::chrono::milliseconds OutboxWorker::Pass() {

@@ -12,7 +12,7 @@
 // whose attempt may have reached the platform (the process died, the answer was lost) is known;
 // before posting such a note again, the worker reads the ticket's notes and, when one carries the
 // item's marker, records the item as sent instead. Setting a field is idempotent and needs no
-// check.
+// check. Resolving reads the ticket's status first and leaves a resolved or closed ticket alone.
 //
 // Thread-safety: Notify may be called from any thread; the destructor abandons the request in hand
 // (recorded as an attempt that may have arrived, so the next start checks for it) and stops.
@@ -63,6 +63,10 @@ class OutboxWorker {
   // Sends what is due; returns when the next item falls due (or the poll interval).
   std::chrono::milliseconds Pass();
   void Deliver(const store::OutboxItem& item);
+  // The requests that resolve the item's ticket (connect/writeback.h); the answer that decides the
+  // outcome, with *dead set when retrying cannot help.
+  PlatformAnswer Resolve(const store::Connection& connection, connect::Platform platform,
+                         const store::OutboxItem& item, bool* dead);
   // Records a failed answer: dead, or pending until a later time.
   // `dead`: give up whatever the answer was.
   void Failed(const store::OutboxItem& item, std::uint32_t attempts, const PlatformAnswer& answer,

@@ -308,6 +308,8 @@ void Server::Impl::InstallRoutes() {
   Add("POST", "/v1/outbox/{id}/retry", "/v1/outbox/([0-9]+)/retry", &Impl::RetryOutbox);
   Add("PUT", "/v1/triage/config", "/v1/triage/config", &Impl::PutTriageConfig);
   Add("GET", "/v1/triage/config", "/v1/triage/config", &Impl::GetTriageConfig);
+  Add("PUT", "/v1/resolution/config", "/v1/resolution/config", &Impl::PutResolutionConfig);
+  Add("GET", "/v1/resolution/config", "/v1/resolution/config", &Impl::GetResolutionConfig);
   Add("POST", "/v1/status/incidents", "/v1/status/incidents", &Impl::PostIncidents);
   Add("GET", "/v1/status/incidents", "/v1/status/incidents", &Impl::ListIncidents);
   Add("GET", "/v1/status/major-incidents", "/v1/status/major-incidents", &Impl::ListMajorIncidents);
@@ -373,10 +375,14 @@ Status Server::Impl::LoadTenantState() {
       return s.WithContext("model " + version.version + " of tenant " + tenant);
   }
   if (Status s = LoadPrivacy(); !s.ok()) return s;
-  auto configs = store->TriageConfigs();
+  auto configs = store->Configs(store::ConfigKind::kTriage);
   if (!configs) return configs.error();
-  for (const store::TriageConfigRecord& c : *configs)
+  for (const store::ConfigRecord& c : *configs)
     if (Status s = LoadTriageConfig(c); !s.ok()) return s;
+  auto resolution = store->Configs(store::ConfigKind::kResolution);
+  if (!resolution) return resolution.error();
+  for (const store::ConfigRecord& c : *resolution)
+    if (Status s = LoadResolutionConfig(c); !s.ok()) return s;
   auto tenants = store->ListTenants();
   if (!tenants) return tenants.error();
   for (const store::Tenant& t : *tenants) {

@@ -177,9 +177,23 @@ struct Server::Impl {
   void ListIncidents(const httplib::Request& req, httplib::Response& res,
                      const std::string& tenant);
   // Installs a stored configuration in the engine (at start-up and on PUT).
-  Status LoadTriageConfig(const store::TriageConfigRecord& record);
+  Status LoadTriageConfig(const store::ConfigRecord& record);
   // Hands the tenant's stored incidents to the engine (at start-up and after each POST).
   Status LoadIncidents(const std::string& tenant);
+  // Auto-resolution: the configuration (PUT and GET /v1/resolution/config, loaded at start-up and
+  // on PUT), and the reply a decision that resolves its ticket sends, rendered and checked by the
+  // outbound text policy; nullopt when the decision resolves nothing.
+  void PutResolutionConfig(const httplib::Request& req, httplib::Response& res,
+                           const std::string& tenant);
+  void GetResolutionConfig(const httplib::Request& req, httplib::Response& res,
+                           const std::string& tenant);
+  Status LoadResolutionConfig(const store::ConfigRecord& record);
+  std::optional<safety::OutboundMessage> ResolutionReply(const std::string& tenant,
+                                                         const Ticket& ticket,
+                                                         const Decision& decision) const;
+  // A decision whose reply fails the check does not resolve: its "resolution" field is recorded
+  // as a suggestion, with the check's reasons.
+  void HoldUnsafeReply(const std::string& tenant, const Ticket& ticket, Decision* decision) const;
 
   // triage_signals.cc: the store's context for priority and routing, bursts, ping-pong.
   struct TriageInput {

@@ -74,7 +74,9 @@ Server::Impl::TriageInput Server::Impl::GatherTriageInput(const std::string& ten
 Result<Decision> Server::Impl::DecideTicket(const std::string& tenant, const Ticket& ticket,
                                             TriageInput* input) {
   *input = GatherTriageInput(tenant, ticket);
-  return engine.Decide(tenant, ticket, input->context);
+  auto decision = engine.Decide(tenant, ticket, input->context);
+  if (decision) HoldUnsafeReply(tenant, ticket, &*decision);
+  return decision;
 }
 
 void Server::Impl::AfterDecision(const std::string& tenant, const Ticket& ticket,

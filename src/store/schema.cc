@@ -7,7 +7,7 @@ namespace ticketwise::store {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 11> kMigrations = {
+constexpr std::array<const char*, 12> kMigrations = {
     // 1: tenants, tickets, decisions, feedback, audit.
     R"sql(
 CREATE TABLE tenants (
@@ -323,6 +323,52 @@ CREATE TABLE privacy (
   store_raw_text INTEGER NOT NULL CHECK (store_raw_text IN (0, 1)),
   updated_at_ms INTEGER NOT NULL
 );
+)sql",
+    // 12: auto-resolution. A tenant's configuration documents share one table (triage, resolution);
+    // the outbox gains the resolving write and the close code it carries (the table is rebuilt for
+    // its CHECK).
+    R"sql(
+CREATE TABLE tenant_configs (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  kind TEXT NOT NULL CHECK (kind IN ('triage', 'resolution')),
+  config_json TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, kind)
+);
+INSERT INTO tenant_configs (tenant_id, kind, config_json, updated_at_ms)
+  SELECT tenant_id, 'triage', config_json, updated_at_ms FROM triage_configs;
+DROP TABLE triage_configs;
+
+CREATE TABLE outbox_v12 (
+  id INTEGER PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  platform TEXT NOT NULL,
+  decision_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('note', 'set_field', 'resolve')),
+  field TEXT NOT NULL,
+  ticket_key TEXT NOT NULL,
+  target TEXT NOT NULL,
+  text TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at_ms INTEGER NOT NULL DEFAULT 0,
+  last_status INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at_ms INTEGER NOT NULL,
+  sent_at_ms INTEGER NOT NULL DEFAULT 0,
+  close_code TEXT NOT NULL DEFAULT '',
+  UNIQUE (tenant_id, decision_id, kind, field)
+);
+INSERT INTO outbox_v12 (id, tenant_id, platform, decision_id, kind, field, ticket_key, target, text,
+                        state, attempts, next_attempt_at_ms, last_status, last_error, created_at_ms,
+                        sent_at_ms)
+  SELECT id, tenant_id, platform, decision_id, kind, field, ticket_key, target, text, state,
+         attempts, next_attempt_at_ms, last_status, last_error, created_at_ms, sent_at_ms
+  FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v12 RENAME TO outbox;
+CREATE INDEX outbox_pending ON outbox (next_attempt_at_ms, id) WHERE state = 'pending';
+CREATE INDEX outbox_by_tenant ON outbox (tenant_id, id);
 )sql",
 };
 

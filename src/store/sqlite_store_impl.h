@@ -115,10 +115,10 @@ class SqliteStoreImpl final : public Store {
   Result<std::vector<Polling>> ActivePolling() override;
   Status RecordPoll(std::string_view tenant, std::string_view platform, std::string_view watermark,
                     std::int64_t at_ms, std::string_view error) override;
-  Status SetTriageConfig(std::string_view tenant, std::string_view json,
-                         std::string_view actor) override;
-  Result<TriageConfigRecord> GetTriageConfig(std::string_view tenant) override;
-  Result<std::vector<TriageConfigRecord>> TriageConfigs() override;
+  Status SetConfig(std::string_view tenant, ConfigKind kind, std::string_view json,
+                   std::string_view actor) override;
+  Result<ConfigRecord> GetConfig(std::string_view tenant, ConfigKind kind) override;
+  Result<std::vector<ConfigRecord>> Configs(ConfigKind kind) override;
   Status PutIncidents(std::string_view tenant, const std::vector<IncidentRecord>& incidents,
                       std::string_view actor) override;
   Result<std::vector<IncidentRecord>> ListIncidents(std::string_view tenant) override;

@@ -11,12 +11,12 @@ namespace ticketwise::store {
 namespace {
 
 constexpr std::string_view kOutboxStates[] = {"pending", "sent", "dead"};
-constexpr std::string_view kOutboxKinds[] = {"note", "set_field"};
+constexpr std::string_view kOutboxKinds[] = {"note", "set_field", "resolve"};
 constexpr std::string_view kAuthKinds[] = {"basic", "bearer", "oauth"};
 
 constexpr char kOutboxColumns[] =
     "id, tenant_id, platform, decision_id, kind, field, ticket_key, target, text, state, "
-    "attempts, next_attempt_at_ms, last_status, last_error, created_at_ms, sent_at_ms";
+    "attempts, next_attempt_at_ms, last_status, last_error, created_at_ms, sent_at_ms, close_code";
 
 OutboxItem ReadOutboxRow(Stmt& s) {
   OutboxItem item;
@@ -24,7 +24,7 @@ OutboxItem ReadOutboxRow(Stmt& s) {
   item.tenant_id = s.Text(1);
   item.platform = s.Text(2);
   item.decision_id = s.Text(3);
-  item.kind = s.Text(4) == "set_field" ? OutboxKind::kSetField : OutboxKind::kNote;
+  item.kind = ParseOutboxKind(s.Text(4)).value_or(OutboxKind::kNote);
   item.field = s.Text(5);
   item.ticket_key = s.Text(6);
   item.target = s.Text(7);
@@ -36,6 +36,7 @@ OutboxItem ReadOutboxRow(Stmt& s) {
   item.last_error = s.Text(13);
   item.created_at_ms = s.Int(14);
   item.sent_at_ms = s.Int(15);
+  item.close_code = s.Text(16);
   return item;
 }
 
@@ -69,6 +70,12 @@ std::optional<OutboxState> ParseOutboxState(std::string_view name) {
 
 std::string_view OutboxKindName(OutboxKind kind) {
   return kOutboxKinds[static_cast<std::size_t>(kind)];
+}
+
+std::optional<OutboxKind> ParseOutboxKind(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kOutboxKinds); ++i)
+    if (kOutboxKinds[i] == name) return static_cast<OutboxKind>(i);
+  return std::nullopt;
 }
 
 Status SqliteStoreImpl::SetConnection(std::string_view tenant, const Connection& c,
@@ -172,8 +179,8 @@ Result<std::vector<std::int64_t>> SqliteStoreImpl::EnqueueOutbox(
     {
       auto insert = db_->Prepare(
           "INSERT INTO outbox (tenant_id, platform, decision_id, kind, field, ticket_key, target,"
-          " text, next_attempt_at_ms, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-          " ?9) ON CONFLICT (tenant_id, decision_id, kind, field) DO NOTHING");
+          " text, next_attempt_at_ms, created_at_ms, close_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+          " ?8, ?9, ?9, ?10) ON CONFLICT (tenant_id, decision_id, kind, field) DO NOTHING");
       if (!insert) return Fail(insert.error());
       Stmt& s = **insert;
       s.Bind(1, tenant);
@@ -185,6 +192,7 @@ Result<std::vector<std::int64_t>> SqliteStoreImpl::EnqueueOutbox(
       s.Bind(7, item.target);
       s.Bind(8, item.text);
       s.Bind(9, now);
+      s.Bind(10, item.close_code);
       if (Status st = s.Run(); !st.ok()) return Fail(st);
     }
     auto id = db_->Prepare(

@@ -1,4 +1,4 @@
-// SqliteStoreImpl: triage configurations and declared incidents (see sqlite_store_impl.h).
+// SqliteStoreImpl: configuration documents (triage, resolution) and declared incidents (see sqlite_store_impl.h).
 #include <string>
 #include <utility>
 
@@ -12,42 +12,54 @@ constexpr std::size_t kMaxIncidentIdBytes = kMaxArticleIdBytes;
 
 }  // namespace
 
-Status SqliteStoreImpl::SetTriageConfig(std::string_view tenant, std::string_view json,
-                                        std::string_view actor) {
-  return WriteSetting(tenant, "triage_config_set", "triage", actor, [&](std::int64_t now) {
+std::string_view ConfigKindName(ConfigKind kind) {
+  return kind == ConfigKind::kTriage ? "triage" : "resolution";
+}
+
+Status SqliteStoreImpl::SetConfig(std::string_view tenant, ConfigKind kind, std::string_view json,
+                                  std::string_view actor) {
+  const std::string what = std::string(ConfigKindName(kind)) + "_config_set";
+  return WriteSetting(tenant, what, ConfigKindName(kind), actor, [&](std::int64_t now) {
     auto stmt = db_->Prepare(
-        "INSERT INTO triage_configs (tenant_id, config_json, updated_at_ms) VALUES (?1, ?2, ?3)"
-        " ON CONFLICT (tenant_id) DO UPDATE SET config_json = excluded.config_json,"
-        " updated_at_ms = excluded.updated_at_ms");
+        "INSERT INTO tenant_configs (tenant_id, kind, config_json, updated_at_ms)"
+        " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (tenant_id, kind) DO UPDATE SET"
+        " config_json = excluded.config_json, updated_at_ms = excluded.updated_at_ms");
     if (!stmt) return stmt.error();
     Stmt& s = **stmt;
     s.Bind(1, tenant);
-    s.Bind(2, json);
-    s.Bind(3, now);
+    s.Bind(2, ConfigKindName(kind));
+    s.Bind(3, json);
+    s.Bind(4, now);
     return s.Run();
   });
 }
 
-Result<TriageConfigRecord> SqliteStoreImpl::GetTriageConfig(std::string_view tenant) {
+Result<ConfigRecord> SqliteStoreImpl::GetConfig(std::string_view tenant, ConfigKind kind) {
   std::lock_guard lock(mu_);
   auto stmt = db_->Prepare(
-      "SELECT tenant_id, config_json, updated_at_ms FROM triage_configs WHERE tenant_id = ?1");
+      "SELECT tenant_id, config_json, updated_at_ms FROM tenant_configs"
+      " WHERE tenant_id = ?1 AND kind = ?2");
   if (!stmt) return Fail(stmt.error());
   Stmt& s = **stmt;
   s.Bind(1, tenant);
+  s.Bind(2, ConfigKindName(kind));
   Result<bool> row = s.Step();
   if (!row) return Fail(row.error());
-  if (!*row) return Fail(Status::NotFound("no triage configuration is set"));
-  return TriageConfigRecord{s.Text(0), s.Text(1), s.Int(2)};
+  if (!*row)
+    return Fail(Status::NotFound("no " + std::string(ConfigKindName(kind)) +
+                                 " configuration is set"));
+  return ConfigRecord{s.Text(0), s.Text(1), s.Int(2)};
 }
 
-Result<std::vector<TriageConfigRecord>> SqliteStoreImpl::TriageConfigs() {
+Result<std::vector<ConfigRecord>> SqliteStoreImpl::Configs(ConfigKind kind) {
   std::lock_guard lock(mu_);
   auto stmt = db_->Prepare(
-      "SELECT tenant_id, config_json, updated_at_ms FROM triage_configs ORDER BY tenant_id");
+      "SELECT tenant_id, config_json, updated_at_ms FROM tenant_configs WHERE kind = ?1"
+      " ORDER BY tenant_id");
   if (!stmt) return Fail(stmt.error());
   Stmt& s = **stmt;
-  std::vector<TriageConfigRecord> out;
+  s.Bind(1, ConfigKindName(kind));
+  std::vector<ConfigRecord> out;
   if (Status st = s.ForEachRow([&] {
         out.push_back({s.Text(0), s.Text(1), s.Int(2)});
         return Status::Ok();

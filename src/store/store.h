@@ -217,8 +217,12 @@ struct Polling {
   std::int64_t updated_at_ms = 0;
 };
 
-// A tenant's triage configuration (docs/api.md, PUT /v1/triage/config) as the JSON it was given.
-struct TriageConfigRecord {
+// A tenant's configuration documents, each kept as the JSON it was given: priority and routing
+// (PUT /v1/triage/config) and auto-resolution (PUT /v1/resolution/config).
+enum class ConfigKind : std::uint8_t { kTriage, kResolution };
+std::string_view ConfigKindName(ConfigKind kind);  // "triage", "resolution"
+
+struct ConfigRecord {
   std::string tenant_id{};
   std::string json{};
   std::int64_t updated_at_ms = 0;
@@ -270,8 +274,10 @@ std::optional<OutboxState> ParseOutboxState(std::string_view name);
 enum class OutboxKind : std::uint8_t {
   kNote,      // an internal comment (Jira) or work note (ServiceNow) with the decision
   kSetField,  // the decided label written into the field (auto mode)
+  kResolve,   // the ticket resolved with the requester's reply (auto-resolution)
 };
-std::string_view OutboxKindName(OutboxKind kind);  // "note", "set_field"
+std::string_view OutboxKindName(OutboxKind kind);  // "note", "set_field", "resolve"
+std::optional<OutboxKind> ParseOutboxKind(std::string_view name);
 
 struct OutboxItem {
   std::int64_t id = 0;  // increasing in creation order; the marker in a posted note names it
@@ -282,7 +288,8 @@ struct OutboxItem {
   std::string field{};       // the decided field ("category")
   std::string ticket_key{};  // the platform's key for people: "SD-42", "INC0010001"
   std::string target{};      // what the request addresses: Jira issue key, ServiceNow sys_id
-  std::string text{};        // the note (already redacted), or the label to set
+  std::string text{};        // the note (already redacted), the label to set, or the reply
+  std::string close_code{};  // kResolve: ServiceNow's close_code, or Jira's resolution name
   OutboxState state = OutboxState::kPending;
   std::uint32_t attempts = 0;  // requests started; a started one may have reached the platform
   std::int64_t next_attempt_at_ms = 0;
@@ -500,16 +507,17 @@ class Store {
                             std::string_view watermark, std::int64_t at_ms,
                             std::string_view error) = 0;
 
-  // --- Triage: priority and routing.
+  // --- Configuration documents; triage: priority and routing.
 
-  // Sets the tenant's triage configuration (`json`, checked by the caller), replacing an earlier
-  // one, and audits the change. NotFound for an unknown tenant.
-  virtual Status SetTriageConfig(std::string_view tenant, std::string_view json,
-                                 std::string_view actor) = 0;
+  // Sets the tenant's configuration of `kind` (`json`, checked by the caller), replacing an earlier
+  // one, and audits the change ("triage_config_set", "resolution_config_set"). NotFound for an
+  // unknown tenant.
+  virtual Status SetConfig(std::string_view tenant, ConfigKind kind, std::string_view json,
+                           std::string_view actor) = 0;
   // NotFound when the tenant has none.
-  virtual Result<TriageConfigRecord> GetTriageConfig(std::string_view tenant) = 0;
-  // Every tenant's configuration, in tenant order, for loading at start-up.
-  virtual Result<std::vector<TriageConfigRecord>> TriageConfigs() = 0;
+  virtual Result<ConfigRecord> GetConfig(std::string_view tenant, ConfigKind kind) = 0;
+  // Every tenant's configuration of `kind`, in tenant order, for loading at start-up.
+  virtual Result<std::vector<ConfigRecord>> Configs(ConfigKind kind) = 0;
   // Adds or replaces each incident by id, in one transaction, with one audit record per incident.
   // InvalidArgument for an empty or over-long id (nothing is written); NotFound for an unknown
   // tenant.

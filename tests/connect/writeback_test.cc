@@ -157,5 +157,86 @@ TEST(WritebackTest, TheMarkerIsFoundOnlyForItsOwnItem) {
   EXPECT_EQ(OutboxMarker(5), "[ticketwise:5]");
 }
 
+TEST(WritebackTest, TheNoteSaysWhetherTheTicketIsResolvedAndUnderWhichRule) {
+  Decision d = SampleDecision();
+  FieldDecision r;
+  r.field = "resolution";
+  r.label = "password-reset";
+  r.confidence = 0.97f;
+  r.mode = Mode::kAuto;
+  r.reasons = {"rule 'password-reset' applies at 0.97"};
+  d.fields.push_back(r);
+  std::vector<NoteField> fields = {{&d.fields[0], false}, {&d.fields[1], true}};
+  std::string note = DecisionNote(d, fields);
+  EXPECT_NE(note.find("resolved the ticket under rule 'password-reset' (97% confident)"),
+            std::string::npos)
+      << note;
+  fields[1].will_set = false;
+  note = DecisionNote(d, fields);
+  EXPECT_NE(note.find("suggests resolving the ticket under rule 'password-reset'"),
+            std::string::npos)
+      << note;
+  d.fields[1].abstained = true;
+  d.fields[1].reasons.push_back("held for a person: the requester is a VIP");
+  note = DecisionNote(d, fields);
+  EXPECT_NE(note.find("did not resolve the ticket under rule 'password-reset'"), std::string::npos);
+  EXPECT_NE(note.find("Why: held for a person: the requester is a VIP"), std::string::npos);
+}
+
+TEST(WritebackTest, ResolvingReadsTheStatusOfEitherPlatform) {
+  EXPECT_EQ(ResolvedCheckRequest(Platform::kJira, "SD-4").path, "/rest/api/2/issue/SD-4?fields=status");
+  EXPECT_EQ(ResolvedCheckRequest(Platform::kServiceNow, "abc").path,
+            "/api/now/table/incident/abc?sysparm_fields=state");
+  auto done = IsResolved(Platform::kJira,
+                         R"({"fields":{"status":{"name":"Resolved","statusCategory":{"key":"done"}}}})");
+  ASSERT_TRUE(done.has_value());
+  EXPECT_TRUE(*done);
+  auto open = IsResolved(Platform::kJira,
+                         R"({"fields":{"status":{"name":"Open","statusCategory":{"key":"new"}}}})");
+  ASSERT_TRUE(open.has_value());
+  EXPECT_FALSE(*open);
+  EXPECT_FALSE(IsResolved(Platform::kJira, R"({"fields":{}})").has_value());
+  EXPECT_TRUE(*IsResolved(Platform::kServiceNow, R"({"result":{"state":"7"}})"));
+  EXPECT_TRUE(*IsResolved(Platform::kServiceNow, R"({"result":{"state":{"value":"6"}}})"));
+  EXPECT_FALSE(*IsResolved(Platform::kServiceNow, R"({"result":{"state":"2"}})"));
+  EXPECT_FALSE(IsResolved(Platform::kServiceNow, "<html>").has_value());
+}
+
+TEST(WritebackTest, ServiceNowIsResolvedWithStateCloseCodeAndNotes) {
+  const PlatformRequest r = ResolveRequest("abc", "Solution provided", "Your request is complete.");
+  EXPECT_EQ(r.method, "PATCH");
+  EXPECT_EQ(r.path, "/api/now/table/incident/abc");
+  EXPECT_EQ(json::parse(r.body), json::parse(R"({"state":"6","close_code":"Solution provided",
+                                                "close_notes":"Your request is complete."})"));
+}
+
+TEST(WritebackTest, JiraIsResolvedThroughTheFirstTransitionToADoneStatus) {
+  EXPECT_EQ(TransitionsRequest("SD-4").path,
+            "/rest/api/2/issue/SD-4/transitions?expand=transitions.fields");
+  const char* list = R"({"transitions":[
+      {"id":"11","name":"Start","to":{"statusCategory":{"key":"indeterminate"}}},
+      {"id":"31","name":"Resolve","to":{"statusCategory":{"key":"done"}},
+       "fields":{"resolution":{"required":true}}},
+      {"id":"41","name":"Close","to":{"statusCategory":{"key":"done"}}}]})";
+  auto t = DoneTransition(list);
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->id, "31");
+  EXPECT_TRUE(t->wants_resolution);
+  PlatformRequest r = TransitionRequest("SD-4", *t, "Done", "Your request is complete.");
+  EXPECT_EQ(r.method, "POST");
+  EXPECT_EQ(r.path, "/rest/api/2/issue/SD-4/transitions");
+  EXPECT_EQ(json::parse(r.body),
+            json::parse(R"({"transition":{"id":"31"},"fields":{"resolution":{"name":"Done"}},
+                            "update":{"comment":[{"add":{"body":"Your request is complete."}}]}})"));
+  // A transition without a resolution screen gets none.
+  r = TransitionRequest("SD-4", {"41", false}, "Done", "x");
+  EXPECT_FALSE(json::parse(r.body).contains("fields"));
+  auto none = DoneTransition(R"({"transitions":[{"id":"11","to":{"statusCategory":{"key":"new"}}}]})");
+  ASSERT_FALSE(none.has_value());
+  EXPECT_EQ(none.error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(DoneTransition(R"({"errorMessages":["no"]})").error().code(),
+            StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace ticketwise::connect

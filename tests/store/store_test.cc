@@ -910,22 +910,69 @@ TEST_F(StoreTest, FieldReasonsRoundTripWithNewlinesAndBackslashes) {
   EXPECT_EQ(listed->front().fields.back().reasons, queue.reasons);
 }
 
+TEST_F(StoreTest, AResolveWriteKeepsItsCloseCodeBesideTheOtherWritesOfItsDecision) {
+  const std::string acme = NewTenantId("acme");
+  OutboxItem set{.platform = "servicenow",
+                 .decision_id = "d_7",
+                 .kind = OutboxKind::kSetField,
+                 .field = "resolution",
+                 .ticket_key = "INC7",
+                 .target = "abc",
+                 .text = "password-reset"};
+  OutboxItem resolve = set;
+  resolve.kind = OutboxKind::kResolve;
+  resolve.text = "Your request is complete.";
+  resolve.close_code = "Solution provided";
+  auto ids = store_->EnqueueOutbox(acme, {set, resolve});
+  ASSERT_TRUE(ids) << ids.error().ToString();
+  ASSERT_EQ(ids->size(), 2u);
+  EXPECT_NE((*ids)[0], (*ids)[1]) << "a different kind of write on the same field";
+  auto listed = store_->ListOutbox(acme, OutboxState::kPending, 10);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ(listed->front().kind, OutboxKind::kResolve);  // newest first
+  EXPECT_EQ(listed->front().close_code, "Solution provided");
+  EXPECT_EQ(listed->front().text, "Your request is complete.");
+  EXPECT_EQ(listed->back().close_code, "");
+  EXPECT_EQ(ParseOutboxKind("resolve"), OutboxKind::kResolve);
+  EXPECT_EQ(ParseOutboxKind("delete"), std::nullopt);
+}
+
+TEST_F(StoreTest, EachKindOfConfigurationIsKeptApartAndAudited) {
+  const std::string acme = NewTenantId("acme");
+  ASSERT_TRUE(store_->SetConfig(acme, ConfigKind::kTriage, R"({"t":1})", "api").ok());
+  EXPECT_EQ(store_->GetConfig(acme, ConfigKind::kResolution).error().code(),
+            StatusCode::kNotFound);
+  ASSERT_TRUE(store_->SetConfig(acme, ConfigKind::kResolution, R"({"r":1})", "admin").ok());
+  EXPECT_EQ(store_->GetConfig(acme, ConfigKind::kTriage)->json, R"({"t":1})");
+  EXPECT_EQ(store_->GetConfig(acme, ConfigKind::kResolution)->json, R"({"r":1})");
+  auto all = store_->Configs(ConfigKind::kResolution);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ(all->front().json, R"({"r":1})");
+  auto audit = store_->ListAudit(acme, 1);
+  ASSERT_TRUE(audit);
+  EXPECT_EQ(audit->front().what, "resolution_config_set");
+  EXPECT_EQ(audit->front().subject_id, "resolution");
+  EXPECT_EQ(audit->front().actor, "admin");
+}
+
 TEST_F(StoreTest, TriageConfigAndIncidentsAreKeptPerTenantAndAudited) {
   const std::string acme = NewTenantId("acme");
   const std::string beta = NewTenantId("beta");
-  EXPECT_EQ(store_->GetTriageConfig(acme).error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetConfig(acme, ConfigKind::kTriage).error().code(), StatusCode::kNotFound);
   const std::string first = R"({"triage_queue":"Desk","queues":[{"name":"Desk"}]})";
   const std::string second = R"({"triage_queue":"Desk","queues":[{"name":"Desk"},{"name":"Net"}]})";
-  ASSERT_TRUE(store_->SetTriageConfig(acme, first, "api").ok());
-  ASSERT_TRUE(store_->SetTriageConfig(acme, second, "api").ok());
-  auto got = store_->GetTriageConfig(acme);
+  ASSERT_TRUE(store_->SetConfig(acme, ConfigKind::kTriage, first, "api").ok());
+  ASSERT_TRUE(store_->SetConfig(acme, ConfigKind::kTriage, second, "api").ok());
+  auto got = store_->GetConfig(acme, ConfigKind::kTriage);
   ASSERT_TRUE(got) << got.error().ToString();
   EXPECT_EQ(got->json, second);
   EXPECT_EQ(got->tenant_id, acme);
   EXPECT_GT(got->updated_at_ms, 0);
-  EXPECT_EQ(store_->GetTriageConfig(beta).error().code(), StatusCode::kNotFound);
-  EXPECT_EQ(store_->SetTriageConfig("tn_nobody", first, "api").code(), StatusCode::kNotFound);
-  auto all = store_->TriageConfigs();
+  EXPECT_EQ(store_->GetConfig(beta, ConfigKind::kTriage).error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->SetConfig("tn_nobody", ConfigKind::kTriage, first, "api").code(), StatusCode::kNotFound);
+  auto all = store_->Configs(ConfigKind::kTriage);
   ASSERT_TRUE(all);
   ASSERT_EQ(all->size(), 1u);
   EXPECT_EQ((*all)[0].tenant_id, acme);

@@ -196,9 +196,8 @@ Result<bool> IsResolved(Platform platform, std::string_view answer_body) {
   auto answer = internal::ParseJsonObject(answer_body, "status answer", kMaxAnswerBytes);
   if (!answer) return Fail(answer.error());
   if (platform == Platform::kJira) {
-    const internal::Json* category =
-        internal::Member(internal::Member(internal::Member(&*answer, "fields"), "status"),
-                         "statusCategory");
+    const internal::Json* category = internal::Member(
+        internal::Member(internal::Member(&*answer, "fields"), "status"), "statusCategory");
     if (category == nullptr) return Fail(internal::MissingField("Jira issue", "fields.status"));
     return internal::ScalarText(internal::Member(*category, "key")) == "done";
   }
@@ -226,14 +225,14 @@ Result<JiraTransition> DoneTransition(std::string_view answer_body) {
   if (list == nullptr || !list->is_array())
     return Fail(internal::MissingField("Jira transitions", "transitions"));
   for (const internal::Json& t : *list) {
-    const internal::Json* category =
-        internal::Member(internal::Member(&t, "to"), "statusCategory");
+    const internal::Json* category = internal::Member(internal::Member(&t, "to"), "statusCategory");
     if (category == nullptr || internal::ScalarText(internal::Member(*category, "key")) != "done")
       continue;
     JiraTransition out;
     out.id = internal::ScalarText(internal::Member(t, "id"));
     if (out.id.empty()) continue;
-    out.wants_resolution = internal::Member(internal::Member(&t, "fields"), "resolution") != nullptr;
+    out.wants_resolution =
+        internal::Member(internal::Member(&t, "fields"), "resolution") != nullptr;
     return out;
   }
   return Fail(Status::NotFound("no transition leads to a done status"));

@@ -118,11 +118,11 @@ class Engine {
   // and a thread summary from knowledge(). A tenant with a triage configuration also gets
   // "priority" (P1..P4, Triage::Prioritize) and "queue" (Triage::Route), each with its reasons;
   // see docs/decisions/0019-triage-in-decisions.md. A tenant with an auto-resolution configuration
-  // also gets "resolution" (policy::Evaluate; docs/decisions/0022-auto-resolution.md). `now` is the instant incidents are checked
-  // against and the ticket's creation time when it has none. The Decision's id, ticket_id,
-  // input_hash and created_at_ms are left for the store. FailedPrecondition when the tenant has no
-  // model.
-  // `context` feeds the priority and routing of a tenant with a triage configuration.
+  // also gets "resolution" (policy::Evaluate; docs/decisions/0022-auto-resolution.md). `now` is the
+  // instant incidents are checked against and the ticket's creation time when it has none. The
+  // Decision's id, ticket_id, input_hash and created_at_ms are left for the store.
+  // FailedPrecondition when the tenant has no model. `context` feeds the priority and routing of a
+  // tenant with a triage configuration.
   Result<Decision> Decide(std::string_view tenant, const Ticket& ticket, triage::Seconds now,
                           const TriageContext& context = {}) const;
   // The same at the wall clock's now.

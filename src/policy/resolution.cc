@@ -35,8 +35,8 @@ std::string Fixed(double v) {
 bool ValidName(std::string_view name) {
   if (name.empty() || name.size() > kMaxNameBytes) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
   });
 }
 
@@ -103,8 +103,9 @@ Status ParseConfig(const json& root, const std::string& tenant, ResolutionConfig
         std::map<std::string, std::string> vars;
         for (const std::string& v : ReplyVariables()) vars[v] = "x";
         if (auto r = config->templates.Render(tenant, id, vars); !r)
-          return Bad(at, r.error().message() + " (variables: ticket, title, requester, rule, "
-                                               "source_title, source_link, steps)");
+          return Bad(at, r.error().message() +
+                             " (variables: ticket, title, requester, rule, "
+                             "source_title, source_link, steps)");
       }
     } else if (key == "rules") {
       if (!value.is_array() || value.empty()) return Bad("rules", "must be a non-empty array");
@@ -208,7 +209,8 @@ ResolutionFacts FactsOf(const Ticket& ticket) {
   const std::string vip = FieldOf(ticket, "vip");
   facts.vip = vip == "true" || vip == "yes" || vip == "1";
   const std::string reopens = FieldOf(ticket, "reopen_count");
-  facts.reopened = (!reopens.empty() && reopens != "0") || FieldOf(ticket, "status") == "reopened" ||
+  facts.reopened = (!reopens.empty() && reopens != "0") ||
+                   FieldOf(ticket, "status") == "reopened" ||
                    FieldOf(ticket, "state") == "reopened";
   return facts;
 }
@@ -258,7 +260,8 @@ safety::OutboundMessage RenderReply(const ResolutionConfig& config, std::string_
                                     const Ticket& ticket, const Decision& decision) {
   const ResolutionRule* rule = config.Rule(rule_name);
   if (rule == nullptr)
-    return {false, "",
+    return {false,
+            "",
             {{safety::PolicyRule::kNotFromTemplate,
               "no rule '" + std::string(rule_name) + "' in the configuration"}}};
   std::map<std::string, std::string> vars = {{"ticket", ticket.external_id},

@@ -34,7 +34,7 @@ struct ResolutionRule {
   // at least `min_relevance`.
   bool requires_suggestion = false;
   double min_relevance = 0;
-  std::string reply_template{};                   // id of an approved template
+  std::string reply_template{};                  // id of an approved template
   std::string close_code = "Solution provided";  // ServiceNow close_code
   std::string jira_resolution = "Done";          // Jira resolution name
 };
@@ -66,8 +66,8 @@ const std::vector<std::string>& ReplyVariables();
 
 // What the caller knows about the ticket beyond the decision.
 struct ResolutionFacts {
-  bool vip = false;                    // the ticket's "vip" field
-  bool reopened = false;               // the ticket was reopened (reopen_count > 0, status reopened)
+  bool vip = false;                   // the ticket's "vip" field
+  bool reopened = false;              // the ticket was reopened (reopen_count > 0, status reopened)
   std::uint32_t repeat_contacts = 0;  // open tickets of the same requester about the same problem
 };
 

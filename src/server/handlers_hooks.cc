@@ -149,11 +149,10 @@ Result<std::size_t> Server::Impl::QueueWriteBack(const connect::InboundEvent& ev
     if (f.mode == Mode::kShadow) continue;
     // No rule applied: nothing for an agent to read.
     if (f.field == "resolution" && f.label.empty()) continue;
-    const bool set =
-        f.field == "resolution"
-            ? resolve
-            : f.mode == Mode::kAuto && !f.abstained && !f.label.empty() &&
-                  connect::WritesField(event.platform, f.field);
+    const bool set = f.field == "resolution"
+                         ? resolve
+                         : f.mode == Mode::kAuto && !f.abstained && !f.label.empty() &&
+                               connect::WritesField(event.platform, f.field);
     noted.push_back({&f, set});
   }
   if (noted.empty()) return std::size_t{0};

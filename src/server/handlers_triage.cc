@@ -133,14 +133,16 @@ void Server::Impl::PutResolutionConfig(const httplib::Request& req, httplib::Res
     if (rule.category.empty() || categories.empty() ||
         std::find(categories.begin(), categories.end(), rule.category) != categories.end())
       continue;
-    return SendBadConfig(res, Status::InvalidArgument("rule '" + rule.name + "': the model has no category '" +
-                                                      rule.category + "'"));
+    return SendBadConfig(
+        res, Status::InvalidArgument("rule '" + rule.name + "': the model has no category '" +
+                                     rule.category + "'"));
   }
   config->version = ConfigVersion(store::ConfigKind::kResolution, req.body);
   std::lock_guard lock(triage_mu);
   if (Status s = store->SetConfig(tenant, store::ConfigKind::kResolution, req.body, "api"); !s.ok())
     return SendStatus(res, s);
-  engine.SetResolution(tenant, std::make_shared<const policy::ResolutionConfig>(std::move(*config)));
+  engine.SetResolution(tenant,
+                       std::make_shared<const policy::ResolutionConfig>(std::move(*config)));
   res.status = 204;
 }
 
@@ -151,9 +153,8 @@ void Server::Impl::GetResolutionConfig(const httplib::Request&, httplib::Respons
   res.set_content(record->json, kJson);
 }
 
-std::optional<safety::OutboundMessage> Server::Impl::ResolutionReply(const std::string& tenant,
-                                                                     const Ticket& ticket,
-                                                                     const Decision& decision) const {
+std::optional<safety::OutboundMessage> Server::Impl::ResolutionReply(
+    const std::string& tenant, const Ticket& ticket, const Decision& decision) const {
   for (const FieldDecision& f : decision.fields) {
     if (f.field != "resolution" || f.mode != Mode::kAuto || f.abstained || f.label.empty())
       continue;

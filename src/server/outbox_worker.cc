@@ -135,10 +135,10 @@ void OutboxWorker::Deliver(const store::OutboxItem& item) {
   if (item.kind == store::OutboxKind::kResolve) {
     answer = Resolve(*connection, platform, item, &dead);
   } else {
-    answer = send_(*connection, item.kind == store::OutboxKind::kNote
-                                    ? connect::NoteRequest(platform, item.target, item.text, item.id)
-                                    : connect::SetFieldRequest(platform, item.target, item.field,
-                                                               item.text));
+    answer = send_(*connection,
+                   item.kind == store::OutboxKind::kNote
+                       ? connect::NoteRequest(platform, item.target, item.text, item.id)
+                       : connect::SetFieldRequest(platform, item.target, item.field, item.text));
   }
   if (Success(answer.status) && !dead) {
     if (Status s = store_->MarkOutboxSent(item.id, answer.status); !s.ok())

@@ -344,7 +344,7 @@ CREATE TABLE outbox_v12 (
   tenant_id TEXT NOT NULL REFERENCES tenants(id),
   platform TEXT NOT NULL,
   decision_id TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('note', 'set_field', 'resolve')),
+  kind TEXT NOT NULL CHECK (kind IN ('note', 'set_field', 'resolve', 'reopen')),
   field TEXT NOT NULL,
   ticket_key TEXT NOT NULL,
   target TEXT NOT NULL,

@@ -179,7 +179,8 @@ Result<std::vector<std::int64_t>> SqliteStoreImpl::EnqueueOutbox(
     {
       auto insert = db_->Prepare(
           "INSERT INTO outbox (tenant_id, platform, decision_id, kind, field, ticket_key, target,"
-          " text, next_attempt_at_ms, created_at_ms, close_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+          " text, next_attempt_at_ms, created_at_ms, close_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+          "?7,"
           " ?8, ?9, ?9, ?10) ON CONFLICT (tenant_id, decision_id, kind, field) DO NOTHING");
       if (!insert) return Fail(insert.error());
       Stmt& s = **insert;

@@ -1,4 +1,5 @@
-// SqliteStoreImpl: configuration documents (triage, resolution) and declared incidents (see sqlite_store_impl.h).
+// SqliteStoreImpl: configuration documents (triage, resolution) and declared incidents (see
+// sqlite_store_impl.h).
 #include <string>
 #include <utility>
 
@@ -46,8 +47,8 @@ Result<ConfigRecord> SqliteStoreImpl::GetConfig(std::string_view tenant, ConfigK
   Result<bool> row = s.Step();
   if (!row) return Fail(row.error());
   if (!*row)
-    return Fail(Status::NotFound("no " + std::string(ConfigKindName(kind)) +
-                                 " configuration is set"));
+    return Fail(
+        Status::NotFound("no " + std::string(ConfigKindName(kind)) + " configuration is set"));
   return ConfigRecord{s.Text(0), s.Text(1), s.Int(2)};
 }
 

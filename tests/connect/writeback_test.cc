@@ -184,11 +184,13 @@ TEST(WritebackTest, TheNoteSaysWhetherTheTicketIsResolvedAndUnderWhichRule) {
 }
 
 TEST(WritebackTest, ResolvingReadsTheStatusOfEitherPlatform) {
-  EXPECT_EQ(ResolvedCheckRequest(Platform::kJira, "SD-4").path, "/rest/api/2/issue/SD-4?fields=status");
+  EXPECT_EQ(ResolvedCheckRequest(Platform::kJira, "SD-4").path,
+            "/rest/api/2/issue/SD-4?fields=status");
   EXPECT_EQ(ResolvedCheckRequest(Platform::kServiceNow, "abc").path,
             "/api/now/table/incident/abc?sysparm_fields=state");
-  auto done = IsResolved(Platform::kJira,
-                         R"({"fields":{"status":{"name":"Resolved","statusCategory":{"key":"done"}}}})");
+  auto done =
+      IsResolved(Platform::kJira,
+                 R"({"fields":{"status":{"name":"Resolved","statusCategory":{"key":"done"}}}})");
   ASSERT_TRUE(done.has_value());
   EXPECT_TRUE(*done);
   auto open = IsResolved(Platform::kJira,
@@ -231,7 +233,8 @@ TEST(WritebackTest, JiraIsResolvedThroughTheFirstTransitionToADoneStatus) {
   // A transition without a resolution screen gets none.
   r = TransitionRequest("SD-4", {"41", false}, "Done", "x");
   EXPECT_FALSE(json::parse(r.body).contains("fields"));
-  auto none = DoneTransition(R"({"transitions":[{"id":"11","to":{"statusCategory":{"key":"new"}}}]})");
+  auto none =
+      DoneTransition(R"({"transitions":[{"id":"11","to":{"statusCategory":{"key":"new"}}}]})");
   ASSERT_FALSE(none.has_value());
   EXPECT_EQ(none.error().code(), StatusCode::kNotFound);
   EXPECT_EQ(DoneTransition(R"({"errorMessages":["no"]})").error().code(),

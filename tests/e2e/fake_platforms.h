@@ -5,12 +5,21 @@
 //   Jira:       POST /rest/api/2/issue/{key}/comment   -> 201, the comment is kept
 //               GET  /rest/api/2/issue/{key}/comment   -> 200 {"comments": [...]}
 //               PUT  /rest/api/2/issue/{key}           -> 204, fields.components and priority kept
+//               GET  /rest/api/2/issue/{key}           -> 200 {"fields": {"status": ...}}
+//               GET  /rest/api/2/issue/{key}/transitions -> 200 {"transitions": [...]}: from an
+//               open
+//                     issue "Start" (to In Progress) and "Resolve" (id 31, to Resolved, a done
+//                     status, resolution required); from a resolved one only "Reopen"
+//               POST /rest/api/2/issue/{key}/transitions -> 204; 400 for a transition the issue
+//                     does not offer or a missing resolution; the comment of `update` is kept
+//                     as a public one
 //   ServiceNow: POST  /oauth_token.do                  -> 200 {"access_token", "expires_in"} for
 //   the
 //                     client set by RequireOAuthClient (then every call needs one of its tokens)
 //               PATCH /api/now/table/incident/{sys_id} -> 200, work_notes appended, other fields
 //                     kept (assignment_group only by name with sysparm_input_display_value=true)
-//               GET   /api/now/table/incident/{sys_id} -> 200 {"result": {"work_notes": "..."}}
+//               GET   /api/now/table/incident/{sys_id} -> 200 {"result": {"work_notes": "...",
+//                     "state": "..."}} (state "1" until set)
 //               GET   /api/now/table/incident?sysparm_query=sys_updated_on>=X^ORDERBYsys_updated_on
 //                     -> 200 {"result": [...]}: the records put with PutIncident, updated at or
 //                     after X, oldest first, at most sysparm_limit
@@ -118,6 +127,55 @@ class FakePlatforms {
         return true;
       });
     });
+    server_.Get(R"(/rest/api/2/issue/([^/]+))", [this](const httplib::Request& req,
+                                                       httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      Log(req);
+      const bool done = jira_resolutions_.contains(req.matches[1].str());
+      res.set_content(nlohmann::json{{"key", req.matches[1].str()},
+                                     {"fields",
+                                      {{"status",
+                                        {{"name", done ? "Resolved" : "Waiting for support"},
+                                         {"statusCategory", {{"key", done ? "done" : "new"}}}}}}}}
+                          .dump(),
+                      "application/json");
+    });
+    server_.Get(R"(/rest/api/2/issue/([^/]+)/transitions)", [this](const httplib::Request& req,
+                                                                   httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      Log(req);
+      res.set_content(nlohmann::json{{"transitions", Transitions(req.matches[1].str())}}.dump(),
+                      "application/json");
+    });
+    server_.Post(R"(/rest/api/2/issue/([^/]+)/transitions)", [this](const httplib::Request& req,
+                                                                    httplib::Response& res) {
+      Write(req, res, [&](nlohmann::json& body) {
+        const std::string key = req.matches[1].str();
+        const std::string id = body["transition"].value("id", "");
+        bool offered = false;
+        for (const auto& t : Transitions(key)) offered = offered || t["id"] == id;
+        const nlohmann::json* resolution = nullptr;
+        if (body.contains("fields") && body["fields"].contains("resolution"))
+          resolution = &body["fields"]["resolution"];
+        if (!offered || (id == "31" && resolution == nullptr)) {
+          res.status = 400;
+          res.set_content(
+              offered ? R"({"errorMessages":[],"errors":{"resolution":"Resolution is required."}})"
+                      : R"({"errorMessages":["Transition id is not valid for this issue."]})",
+              "application/json");
+          return false;
+        }
+        if (id == "31") jira_resolutions_[key] = (*resolution)["name"].get<std::string>();
+        if (id == "41") jira_resolutions_.erase(key);
+        if (body.contains("update") && body["update"].contains("comment"))
+          for (const auto& c : body["update"]["comment"])
+            jira_comments_[key].push_back({{"id", std::to_string(++next_id_)},
+                                           {"body", c["add"]["body"]},
+                                           {"jsdPublic", true}});
+        res.status = 204;
+        return true;
+      });
+    });
     server_.Patch(R"(/api/now/table/incident/([0-9a-f]+))", [this](const httplib::Request& req,
                                                                    httplib::Response& res) {
       Write(req, res, [&](nlohmann::json& body) {
@@ -148,8 +206,12 @@ class FakePlatforms {
       std::lock_guard lock(mu_);
       Log(req);
       if (!Authorized(req, res)) return;
+      const std::string sys_id = req.matches[1].str();
+      const auto& fields = incident_fields_[sys_id];
+      const std::string state = fields.contains("state") ? fields.at("state") : "1";
       res.set_content(
-          nlohmann::json{{"result", {{"work_notes", work_notes_[req.matches[1].str()]}}}}.dump(),
+          nlohmann::json{{"result", {{"work_notes", work_notes_[sys_id]}, {"state", state}}}}
+              .dump(),
           "application/json");
     });
     server_.Get("/api/now/table/incident", [this](const httplib::Request& req,
@@ -241,6 +303,18 @@ class FakePlatforms {
     auto f = it->second.find(name);
     return f == it->second.end() ? "" : f->second;
   }
+  // Sets a field of the incident as a person on the instance would.
+  void SetIncidentField(const std::string& sys_id, const std::string& name,
+                        const std::string& value) {
+    std::lock_guard lock(mu_);
+    incident_fields_[sys_id][name] = value;
+  }
+  // The resolution name of a Jira issue resolved through a transition; "" while it is open.
+  std::string jira_resolution(const std::string& key) const {
+    std::lock_guard lock(mu_);
+    auto it = jira_resolutions_.find(key);
+    return it == jira_resolutions_.end() ? "" : it->second;
+  }
   std::string category(const std::string& sys_id) const {
     return incident_field(sys_id, "category");
   }
@@ -275,6 +349,25 @@ class FakePlatforms {
   void Log(const httplib::Request& req) {
     requests_.push_back({req.method, req.path, req.body, req.get_header_value("Authorization"),
                          std::chrono::steady_clock::now()});
+  }
+
+  // The workflow: an open issue can start or be resolved; a resolved one can only be reopened.
+  nlohmann::json Transitions(const std::string& key) const {
+    auto to = [](const char* name, const char* category) {
+      return nlohmann::json{{"name", name}, {"statusCategory", {{"key", category}}}};
+    };
+    if (jira_resolutions_.contains(key))
+      return nlohmann::json::array({{{"id", "41"}, {"name", "Reopen"}, {"to", to("Open", "new")}}});
+    return nlohmann::json::array(
+        {{{"id", "11"}, {"name", "Start"}, {"to", to("In Progress", "indeterminate")}},
+         {{"id", "31"},
+          {"name", "Resolve"},
+          {"to", to("Resolved", "done")},
+          {"fields",
+           {{"resolution",
+             {{"required", true},
+              {"allowedValues",
+               nlohmann::json::array({{{"id", "10000"}, {"name", "Done"}}})}}}}}}});
   }
 
   // With an OAuth client required, only its live tokens pass; otherwise anything does.
@@ -330,6 +423,7 @@ class FakePlatforms {
   std::map<std::string, std::vector<nlohmann::json>> jira_comments_;
   std::map<std::string, std::string> jira_components_;
   std::map<std::string, std::string> jira_priorities_;
+  std::map<std::string, std::string> jira_resolutions_;
   std::map<std::string, std::string> work_notes_;
   std::map<std::string, std::map<std::string, std::string>> incident_fields_;
   int next_id_ = 10000;

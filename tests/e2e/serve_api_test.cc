@@ -1263,6 +1263,83 @@ TEST_F(ServeApiTest, IncidentsDeclaredFromTheCommandLineAreCheckedAndServedAtThe
   EXPECT_EQ(json::parse(out)["incidents"].size(), 1u) << out;
 }
 
+TEST_F(ServeApiTest, AutoResolutionRulesAreCheckedKeptPerTenantAndDecideEveryTicket) {
+  auto server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  auto put = [&](const std::string& key, const json& config) {
+    return http.Put("/v1/resolution/config", Bearer(key), config.dump(), "application/json");
+  };
+  const json templates = {{"done", "Hello, your request {{ticket}} is complete."}};
+  // A category the model never decides is a typo; a template variable the service does not fill
+  // would never render.
+  auto typo =
+      put(key_a_,
+          {{"templates", templates},
+           {"rules", {{{"name", "admin"}, {"category", "Admin rights"}, {"template", "done"}}}}});
+  ASSERT_TRUE(typo);
+  EXPECT_EQ(typo->status, 400);
+  EXPECT_NE(typo->body.find("Admin rights"), std::string::npos) << typo->body;
+  auto unknown_var =
+      put(key_a_, {{"templates", {{"done", "Hi {{password}}"}}},
+                   {"rules", {{{"name", "admin"}, {"category", "Access"}, {"template", "done"}}}}});
+  ASSERT_TRUE(unknown_var);
+  EXPECT_EQ(unknown_var->status, 400) << unknown_var->body;
+  EXPECT_EQ(http.Get("/v1/resolution/config", Bearer(key_a_))->status, 404);
+
+  const json config = {
+      {"templates", templates},
+      {"rules",
+       {{{"name", "admin-rights"}, {"category", "Administrative rights"}, {"template", "done"}}}}};
+  auto good = put(key_a_, config);
+  ASSERT_TRUE(good);
+  ASSERT_EQ(good->status, 204) << good->body;
+  EXPECT_EQ(json::parse(http.Get("/v1/resolution/config", Bearer(key_a_))->body), config);
+  EXPECT_EQ(http.Get("/v1/resolution/config", Bearer(key_b_))->status, 404);
+
+  const std::string text = "Since this morning Outlook prompts for the password every 5 minutes.";
+  auto decide = [&](const std::string& key, const std::string& id, const json& fields) {
+    json ticket = {{"external_id", id},
+                   {"title", "Outlook keeps asking for my password"},
+                   {"description", text},
+                   {"fields", fields}};
+    auto r = http.Post("/v1/tickets", Bearer(key), ticket.dump(), "application/json");
+    EXPECT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
+    return r ? json::parse(r->body)["fields"] : json();
+  };
+  json fields = decide(key_a_, "R-1", json::object());
+  ASSERT_TRUE(fields.contains("resolution")) << fields.dump();
+  EXPECT_EQ(fields["resolution"]["label"], "admin-rights");
+  EXPECT_EQ(fields["resolution"]["abstained"], false);
+  EXPECT_EQ(fields["resolution"]["mode"], "shadow") << "a dry run until the tenant says otherwise";
+  // A VIP's ticket is held for a person whatever the rule says.
+  fields = decide(key_a_, "R-2", {{"vip", "true"}});
+  EXPECT_EQ(fields["resolution"]["abstained"], true);
+  EXPECT_NE(fields["resolution"]["reasons"].dump().find("the requester is a VIP"),
+            std::string::npos)
+      << fields.dump();
+  EXPECT_FALSE(decide(key_b_, "R-1", json::object()).contains("resolution"));
+  EXPECT_EQ(server->Terminate(), 0);
+
+  // Kept across a restart, and recorded by the audit trail.
+  server = StartServer(db_, DemoModel());
+  ASSERT_NE(server, nullptr);
+  httplib::Client again("127.0.0.1", server->port());
+  auto r = again.Post("/v1/tickets", Bearer(key_a_),
+                      json{{"external_id", "R-3"},
+                           {"title", "Outlook keeps asking for my password"},
+                           {"description", text}}
+                          .dump(),
+                      "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  EXPECT_EQ(json::parse(r->body)["fields"]["resolution"]["label"], "admin-rights");
+  EXPECT_EQ(server->Terminate(), 0);
+  std::string audit;
+  ASSERT_EQ(RunCliStatus("audit export --db " + db_, &audit), 0);
+  EXPECT_NE(audit.find("resolution_config_set"), std::string::npos);
+}
+
 TEST(ApiDocsTest, DocumentedRoutesAreTheServedRoutes) {
   auto read = [](const std::string& path) {
     std::ifstream in(path);

@@ -163,6 +163,27 @@ class WritebackTest : public testing::Test {
     ASSERT_EQ(r->status, 200) << r->body;
   }
 
+  // Auto-resolution of every demo category with `reply` as the template, in auto mode at any
+  // confidence.
+  void ResolveEveryCategory(httplib::Client& http, const std::string& reply) {
+    json rules = json::array();
+    for (const char* category : {"Access", "Administrative rights", "HR Support", "Hardware",
+                                 "Internal Project", "Miscellaneous", "Purchase", "Storage"}) {
+      std::string name = category;
+      std::replace(name.begin(), name.end(), ' ', '-');
+      rules.push_back({{"name", name}, {"category", category}, {"template", "done"}});
+    }
+    const json config = {{"templates", {{"done", reply}}}, {"rules", rules}};
+    auto put = http.Put("/v1/resolution/config", Bearer(key_), config.dump(), "application/json");
+    ASSERT_TRUE(put);
+    ASSERT_EQ(put->status, 204) << put->body;
+    auto mode =
+        http.Put("/v1/modes/resolution", Bearer(key_),
+                 json{{"mode", "auto"}, {"auto_min_confidence", 0.0}}.dump(), "application/json");
+    ASSERT_TRUE(mode);
+    ASSERT_EQ(mode->status, 200) << mode->body;
+  }
+
   // Polls GET /v1/outbox until `done` holds for its items (at most 15 s).
   json WaitOutbox(httplib::Client& http, const std::function<bool(const json&)>& done,
                   const std::string& query = "") {
@@ -734,6 +755,136 @@ TEST_F(WritebackTest, NoOutboundPathCarriesPersonalData) {
   for (const auto& [where, text] : outbound)
     for (const std::string& pii : {email, phone, card, std::string("555 0100")})
       EXPECT_EQ(text.find(pii), std::string::npos) << where << " carries " << pii << ": " << text;
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+// The Jira "issue created" fixture as issue SD-50 about a password prompt (a ticket the demo model
+// is sure of), with its description in wiki markup.
+std::string JiraPasswordIssue() {
+  json body = json::parse(JiraCreated("SD-50", "10250"));
+  body["issue"]["fields"]["summary"] = "Outlook keeps asking for my password";
+  body["issue"]["fields"]["description"] =
+      "Since this morning Outlook prompts for the password every 5 minutes.";
+  return body.dump();
+}
+
+TEST_F(WritebackTest, AutoResolutionResolvesServiceNowWithTheCheckedReplyOnce) {
+  FakePlatforms fake;
+  ConnectServiceNow(fake, "--servicenow-bearer sn-token");
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  ResolveEveryCategory(http,
+                       "Hello, your request {{ticket}} is complete. Thank you for your patience.");
+  const json decisions = DeliverServiceNowEvent(http);
+  ASSERT_EQ(decisions.size(), 1u);
+  const json& resolution = decisions[0]["fields"]["resolution"];
+  ASSERT_EQ(resolution["mode"], "auto") << resolution.dump();
+  EXPECT_FALSE(resolution["abstained"].get<bool>());
+  EXPECT_EQ(resolution["model_version"].get<std::string>().rfind("resolution@", 0), 0u);
+  json items = WaitOutbox(http, [](const json& i) {
+    return i.size() == 2 && i[0]["state"] == "sent" && i[1]["state"] == "sent";
+  });
+  ASSERT_EQ(items.size(), 2u) << items.dump();
+  EXPECT_EQ(items[0]["kind"], "resolve");  // newest first: resolved after the note
+  EXPECT_EQ(items[0]["close_code"], "Solution provided");
+  const std::string sys_id = "9d385017c611228701d22104cc95c371";
+  EXPECT_EQ(fake.incident_field(sys_id, "state"), "6");
+  EXPECT_EQ(fake.incident_field(sys_id, "close_code"), "Solution provided");
+  EXPECT_EQ(fake.incident_field(sys_id, "close_notes"),
+            "Hello, your request INC0010042 is complete. Thank you for your patience.");
+  EXPECT_EQ(fake.incident_field(sys_id, "comments"), "") << "nothing else customer-visible";
+  const std::string notes = fake.work_notes(sys_id);
+  EXPECT_NE(notes.find("ticketwise resolved the ticket under rule '" +
+                       resolution["label"].get<std::string>() + "'"),
+            std::string::npos)
+      << notes;
+  // The status was read before the PATCH that resolved it.
+  const auto requests = fake.requests();
+  std::size_t reads = 0;
+  for (const auto& r : requests)
+    reads += r.method == "GET" && r.path.find(sys_id) != std::string::npos;
+  EXPECT_GE(reads, 1u);
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+TEST_F(WritebackTest, AResolvedOrClosedServiceNowTicketIsLeftAsThePersonLeftIt) {
+  FakePlatforms fake;
+  ConnectServiceNow(fake, "--servicenow-bearer sn-token");
+  const std::string sys_id = "9d385017c611228701d22104cc95c371";
+  fake.SetIncidentField(sys_id, "state", "7");
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  ResolveEveryCategory(http, "Hello, your request {{ticket}} is complete.");
+  ASSERT_EQ(DeliverServiceNowEvent(http).size(), 1u);
+  json items = WaitOutbox(http, [](const json& i) {
+    return i.size() == 2 && i[0]["state"] == "sent" && i[1]["state"] == "sent";
+  });
+  ASSERT_EQ(items.size(), 2u) << items.dump();
+  EXPECT_EQ(fake.incident_field(sys_id, "state"), "7");
+  EXPECT_EQ(fake.incident_field(sys_id, "close_notes"), "");
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+TEST_F(WritebackTest, AReplyThatFailsTheOutboundCheckResolvesNothingAndSaysWhy) {
+  FakePlatforms fake;
+  ConnectServiceNow(fake, "--servicenow-bearer sn-token");
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  // Speculation and an internal marker: never customer-visible.
+  ResolveEveryCategory(http, "[internal] This was probably your fault, {{ticket}} is closed.");
+  const json decisions = DeliverServiceNowEvent(http);
+  ASSERT_EQ(decisions.size(), 1u);
+  const json& resolution = decisions[0]["fields"]["resolution"];
+  EXPECT_EQ(resolution["mode"], "suggest") << resolution.dump();
+  const std::string reasons = resolution["reasons"].dump();
+  EXPECT_NE(reasons.find("failed the outbound text check"), std::string::npos) << reasons;
+  EXPECT_NE(reasons.find("speculation"), std::string::npos) << reasons;
+  json items =
+      WaitOutbox(http, [](const json& i) { return i.size() == 1 && i[0]["state"] == "sent"; });
+  ASSERT_EQ(items.size(), 1u) << items.dump();
+  EXPECT_EQ(items[0]["kind"], "note");
+  const std::string sys_id = "9d385017c611228701d22104cc95c371";
+  EXPECT_EQ(fake.incident_field(sys_id, "state"), "");
+  EXPECT_NE(fake.work_notes(sys_id).find("suggests resolving the ticket"), std::string::npos)
+      << fake.work_notes(sys_id);
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+TEST_F(WritebackTest, AutoResolutionTransitionsAJiraIssueWithAPublicReplyEvenWhenTheAnswerIsLost) {
+  FakePlatforms fake;
+  ConnectJira(fake);
+  auto server = Start({"TICKETWISE_OUTBOX_TIMEOUT_MS=200"});
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  ResolveEveryCategory(http, "Hello, your request {{ticket}} is complete.");
+  // The note goes through; the transition arrives but its answer is lost (it comes after the
+  // client gave up), so the worker tries again and must find the issue resolved rather than
+  // resolve it twice.
+  fake.Script({{.status = 201, .hang_ms = 1}, {.status = 204, .hang_ms = 1000}});
+  const std::string created = JiraPasswordIssue();
+  ASSERT_EQ(
+      http.Post("/v1/hooks/jira/acme", JiraSigned(created, "r-1"), created, "application/json")
+          ->status,
+      202);
+  json items = WaitOutbox(
+      http,
+      [](const json& i) {
+        return i.size() == 2 && i[0]["state"] == "sent" && i[1]["state"] == "sent";
+      },
+      "");
+  ASSERT_EQ(items.size(), 2u) << items.dump();
+  EXPECT_EQ(items[0]["kind"], "resolve");
+  EXPECT_EQ(items[0]["close_code"], "Done");
+  EXPECT_EQ(fake.jira_resolution("SD-50"), "Done");
+  const auto comments = fake.jira_comments("SD-50");
+  ASSERT_EQ(comments.size(), 2u);
+  EXPECT_EQ(comments[0]["jsdPublic"], false);
+  EXPECT_EQ(comments[1]["jsdPublic"], true);
+  EXPECT_EQ(comments[1]["body"], "Hello, your request SD-50 is complete.");
+  EXPECT_EQ(Count(fake.requests(), "POST", "/rest/api/2/issue/SD-50/transitions"), 1u);
   EXPECT_EQ(server->Terminate(), 0);
 }
 

@@ -136,6 +136,41 @@ TEST(EngineTest, AutoModeActsOnlyAboveItsGateAndOtherwiseSuggests) {
   EXPECT_EQ(engine.Decide("u", PrinterTicket())->fields[0].mode, Mode::kShadow);
 }
 
+TEST(EngineTest, AutoResolutionAddsAResolutionFieldUnderItsOwnModeAndGuards) {
+  ASSERT_NE(TinyModel(), nullptr);
+  Engine engine;
+  engine.SetModel("t", TinyModel(), "v1");
+  auto config = policy::ParseResolutionConfig(
+      R"({"templates": {"t": "Your request {{ticket}} is complete."},
+          "rules": [{"name": "printer", "category": "Hardware", "template": "t"}]})",
+      "t");
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  config->version = "resolution@1";
+  engine.SetResolution("t", std::make_shared<const policy::ResolutionConfig>(*config));
+  ASSERT_NE(engine.ResolutionOf("t"), nullptr);
+  EXPECT_EQ(engine.ResolutionOf("u"), nullptr);
+  auto d = engine.Decide("t", PrinterTicket());
+  ASSERT_TRUE(d.has_value());
+  ASSERT_EQ(d->fields.size(), 2u);
+  const FieldDecision& r = d->fields.back();
+  EXPECT_EQ(r.field, "resolution");
+  EXPECT_EQ(r.label, "printer");
+  EXPECT_FALSE(r.abstained);
+  EXPECT_FLOAT_EQ(r.confidence, d->fields[0].confidence);
+  EXPECT_EQ(r.mode, Mode::kShadow);
+  EXPECT_EQ(r.model_version, "resolution@1");
+  engine.SetPolicy("t", "resolution", {.mode = Mode::kAuto, .auto_min_confidence = 0.0});
+  EXPECT_EQ(engine.Decide("t", PrinterTicket())->fields.back().mode, Mode::kAuto);
+  // A guard holds the ticket, so auto acts no more: it is offered to an agent.
+  Ticket reopened = PrinterTicket();
+  reopened.fields["reopen_count"] = "1";
+  auto held = engine.Decide("t", reopened);
+  EXPECT_TRUE(held->fields.back().abstained);
+  EXPECT_EQ(held->fields.back().mode, Mode::kSuggest);
+  engine.SetResolution("t", nullptr);
+  EXPECT_EQ(engine.Decide("t", PrinterTicket())->fields.size(), 1u);
+}
+
 TEST(EngineTest, SetModelReplacesTheTenantsModelVersion) {
   ASSERT_NE(TinyModel(), nullptr);
   Engine engine;

@@ -46,9 +46,8 @@ void AddPriority(Decision* d, std::string level) {
 
 void AddArticle(Decision* d, std::string id, double score) {
   d->match = MatchState::kMatched;
-  d->suggestions.push_back(
-      {SourceKind::kArticle, std::move(id), "Connect to the VPN", "https://kb/12", "Open the client.",
-       score});
+  d->suggestions.push_back({SourceKind::kArticle, std::move(id), "Connect to the VPN",
+                            "https://kb/12", "Open the client.", score});
 }
 
 TEST(ResolutionConfigTest, ParsesRulesTemplatesAndDefaults) {
@@ -200,7 +199,8 @@ TEST(ResolutionReplyTest, AReplyCarryingPersonalDataOrFromNoRuleStaysInternal) {
   Decision d = DecisionWith("Access", 0.97f);
   // The best suggestion's steps quote someone's address.
   d.match = MatchState::kMatched;
-  d.suggestions.push_back({SourceKind::kTicket, "SD-1", "Reset", "", "Mail anna.berg@example.com.", 0.9});
+  d.suggestions.push_back(
+      {SourceKind::kTicket, "SD-1", "Reset", "", "Mail anna.berg@example.com.", 0.9});
   safety::OutboundMessage reply = RenderReply(config, "password-reset", t, d);
   EXPECT_FALSE(reply.customer_visible);
   ASSERT_FALSE(reply.reasons.empty());
@@ -219,8 +219,7 @@ TEST(ResolutionReplyTest, TheRequestersOwnIdMayAppear) {
   Ticket t;
   t.external_id = "SD-9";
   t.requester = "anna.berg@example.com";
-  const safety::OutboundMessage reply =
-      RenderReply(*config, "r", t, DecisionWith("Access", 0.97f));
+  const safety::OutboundMessage reply = RenderReply(*config, "r", t, DecisionWith("Access", 0.97f));
   EXPECT_TRUE(reply.customer_visible) << (reply.reasons.empty() ? "" : reply.reasons[0].detail);
 }
 

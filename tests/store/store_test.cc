@@ -941,8 +941,7 @@ TEST_F(StoreTest, AResolveWriteKeepsItsCloseCodeBesideTheOtherWritesOfItsDecisio
 TEST_F(StoreTest, EachKindOfConfigurationIsKeptApartAndAudited) {
   const std::string acme = NewTenantId("acme");
   ASSERT_TRUE(store_->SetConfig(acme, ConfigKind::kTriage, R"({"t":1})", "api").ok());
-  EXPECT_EQ(store_->GetConfig(acme, ConfigKind::kResolution).error().code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetConfig(acme, ConfigKind::kResolution).error().code(), StatusCode::kNotFound);
   ASSERT_TRUE(store_->SetConfig(acme, ConfigKind::kResolution, R"({"r":1})", "admin").ok());
   EXPECT_EQ(store_->GetConfig(acme, ConfigKind::kTriage)->json, R"({"t":1})");
   EXPECT_EQ(store_->GetConfig(acme, ConfigKind::kResolution)->json, R"({"r":1})");
@@ -971,7 +970,8 @@ TEST_F(StoreTest, TriageConfigAndIncidentsAreKeptPerTenantAndAudited) {
   EXPECT_EQ(got->tenant_id, acme);
   EXPECT_GT(got->updated_at_ms, 0);
   EXPECT_EQ(store_->GetConfig(beta, ConfigKind::kTriage).error().code(), StatusCode::kNotFound);
-  EXPECT_EQ(store_->SetConfig("tn_nobody", ConfigKind::kTriage, first, "api").code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->SetConfig("tn_nobody", ConfigKind::kTriage, first, "api").code(),
+            StatusCode::kNotFound);
   auto all = store_->Configs(ConfigKind::kTriage);
   ASSERT_TRUE(all);
   ASSERT_EQ(all->size(), 1u);

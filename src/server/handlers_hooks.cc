@@ -17,6 +17,20 @@
 namespace ticketwise::server {
 namespace {
 
+// A reply that is not sent goes into the internal note instead, for an agent to send or rewrite:
+// the rule was only suggested, or its text failed the outbound check (the reasons say which).
+std::string HeldReply(const std::optional<safety::OutboundMessage>& reply, bool sent) {
+  if (!reply || sent || reply->text.empty()) return "";
+  if (reply->customer_visible)
+    return "\n\nReply for the requester, to send when an agent resolves the ticket:\n" +
+           reply->text;
+  std::string why;
+  for (const safety::PolicyViolation& v : reply->reasons)
+    why += (why.empty() ? "" : ", ") + std::string(safety::PolicyRuleName(v.rule));
+  return "\n\nReply for the requester, held (the outbound text check found: " + why +
+         "); rewrite it before sending:\n" + reply->text;
+}
+
 Result<connect::InboundEvent> ParseDelivery(std::string_view platform, std::string_view body,
                                             std::string_view delivery_id) {
   if (platform == "jira") return connect::ParseJiraWebhook(body, delivery_id);
@@ -143,7 +157,11 @@ Result<std::size_t> Server::Impl::QueueWriteBack(const connect::InboundEvent& ev
   // A resolving decision sends the reply only when it passes the outbound text check now.
   const std::optional<safety::OutboundMessage> reply =
       ResolutionReply(event.ticket.tenant, event.ticket, decision);
-  const bool resolve = reply && reply->customer_visible;
+  const FieldDecision* resolution = nullptr;
+  for (const FieldDecision& f : decision.fields)
+    if (f.field == "resolution") resolution = &f;
+  const bool resolve =
+      reply && reply->customer_visible && resolution != nullptr && resolution->mode == Mode::kAuto;
   std::vector<connect::NoteField> noted;
   for (const FieldDecision& f : decision.fields) {
     if (f.mode == Mode::kShadow) continue;
@@ -172,7 +190,8 @@ Result<std::size_t> Server::Impl::QueueWriteBack(const connect::InboundEvent& ev
                          .ticket_key = event.ticket.external_id,
                          .target = target,
                          // Text leaves the service only after redaction of personal data.
-                         .text = safety::RedactText(connect::DecisionNote(decision, noted))};
+                         .text = safety::RedactText(connect::DecisionNote(decision, noted) +
+                                                    HeldReply(reply, resolve))};
   std::vector<store::OutboxItem> items = {note};
   for (const connect::NoteField& nf : noted) {
     if (!nf.will_set) continue;
@@ -320,7 +339,8 @@ InboxOutcome Server::Impl::ProcessDelivery(const store::InboxItem& item) {
       ++recorded;
     }
   }
-  static_cast<void>(engine.knowledge().PutTicket(tenant, ticket, latest.has_value()));
+  static_cast<void>(
+      engine.knowledge().PutTicket(tenant, WithRequesterKey(tenant, ticket), latest.has_value()));
   return {true, false,
           std::string(connect::EventKindName(event->kind)) + " " + ticket.external_id +
               (recorded > 0 ? "; " + std::to_string(recorded) + " feedback" : "")};

@@ -156,7 +156,7 @@ void Server::Impl::GetResolutionConfig(const httplib::Request&, httplib::Respons
 std::optional<safety::OutboundMessage> Server::Impl::ResolutionReply(
     const std::string& tenant, const Ticket& ticket, const Decision& decision) const {
   for (const FieldDecision& f : decision.fields) {
-    if (f.field != "resolution" || f.mode != Mode::kAuto || f.abstained || f.label.empty())
+    if (f.field != "resolution" || f.mode == Mode::kShadow || f.abstained || f.label.empty())
       continue;
     const std::shared_ptr<const policy::ResolutionConfig> config = engine.ResolutionOf(tenant);
     if (config == nullptr)
@@ -169,6 +169,10 @@ std::optional<safety::OutboundMessage> Server::Impl::ResolutionReply(
 
 void Server::Impl::HoldUnsafeReply(const std::string& tenant, const Ticket& ticket,
                                    Decision* decision) const {
+  const FieldDecision* resolution = nullptr;
+  for (const FieldDecision& f : decision->fields)
+    if (f.field == "resolution") resolution = &f;
+  if (resolution == nullptr || resolution->mode != Mode::kAuto) return;
   const std::optional<safety::OutboundMessage> reply = ResolutionReply(tenant, ticket, *decision);
   if (!reply || reply->customer_visible) return;
   // The ticket is not resolved: the decision stays a suggestion, and says why.

@@ -5,6 +5,7 @@
 #include <shared_mutex>
 #include <string>
 
+#include "connect/signature.h"
 #include "safety/redactor.h"
 #include "server/server_impl.h"
 
@@ -16,6 +17,9 @@ bool Server::Impl::StoresRawText(const std::string& tenant) const {
 }
 
 Status Server::Impl::LoadPrivacy() {
+  auto secret = store->InstallationSecret();
+  if (!secret) return secret.error();
+  installation_secret = std::move(*secret);
   auto raw = store->RawTextTenants();
   if (!raw) return raw.error();
   std::unique_lock lock(privacy_mu);
@@ -23,8 +27,23 @@ Status Server::Impl::LoadPrivacy() {
   return Status::Ok();
 }
 
+std::string Server::Impl::RequesterKey(const std::string& tenant,
+                                       std::string_view requester) const {
+  if (requester.empty() || StoresRawText(tenant)) return std::string(requester);
+  std::string message = tenant;
+  message += '\0';
+  message += requester;
+  return "rq_" + connect::HmacSha256Hex(installation_secret, message).substr(0, 24);
+}
+
+Ticket Server::Impl::WithRequesterKey(const std::string& tenant, Ticket ticket) const {
+  ticket.requester = RequesterKey(tenant, ticket.requester);
+  return ticket;
+}
+
 void Server::Impl::ForStorage(const std::string& tenant, Ticket* ticket, Decision* decision) const {
   if (StoresRawText(tenant)) return;
+  ticket->requester = RequesterKey(tenant, ticket->requester);
   // One session for the ticket and what its decision says about it: "[EMAIL_1]" is one address
   // in the title, the comments and the thread summary alike.
   safety::Redactor session;

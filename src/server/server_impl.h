@@ -188,6 +188,8 @@ struct Server::Impl {
   void GetResolutionConfig(const httplib::Request& req, httplib::Response& res,
                            const std::string& tenant);
   Status LoadResolutionConfig(const store::ConfigRecord& record);
+  // The reply to the requester of the rule a decision's "resolution" field names (auto or
+  // suggest), checked by the outbound text policy; none when no rule applied or in shadow mode.
   std::optional<safety::OutboundMessage> ResolutionReply(const std::string& tenant,
                                                          const Ticket& ticket,
                                                          const Decision& decision) const;
@@ -227,13 +229,22 @@ struct Server::Impl {
   // privacy.cc: what of a ticket is kept. By default its text is stored redacted (a Redactor
   // session per ticket, so placeholders agree across its parts); a tenant may choose to keep it
   // as it came. The raw text is used in memory (models, knowledge) either way.
+  // The requester identity too is kept as a digest keyed with the installation's secret
+  // ("rq_" + 24 hex digits): one requester always gives the same digest within a tenant, so their
+  // history still counts, but the stored ticket does not say who they are. The service works with
+  // that digest throughout (decisions, history, the knowledge index); only the text of a reply to
+  // the requester sees the identity as it came.
   void ForStorage(const std::string& tenant, Ticket* ticket, Decision* decision) const;
+  // `ticket` with its requester as ForStorage keeps it; the rest as it came.
+  Ticket WithRequesterKey(const std::string& tenant, Ticket ticket) const;
+  std::string RequesterKey(const std::string& tenant, std::string_view requester) const;
   bool StoresRawText(const std::string& tenant) const;
   Status LoadPrivacy();
   void GetPrivacy(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
   void PutPrivacy(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
   mutable std::shared_mutex privacy_mu;
   std::unordered_set<std::string> raw_text_tenants;  // GUARDED_BY(privacy_mu)
+  std::string installation_secret;                   // set by LoadPrivacy before the service starts
 
   void RecordDecisionMetrics(const Decision& decision);
   void Fallback(const httplib::Request& req, httplib::Response& res);

@@ -73,8 +73,11 @@ Server::Impl::TriageInput Server::Impl::GatherTriageInput(const std::string& ten
 
 Result<Decision> Server::Impl::DecideTicket(const std::string& tenant, const Ticket& ticket,
                                             TriageInput* input) {
-  *input = GatherTriageInput(tenant, ticket);
-  auto decision = engine.Decide(tenant, ticket, input->context);
+  // Decided as the service knows the ticket (its requester's digest, as in the store and the
+  // knowledge index); the reply to the requester is written from the ticket as it came.
+  const Ticket keyed = WithRequesterKey(tenant, ticket);
+  *input = GatherTriageInput(tenant, keyed);
+  auto decision = engine.Decide(tenant, keyed, input->context);
   if (decision) HoldUnsafeReply(tenant, ticket, &*decision);
   return decision;
 }
@@ -90,7 +93,8 @@ void Server::Impl::AfterDecision(const std::string& tenant, const Ticket& ticket
     queue = q->label;
   // Searchable from now on: as a duplicate candidate while open, as a source once resolved. A
   // ticket with nothing indexable is simply not searchable; the decision stands.
-  static_cast<void>(engine.knowledge().PutTicket(tenant, ticket, true, 0, queue));
+  static_cast<void>(
+      engine.knowledge().PutTicket(tenant, WithRequesterKey(tenant, ticket), true, 0, queue));
   if (input.triage != nullptr && !input.known) ObserveBurst(tenant, ticket, input.triage);
 }
 

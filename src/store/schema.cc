@@ -7,7 +7,7 @@ namespace ticketwise::store {
 namespace {
 
 // Never edit a migration that has shipped; append a new one.
-constexpr std::array<const char*, 12> kMigrations = {
+constexpr std::array<const char*, 13> kMigrations = {
     // 1: tenants, tickets, decisions, feedback, audit.
     R"sql(
 CREATE TABLE tenants (
@@ -369,6 +369,15 @@ DROP TABLE outbox;
 ALTER TABLE outbox_v12 RENAME TO outbox;
 CREATE INDEX outbox_pending ON outbox (next_attempt_at_ms, id) WHERE state = 'pending';
 CREATE INDEX outbox_by_tenant ON outbox (tenant_id, id);
+)sql",
+    // 13: the installation's secret, made once from SQLite's CSPRNG; requester identities of
+    // tenants that store redacted text are kept as keyed digests under it.
+    R"sql(
+CREATE TABLE installation (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  secret BLOB NOT NULL CHECK (length(secret) = 32)
+);
+INSERT INTO installation (id, secret) VALUES (1, randomblob(32));
 )sql",
 };
 

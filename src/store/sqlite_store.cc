@@ -64,6 +64,9 @@ Status Configure(Db* db) {
     return Status::Unavailable("could not switch to WAL (journal_mode is " + *mode + ")");
   }
   if (Status s = db->Exec("PRAGMA synchronous = NORMAL"); !s.ok()) return s;
+  // Deleted content (a processed delivery's body, text replaced by an update) is overwritten
+  // with zeros instead of lingering in free pages of the file.
+  if (Status s = db->Exec("PRAGMA secure_delete = ON"); !s.ok()) return s;
   return db->Exec("PRAGMA foreign_keys = ON");
 }
 

@@ -238,4 +238,14 @@ Result<std::vector<std::string>> SqliteStoreImpl::RawTextTenants() {
   return out;
 }
 
+Result<std::string> SqliteStoreImpl::InstallationSecret() {
+  std::lock_guard lock(mu_);
+  auto stmt = db_->Prepare("SELECT secret FROM installation WHERE id = 1");
+  if (!stmt) return Fail(stmt.error());
+  Result<bool> row = (*stmt)->Step();
+  if (!row) return Fail(row.error());
+  if (!*row) return Fail(Status::Internal("the database has no installation secret"));
+  return std::string((*stmt)->Blob(0));
+}
+
 }  // namespace ticketwise::store

@@ -133,6 +133,7 @@ class SqliteStoreImpl final : public Store {
                                                               std::uint32_t limit) override;
   Status SetStoreRawText(std::string_view tenant, bool raw, std::string_view actor) override;
   Result<std::vector<std::string>> RawTextTenants() override;
+  Result<std::string> InstallationSecret() override;
   Result<std::vector<AuditRecord>> ListAudit(std::string_view tenant, std::uint32_t limit) override;
   Result<AuditCheck> VerifyAudit() override;
   Status ForEachAudit(std::string_view tenant,

@@ -544,6 +544,9 @@ class Store {
   virtual Status SetStoreRawText(std::string_view tenant, bool raw, std::string_view actor) = 0;
   // The tenants that keep ticket text as it came.
   virtual Result<std::vector<std::string>> RawTextTenants() = 0;
+  // The installation's secret (32 random bytes made when the database was created): the key of
+  // the digests that stand for requester identities in stored tickets.
+  virtual Result<std::string> InstallationSecret() = 0;
   // The tenant's probable major incidents, newest first, at most `limit`.
   virtual Result<std::vector<MajorIncidentRecord>> ListMajorIncidents(std::string_view tenant,
                                                                       std::uint32_t limit) = 0;

@@ -1176,6 +1176,7 @@ TEST_F(ServeApiTest, TicketTextIsStoredRedactedUnlessTheTenantKeepsItRaw) {
       {"comments", json::array({{{"author", "agent"},
                                  {"body", "Sent a new toner to jane.doe@example.com"},
                                  {"visibility", "internal"}}})},
+      {"requester", "jane.doe@example.com"},
       {"fields", {{"contact", "jane.doe@example.com"}}}};
   auto posted = http.Post("/v1/tickets", Bearer(key_a_), ticket.dump(), "application/json");
   ASSERT_TRUE(posted);
@@ -1193,6 +1194,21 @@ TEST_F(ServeApiTest, TicketTextIsStoredRedactedUnlessTheTenantKeepsItRaw) {
   EXPECT_EQ(stored["fields"]["contact"], "[EMAIL_1]");
   EXPECT_NE(stored["title"].get<std::string>().find("[PHONE_1]"), std::string::npos);
   EXPECT_NE(stored["description"].get<std::string>().find("[PHONE_1]"), std::string::npos);
+  // The requester is a keyed digest: the same for each of their tickets, so their history counts.
+  const std::string digest = stored["requester"];
+  EXPECT_EQ(digest.rfind("rq_", 0), 0u) << digest;
+  EXPECT_EQ(digest.size(), 27u);
+  const auto requester_of = [&](httplib::Client& client, const std::string& key,
+                                const std::string& external_id) {
+    json again = ticket;
+    again["external_id"] = external_id;
+    auto r = client.Post("/v1/tickets", Bearer(key), again.dump(), "application/json");
+    if (!r || r->status != 201) return std::string("not stored");
+    const std::string id = json::parse(r->body)["ticket_id"];
+    return json::parse(client.Get("/v1/tickets/" + id, Bearer(key))->body)["requester"]
+        .get<std::string>();
+  };
+  EXPECT_EQ(requester_of(http, key_a_, "PV-1b"), digest);
 
   // A bad setting changes nothing; tenant B's choice is its own.
   for (const char* bad : {R"({"store_raw_text":"yes"})", R"({"raw":true})", "[]"}) {
@@ -1220,6 +1236,9 @@ TEST_F(ServeApiTest, TicketTextIsStoredRedactedUnlessTheTenantKeepsItRaw) {
   ASSERT_NE(restarted, nullptr);
   httplib::Client again("127.0.0.1", restarted->port());
   EXPECT_EQ(json::parse(again.Get("/v1/privacy", Bearer(key_b_))->body)["store_raw_text"], true);
+  // The digest's key is the database's own: a restart gives the same digest.
+  EXPECT_EQ(requester_of(again, key_a_, "PV-1c"), digest);
+  EXPECT_EQ(requester_of(again, key_b_, "PV-2b"), "jane.doe@example.com");
   EXPECT_EQ(restarted->Terminate(), 0);
   EXPECT_NE(RunCli("audit export --db " + db_).find("privacy_set"), std::string::npos);
 }

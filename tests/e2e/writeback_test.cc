@@ -165,7 +165,8 @@ class WritebackTest : public testing::Test {
 
   // Auto-resolution of every demo category with `reply` as the template, in auto mode at any
   // confidence.
-  void ResolveEveryCategory(httplib::Client& http, const std::string& reply) {
+  void ResolveEveryCategory(httplib::Client& http, const std::string& reply,
+                            const std::string& mode_name = "auto") {
     json rules = json::array();
     for (const char* category : {"Access", "Administrative rights", "HR Support", "Hardware",
                                  "Internal Project", "Miscellaneous", "Purchase", "Storage"}) {
@@ -177,9 +178,9 @@ class WritebackTest : public testing::Test {
     auto put = http.Put("/v1/resolution/config", Bearer(key_), config.dump(), "application/json");
     ASSERT_TRUE(put);
     ASSERT_EQ(put->status, 204) << put->body;
-    auto mode =
-        http.Put("/v1/modes/resolution", Bearer(key_),
-                 json{{"mode", "auto"}, {"auto_min_confidence", 0.0}}.dump(), "application/json");
+    auto mode = http.Put("/v1/modes/resolution", Bearer(key_),
+                         json{{"mode", mode_name}, {"auto_min_confidence", 0.0}}.dump(),
+                         "application/json");
     ASSERT_TRUE(mode);
     ASSERT_EQ(mode->status, 200) << mode->body;
   }
@@ -848,8 +849,36 @@ TEST_F(WritebackTest, AReplyThatFailsTheOutboundCheckResolvesNothingAndSaysWhy) 
   EXPECT_EQ(items[0]["kind"], "note");
   const std::string sys_id = "9d385017c611228701d22104cc95c371";
   EXPECT_EQ(fake.incident_field(sys_id, "state"), "");
-  EXPECT_NE(fake.work_notes(sys_id).find("suggests resolving the ticket"), std::string::npos)
-      << fake.work_notes(sys_id);
+  const std::string notes = fake.work_notes(sys_id);
+  EXPECT_NE(notes.find("suggests resolving the ticket"), std::string::npos) << notes;
+  // The held reply goes to the agents instead, with what the check found.
+  EXPECT_NE(notes.find("Reply for the requester, held (the outbound text check found:"),
+            std::string::npos)
+      << notes;
+  EXPECT_NE(notes.find("This was probably your fault"), std::string::npos) << notes;
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+TEST_F(WritebackTest, ASuggestedResolutionPutsItsReplyInTheNoteAndResolvesNothing) {
+  FakePlatforms fake;
+  ConnectServiceNow(fake, "--servicenow-bearer sn-token");
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  ResolveEveryCategory(http, "Hello, your request {{ticket}} is complete.", "suggest");
+  const json decisions = DeliverServiceNowEvent(http);
+  ASSERT_EQ(decisions.size(), 1u);
+  EXPECT_EQ(decisions[0]["fields"]["resolution"]["mode"], "suggest");
+  json items =
+      WaitOutbox(http, [](const json& i) { return i.size() == 1 && i[0]["state"] == "sent"; });
+  ASSERT_EQ(items.size(), 1u) << items.dump();
+  const std::string sys_id = "9d385017c611228701d22104cc95c371";
+  EXPECT_EQ(fake.incident_field(sys_id, "state"), "");
+  const std::string notes = fake.work_notes(sys_id);
+  EXPECT_NE(notes.find("Reply for the requester, to send when an agent resolves the ticket:"),
+            std::string::npos)
+      << notes;
+  EXPECT_NE(notes.find("is complete."), std::string::npos) << notes;
   EXPECT_EQ(server->Terminate(), 0);
 }
 

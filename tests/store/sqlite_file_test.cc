@@ -118,7 +118,10 @@ TEST(SqliteFileTest, AProcessedDeliveryKeepsNoBodyAndAFailedOneKeepsItsBody) {
     std::unique_ptr<Store> store = MustOpen(path);
     ASSERT_TRUE(store);
     const std::string tenant = store->CreateTenant("acme")->tenant_id;
-    auto done = store->EnqueueInbox(tenant, "jira", "d-1", R"({"email":"jane@example.com"})");
+    // Large enough to take overflow pages of its own, which go to the free list when emptied.
+    const std::string body =
+        R"({"email":"jane@example.com","text":")" + std::string(6000, 'x') + R"("})";
+    auto done = store->EnqueueInbox(tenant, "jira", "d-1", body);
     auto failed = store->EnqueueInbox(tenant, "jira", "d-2", R"({"email":"joe@example.com"})");
     auto pending = store->EnqueueInbox(tenant, "jira", "d-3", R"({"email":"ann@example.com"})");
     ASSERT_TRUE(done && failed && pending);
@@ -126,9 +129,36 @@ TEST(SqliteFileTest, AProcessedDeliveryKeepsNoBodyAndAFailedOneKeepsItsBody) {
     ASSERT_TRUE(store->FinishInbox(failed->id, false, "does not parse", false).ok());
     ASSERT_TRUE(store->FinishInbox(pending->id, false, "store busy", true).ok());
   }
-  RawDb raw(path);
-  EXPECT_EQ(raw.Count("inbox WHERE length(body) = 0 AND state = 'done'"), 1);
-  EXPECT_EQ(raw.Count("inbox WHERE length(body) > 0"), 2);
+  {
+    RawDb raw(path);
+    EXPECT_EQ(raw.Count("inbox WHERE length(body) = 0 AND state = 'done'"), 1);
+    EXPECT_EQ(raw.Count("inbox WHERE length(body) > 0"), 2);
+  }
+  // Nor does the file: the freed bytes were overwritten, not left in free space.
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(bytes.find("jane@example.com"), std::string::npos);
+  EXPECT_NE(bytes.find("joe@example.com"), std::string::npos);
+}
+
+TEST(SqliteFileTest, TheInstallationSecretIsMadeOnceAndKept) {
+  const std::string path = FreshDbPath();
+  std::string first;
+  {
+    std::unique_ptr<Store> store = MustOpen(path);
+    ASSERT_TRUE(store);
+    auto secret = store->InstallationSecret();
+    ASSERT_TRUE(secret) << secret.error().ToString();
+    first = *secret;
+  }
+  EXPECT_EQ(first.size(), 32u);
+  std::unique_ptr<Store> again = MustOpen(path);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again->InstallationSecret(), first);
+  // Another database, another secret.
+  std::unique_ptr<Store> other = MustOpen(FreshDbPath());
+  ASSERT_TRUE(other);
+  EXPECT_NE(*other->InstallationSecret(), first);
 }
 
 TEST(SqliteFileTest, NewerSchemaVersionIsRefused) {

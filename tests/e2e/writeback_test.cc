@@ -710,8 +710,9 @@ TEST_F(WritebackTest, PolledServiceNowRecordsAreDecidedOnceAndTheirChangesBecome
 }
 
 // Personal data in what ticketwise reads (a knowledge article, the ticket) reaches none of what it
-// writes or shows elsewhere: the platform's comment, the outbox listing, the inbox listing and the
-// audit export. (Log lines go through the same redaction: tests/server/log_test.cc.)
+// writes or shows elsewhere: the platform's comment (with a reply to the requester that the
+// outbound check held), the outbox listing, the inbox listing, the stored ticket and the audit
+// export. (Log lines go through the same redaction: tests/server/log_test.cc.)
 TEST_F(WritebackTest, NoOutboundPathCarriesPersonalData) {
   FakePlatforms fake;
   ConnectJira(fake);
@@ -730,6 +731,18 @@ TEST_F(WritebackTest, NoOutboundPathCarriesPersonalData) {
            phone + "."}};
   ASSERT_EQ(http.Post("/v1/kb/articles", Bearer(key_), article.dump(), "application/json")->status,
             201);
+  // A reply that would quote the ticket's title: held by the outbound check, into the note.
+  const json resolution = {
+      {"templates", {{"vpn", "Hello, your request '{{title}}' is resolved. {{steps}}"}}},
+      {"rules", json::array({{{"name", "vpn"}, {"article", "KB-VPN"}, {"template", "vpn"}}})}};
+  ASSERT_EQ(http.Put("/v1/resolution/config", Bearer(key_), resolution.dump(), "application/json")
+                ->status,
+            204);
+  ASSERT_EQ(
+      http.Put("/v1/modes/resolution", Bearer(key_),
+               json{{"mode", "auto"}, {"auto_min_confidence", 0.0}}.dump(), "application/json")
+          ->status,
+      200);
   std::string created = JiraCreated("SD-77", "10277");
   created = std::regex_replace(created, std::regex("VPN drops every few minutes"),
                                "VPN drops every few minutes, card " + card + ", mail " + email);
@@ -745,11 +758,16 @@ TEST_F(WritebackTest, NoOutboundPathCarriesPersonalData) {
   const std::string comment = comments[0]["body"];
   ASSERT_NE(comment.find("VPN drops every few minutes"), std::string::npos)
       << "the note names the matching article: " << comment;
+  ASSERT_NE(comment.find("Reply for the requester, held"), std::string::npos) << comment;
+  const json decisions = json::parse(http.Get("/v1/decisions", Bearer(key_))->body)["decisions"];
+  ASSERT_EQ(decisions.size(), 1u);
+  const std::string ticket_id = decisions[0]["ticket_id"];
 
   std::vector<std::pair<std::string, std::string>> outbound = {
       {"platform comment", comment},
       {"outbox listing", http.Get("/v1/outbox", Bearer(key_))->body},
-      {"inbox listing", http.Get("/v1/hooks/inbox", Bearer(key_))->body}};
+      {"inbox listing", http.Get("/v1/hooks/inbox", Bearer(key_))->body},
+      {"stored ticket", http.Get("/v1/tickets/" + ticket_id, Bearer(key_))->body}};
   std::string audit;
   ASSERT_EQ(RunCliStatus("audit export --db " + db_, &audit), 0);
   outbound.emplace_back("audit export", audit);

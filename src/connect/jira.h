@@ -27,11 +27,19 @@ namespace ticketwise::connect {
 struct JiraFieldMap {
   // The JSM request type; on Jira Cloud the "Customer Request Type" field.
   std::string request_type_field = "customfield_10010";
-  // A field naming the team or assignment group, read as "queue".
+  // A field naming the team or assignment group, read as "queue"; a decision in auto mode writes
+  // its queue there (as a select list's option).
   std::string queue_field;
   // A field naming the affected service, read as the ticket's service.
   std::string service_field;
 };
+
+// A field map given as JSON: {"request_type_field": .., "queue_field": .., "service_field": ..},
+// each a Jira field id or "" for none; a key left out keeps its default. InvalidArgument naming the
+// problem for anything else.
+Result<JiraFieldMap> ParseJiraFieldMap(std::string_view json);
+// The map as that JSON, every key present.
+std::string JiraFieldMapJson(const JiraFieldMap& map);
 
 // Parses one webhook body. `delivery_id` is the X-Atlassian-Webhook-Identifier header (empty when
 // absent); it is copied into the event.

@@ -124,9 +124,9 @@ std::string DecisionNote(const Decision& decision, const FieldDecision& field, b
   return DecisionNote(decision, std::span<const NoteField>(&one, 1));
 }
 
-bool WritesField(Platform platform, std::string_view field) {
+bool WritesField(Platform platform, std::string_view field, const JiraFieldMap& jira) {
   if (field == "category" || field == "priority") return true;
-  return field == "queue" && platform == Platform::kServiceNow;
+  return field == "queue" && (platform == Platform::kServiceNow || !jira.queue_field.empty());
 }
 
 PlatformRequest NoteRequest(Platform platform, std::string_view target, std::string_view text,
@@ -154,7 +154,7 @@ bool NoteIsPresent(std::string_view answer_body, std::int64_t outbox_id) {
 }
 
 PlatformRequest SetFieldRequest(Platform platform, std::string_view target, std::string_view field,
-                                std::string_view label) {
+                                std::string_view label, const JiraFieldMap& jira) {
   // P1..P4 as the level's digit; anything else is taken as the least urgent.
   const int level = label.size() == 2 && label[0] == 'P' && label[1] >= '1' && label[1] <= '4'
                         ? label[1] - '0'
@@ -165,6 +165,8 @@ PlatformRequest SetFieldRequest(Platform platform, std::string_view target, std:
       // Jira's default priority scheme.
       static constexpr const char* kJiraPriority[] = {"Highest", "High", "Medium", "Low"};
       fields["priority"] = {{"name", kJiraPriority[level - 1]}};
+    } else if (field == "queue") {
+      fields[jira.queue_field] = {{"value", label}};
     } else {
       fields["components"] = json::array({{{"name", label}}});
     }

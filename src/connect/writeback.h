@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "connect/event.h"
+#include "connect/jira.h"
 #include "ticketwise/decision.h"
 #include "ticketwise/status.h"
 
@@ -56,8 +57,9 @@ std::string DecisionNote(const Decision& decision, const FieldDecision& field, b
 // Whether `field` is set on `platform`'s ticket when it acts in auto mode: the category (Jira
 // components, ServiceNow category), the priority (Jira priority by its default names, ServiceNow
 // impact and urgency, never priority itself) and the queue (ServiceNow assignment_group; Jira has
-// no standard team field, so there the queue is only in the note).
-bool WritesField(Platform platform, std::string_view field);
+// no standard team field, so there only when the site's field map names one, else the queue is only
+// in the note).
+bool WritesField(Platform platform, std::string_view field, const JiraFieldMap& jira = {});
 
 // Posts `text` followed by the marker as an internal note on `target` (Jira issue key,
 // ServiceNow sys_id).
@@ -72,8 +74,9 @@ bool NoteIsPresent(std::string_view answer_body, std::int64_t outbox_id);
 
 // Sets `field` (one WritesField accepts) to `label`: a category, P1..P4, or a queue name.
 // Setting a field twice leaves the same ticket, so this needs no marker.
+// A Jira queue goes to `jira.queue_field` as a select list's option.
 PlatformRequest SetFieldRequest(Platform platform, std::string_view target, std::string_view field,
-                                std::string_view label);
+                                std::string_view label, const JiraFieldMap& jira = {});
 
 // --- Resolving a ticket (auto-resolution), with the requester's reply.
 //

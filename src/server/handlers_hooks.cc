@@ -32,8 +32,9 @@ std::string HeldReply(const std::optional<safety::OutboundMessage>& reply, bool 
 }
 
 Result<connect::InboundEvent> ParseDelivery(std::string_view platform, std::string_view body,
-                                            std::string_view delivery_id) {
-  if (platform == "jira") return connect::ParseJiraWebhook(body, delivery_id);
+                                            std::string_view delivery_id,
+                                            const connect::JiraFieldMap& jira) {
+  if (platform == "jira") return connect::ParseJiraWebhook(body, delivery_id, jira);
   return connect::ParseServiceNowEvent(body);
 }
 
@@ -92,7 +93,7 @@ void Server::Impl::PostHook(const httplib::Request& req, httplib::Response& res)
     return SendError(res, 401, "unauthorized", verified.message());
   }
   const std::string delivery_id = req.get_header_value("X-Atlassian-Webhook-Identifier");
-  auto event = ParseDelivery(platform, req.body, delivery_id);
+  auto event = ParseDelivery(platform, req.body, delivery_id, JiraFieldsOf(*tenant));
   if (!event && connect::IsUnsupportedEvent(event.error())) {
     // Well formed, signed, and nothing for us to do: acknowledged so the platform does not retry.
     metrics.RecordHook(platform, "ignored");
@@ -162,6 +163,7 @@ Result<std::size_t> Server::Impl::QueueWriteBack(const connect::InboundEvent& ev
     if (f.field == "resolution") resolution = &f;
   const bool resolve =
       reply && reply->customer_visible && resolution != nullptr && resolution->mode == Mode::kAuto;
+  const connect::JiraFieldMap jira = JiraFieldsOf(event.ticket.tenant);
   std::vector<connect::NoteField> noted;
   for (const FieldDecision& f : decision.fields) {
     if (f.mode == Mode::kShadow) continue;
@@ -170,7 +172,7 @@ Result<std::size_t> Server::Impl::QueueWriteBack(const connect::InboundEvent& ev
     const bool set = f.field == "resolution"
                          ? resolve
                          : f.mode == Mode::kAuto && !f.abstained && !f.label.empty() &&
-                               connect::WritesField(event.platform, f.field);
+                               connect::WritesField(event.platform, f.field, jira);
     noted.push_back({&f, set});
   }
   if (noted.empty()) return std::size_t{0};
@@ -252,7 +254,8 @@ Result<connect::InboundEvent> Server::Impl::ReadPolledRecord(const store::InboxI
 
 InboxOutcome Server::Impl::ProcessDelivery(const store::InboxItem& item) {
   const bool polled = item.platform == kPolledServiceNow;
-  auto event = polled ? ReadPolledRecord(item) : ParseDelivery(item.platform, item.body, {});
+  auto event = polled ? ReadPolledRecord(item)
+                      : ParseDelivery(item.platform, item.body, {}, JiraFieldsOf(item.tenant_id));
   if (!event && event.error().code() != StatusCode::kInvalidArgument)
     return {false, true, event.error().ToString()};
   if (!event) return {false, false, "does not parse: " + event.error().message()};

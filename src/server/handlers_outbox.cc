@@ -81,4 +81,41 @@ void Server::Impl::GetPolling(const httplib::Request&, httplib::Response& res,
   res.set_content(PollingJson(*polling), kJson);
 }
 
+connect::JiraFieldMap Server::Impl::JiraFieldsOf(const std::string& tenant) const {
+  std::shared_lock lock(jira_fields_mu);
+  auto it = jira_fields.find(tenant);
+  return it == jira_fields.end() ? connect::JiraFieldMap{} : it->second;
+}
+
+Status Server::Impl::LoadJiraFields() {
+  auto records = store->Configs(store::ConfigKind::kJiraFields);
+  if (!records) return records.error();
+  std::unique_lock lock(jira_fields_mu);
+  for (const store::ConfigRecord& r : *records) {
+    auto map = connect::ParseJiraFieldMap(r.json);
+    if (!map) return map.error().WithContext("Jira field map of tenant " + r.tenant_id);
+    jira_fields[r.tenant_id] = std::move(*map);
+  }
+  return Status::Ok();
+}
+
+void Server::Impl::PutJiraFields(const httplib::Request& req, httplib::Response& res,
+                                 const std::string& tenant) {
+  if (!RequireJson(req, res)) return;
+  auto map = connect::ParseJiraFieldMap(req.body);
+  if (!map) return SendStatus(res, map.error());
+  // Kept whole, defaults spelled out: what GET answers is what webhooks are read with.
+  const std::string json = connect::JiraFieldMapJson(*map);
+  std::unique_lock lock(jira_fields_mu);
+  if (Status s = store->SetConfig(tenant, store::ConfigKind::kJiraFields, json, "api"); !s.ok())
+    return SendStatus(res, s);
+  jira_fields[tenant] = std::move(*map);
+  res.set_content(json, kJson);
+}
+
+void Server::Impl::GetJiraFields(const httplib::Request&, httplib::Response& res,
+                                 const std::string& tenant) {
+  res.set_content(connect::JiraFieldMapJson(JiraFieldsOf(tenant)), kJson);
+}
+
 }  // namespace ticketwise::server

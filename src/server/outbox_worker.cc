@@ -98,6 +98,17 @@ void OutboxWorker::Failed(const store::OutboxItem& item, std::uint32_t attempts,
   if (report_) report_(item.platform, dead ? "dead" : "retry");
 }
 
+Result<connect::JiraFieldMap> OutboxWorker::JiraFieldMapOf(const std::string& tenant) {
+  auto record = store_->GetConfig(tenant, store::ConfigKind::kJiraFields);
+  if (!record && record.error().code() != StatusCode::kNotFound) return Fail(record.error());
+  auto map = record ? connect::ParseJiraFieldMap(record->json) : connect::JiraFieldMap{};
+  if (!map) return Fail(map.error());
+  if (map->queue_field.empty())
+    return Fail(Status::NotFound(
+        "the Jira field map names no queue field (PUT /v1/connections/jira/fields)"));
+  return map;
+}
+
 void OutboxWorker::Deliver(const store::OutboxItem& item) {
   auto connection = store_->GetConnection(item.tenant_id, item.platform);
   if (!connection) {
@@ -134,11 +145,23 @@ void OutboxWorker::Deliver(const store::OutboxItem& item) {
   PlatformAnswer answer;
   if (item.kind == store::OutboxKind::kResolve) {
     answer = Resolve(*connection, platform, item, &dead);
+  } else if (item.kind == store::OutboxKind::kNote) {
+    answer = send_(*connection, connect::NoteRequest(platform, item.target, item.text, item.id));
   } else {
+    connect::JiraFieldMap jira;
+    if (platform == connect::Platform::kJira && item.field == "queue") {
+      // The site's field for the team, as the tenant's field map names it now.
+      auto fields = JiraFieldMapOf(item.tenant_id);
+      if (!fields) {
+        Failed(item, item.attempts + 1,
+               {.status = 0, .body = fields.error().ToString(), .retry_after_s = std::nullopt},
+               fields.error().code() == StatusCode::kNotFound);
+        return;
+      }
+      jira = std::move(*fields);
+    }
     answer = send_(*connection,
-                   item.kind == store::OutboxKind::kNote
-                       ? connect::NoteRequest(platform, item.target, item.text, item.id)
-                       : connect::SetFieldRequest(platform, item.target, item.field, item.text));
+                   connect::SetFieldRequest(platform, item.target, item.field, item.text, jira));
   }
   if (Success(answer.status) && !dead) {
     if (Status s = store_->MarkOutboxSent(item.id, answer.status); !s.ok())

@@ -63,6 +63,8 @@ class OutboxWorker {
   // Sends what is due; returns when the next item falls due (or the poll interval).
   std::chrono::milliseconds Pass();
   void Deliver(const store::OutboxItem& item);
+  // The tenant's Jira field map when it names a queue field; NotFound when it names none.
+  Result<connect::JiraFieldMap> JiraFieldMapOf(const std::string& tenant);
   // The requests that resolve the item's ticket (connect/writeback.h); the answer that decides the
   // outcome, with *dead set when retrying cannot help.
   PlatformAnswer Resolve(const store::Connection& connection, connect::Platform platform,

@@ -302,6 +302,8 @@ void Server::Impl::InstallRoutes() {
       &Impl::SetPolling);
   Add("GET", "/v1/connections/servicenow/poll", "/v1/connections/servicenow/poll",
       &Impl::GetPolling);
+  Add("PUT", "/v1/connections/jira/fields", "/v1/connections/jira/fields", &Impl::PutJiraFields);
+  Add("GET", "/v1/connections/jira/fields", "/v1/connections/jira/fields", &Impl::GetJiraFields);
   Add("PUT", "/v1/connections/{platform}", "/v1/connections/(jira|servicenow)",
       &Impl::SetConnection);
   Add("GET", "/v1/outbox", "/v1/outbox", &Impl::ListOutbox);
@@ -375,6 +377,7 @@ Status Server::Impl::LoadTenantState() {
       return s.WithContext("model " + version.version + " of tenant " + tenant);
   }
   if (Status s = LoadPrivacy(); !s.ok()) return s;
+  if (Status s = LoadJiraFields(); !s.ok()) return s;
   auto configs = store->Configs(store::ConfigKind::kTriage);
   if (!configs) return configs.error();
   for (const store::ConfigRecord& c : *configs)

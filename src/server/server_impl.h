@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "connect/event.h"
+#include "connect/jira.h"
 #include "engine/engine.h"
 #include "server/inbox_worker.h"
 #include "server/metrics.h"
@@ -153,6 +154,17 @@ struct Server::Impl {
   // PUT and GET /v1/connections/servicenow/poll (handlers_outbox.cc).
   void SetPolling(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
   void GetPolling(const httplib::Request& req, httplib::Response& res, const std::string& tenant);
+  // PUT and GET /v1/connections/jira/fields (handlers_outbox.cc): where the tenant's Jira site
+  // keeps the request type, the team and the service. Webhooks are read with it and queues written
+  // to it.
+  void PutJiraFields(const httplib::Request& req, httplib::Response& res,
+                     const std::string& tenant);
+  void GetJiraFields(const httplib::Request& req, httplib::Response& res,
+                     const std::string& tenant);
+  connect::JiraFieldMap JiraFieldsOf(const std::string& tenant) const;
+  Status LoadJiraFields();
+  mutable std::shared_mutex jira_fields_mu;
+  std::unordered_map<std::string, connect::JiraFieldMap> jira_fields;  // GUARDED_BY(jira_fields_mu)
   // What the inbox worker does with one delivery.
   InboxOutcome ProcessDelivery(const store::InboxItem& item);
   // Adds the writes a decision on a platform's ticket calls for to the outbox; how many there are.

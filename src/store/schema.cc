@@ -324,13 +324,14 @@ CREATE TABLE privacy (
   updated_at_ms INTEGER NOT NULL
 );
 )sql",
-    // 12: auto-resolution. A tenant's configuration documents share one table (triage, resolution);
-    // the outbox gains the resolving write and the close code it carries (the table is rebuilt for
-    // its CHECK).
+    // 12: auto-resolution. A tenant's configuration documents share one table (triage, resolution,
+    // the Jira site's field map); the outbox gains the resolving write and the close code it
+    // carries
+    // (the table is rebuilt for its CHECK).
     R"sql(
 CREATE TABLE tenant_configs (
   tenant_id TEXT NOT NULL REFERENCES tenants(id),
-  kind TEXT NOT NULL CHECK (kind IN ('triage', 'resolution')),
+  kind TEXT NOT NULL CHECK (kind IN ('triage', 'resolution', 'jira_fields')),
   config_json TEXT NOT NULL,
   updated_at_ms INTEGER NOT NULL,
   PRIMARY KEY (tenant_id, kind)

@@ -14,7 +14,15 @@ constexpr std::size_t kMaxIncidentIdBytes = kMaxArticleIdBytes;
 }  // namespace
 
 std::string_view ConfigKindName(ConfigKind kind) {
-  return kind == ConfigKind::kTriage ? "triage" : "resolution";
+  switch (kind) {
+    case ConfigKind::kTriage:
+      return "triage";
+    case ConfigKind::kResolution:
+      return "resolution";
+    case ConfigKind::kJiraFields:
+      return "jira_fields";
+  }
+  return "";
 }
 
 Status SqliteStoreImpl::SetConfig(std::string_view tenant, ConfigKind kind, std::string_view json,

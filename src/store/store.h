@@ -218,9 +218,10 @@ struct Polling {
 };
 
 // A tenant's configuration documents, each kept as the JSON it was given: priority and routing
-// (PUT /v1/triage/config) and auto-resolution (PUT /v1/resolution/config).
-enum class ConfigKind : std::uint8_t { kTriage, kResolution };
-std::string_view ConfigKindName(ConfigKind kind);  // "triage", "resolution"
+// (PUT /v1/triage/config), auto-resolution (PUT /v1/resolution/config) and the Jira site's field
+// map (PUT /v1/connections/jira/fields).
+enum class ConfigKind : std::uint8_t { kTriage, kResolution, kJiraFields };
+std::string_view ConfigKindName(ConfigKind kind);  // "triage", "resolution", "jira_fields"
 
 struct ConfigRecord {
   std::string tenant_id{};

@@ -121,6 +121,38 @@ TEST(WritebackTest, OneNoteSpeaksOfEveryFieldWithTheReasonsThatWeighedMost) {
   EXPECT_EQ(note.find("KB-VPN"), note.rfind("KB-VPN"));
 }
 
+TEST(WritebackTest, AJiraQueueIsWrittenOnlyToTheFieldTheSiteNames) {
+  JiraFieldMap jira;
+  EXPECT_FALSE(WritesField(Platform::kJira, "queue", jira));
+  jira.queue_field = "customfield_10300";
+  EXPECT_TRUE(WritesField(Platform::kJira, "queue", jira));
+  const PlatformRequest set = SetFieldRequest(Platform::kJira, "SD-42", "queue", "Workplace", jira);
+  EXPECT_EQ(set.method, "PUT");
+  EXPECT_EQ(set.path, "/rest/api/2/issue/SD-42");
+  EXPECT_EQ(json::parse(set.body),
+            json::parse(R"({"fields":{"customfield_10300":{"value":"Workplace"}}})"));
+}
+
+TEST(WritebackTest, AJiraFieldMapIsReadWithDefaultsAndRefusedWhenWrong) {
+  auto map = ParseJiraFieldMap(R"({"queue_field": "customfield_10300", "service_field": ""})");
+  ASSERT_TRUE(map) << map.error().ToString();
+  EXPECT_EQ(map->queue_field, "customfield_10300");
+  EXPECT_EQ(map->request_type_field, JiraFieldMap{}.request_type_field);
+  EXPECT_EQ(map->service_field, "");
+  auto again = ParseJiraFieldMap(JiraFieldMapJson(*map));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->queue_field, map->queue_field);
+  EXPECT_EQ(again->request_type_field, map->request_type_field);
+  for (const char* bad : {R"({"team_field": "customfield_1"})", R"({"queue_field": 10300})",
+                          R"({"queue_field": "custom field"})", R"([])", "{",
+                          R"({"queue_field": "customfield_10300\u0000"})"}) {
+    auto r = ParseJiraFieldMap(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(r.error().message().find("Jira field map"), std::string::npos) << r.error().message();
+  }
+}
+
 TEST(WritebackTest, PriorityAndQueueAreSetTheWayEachPlatformTakesThem) {
   EXPECT_TRUE(WritesField(Platform::kJira, "category"));
   EXPECT_TRUE(WritesField(Platform::kJira, "priority"));

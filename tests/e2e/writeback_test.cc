@@ -505,6 +505,102 @@ TEST_F(WritebackTest, AutoModeOnServiceNowAddsAWorkNoteAndSetsTheCategory) {
   EXPECT_EQ(server->Terminate(), 0);
 }
 
+// The Jira "issue created" fixture as issue SD-50 about a password prompt (a ticket the demo model
+// is sure of), with its description in wiki markup.
+std::string JiraPasswordIssue() {
+  json body = json::parse(JiraCreated("SD-50", "10250"));
+  body["issue"]["fields"]["summary"] = "Outlook keeps asking for my password";
+  body["issue"]["fields"]["description"] =
+      "Since this morning Outlook prompts for the password every 5 minutes.";
+  return body.dump();
+}
+
+TEST_F(WritebackTest, AJiraSiteFieldMapReadsTheTeamFieldAndAutoRoutingWritesIt) {
+  FakePlatforms fake;
+  ConnectJira(fake);
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  const json defaults = json::parse(http.Get("/v1/connections/jira/fields", Bearer(key_))->body);
+  EXPECT_EQ(defaults["request_type_field"], "customfield_10010");
+  EXPECT_EQ(defaults["queue_field"], "");
+  for (const char* bad : {R"({"team": "customfield_10300"})", R"({"queue_field": 7})",
+                          R"({"queue_field": "customfield 10300"})", "[]"}) {
+    auto r = http.Put("/v1/connections/jira/fields", Bearer(key_), bad, "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << bad << ": " << r->body;
+  }
+  auto put = http.Put("/v1/connections/jira/fields", Bearer(key_),
+                      R"({"queue_field": "customfield_10300"})", "application/json");
+  ASSERT_TRUE(put);
+  ASSERT_EQ(put->status, 200) << put->body;
+  EXPECT_EQ(json::parse(put->body)["request_type_field"], "customfield_10010");
+  // Another tenant's site is its own.
+  EXPECT_EQ(
+      json::parse(http.Get("/v1/connections/jira/fields", Bearer(other_key_))->body)["queue_field"],
+      "");
+
+  const json config = {
+      {"triage_queue", "Service Desk"},
+      {"queues",
+       json::array(
+           {{{"name", "Service Desk"}},
+            {{"name", "Workplace"},
+             {"categories", json::array({"Hardware", "Purchase", "Storage"})}},
+            {{"name", "Identity"},
+             {"categories", json::array({"Access", "Administrative rights"})}},
+            {{"name", "People"},
+             {"categories", json::array({"HR Support", "Internal Project", "Miscellaneous"})}}})}};
+  ASSERT_EQ(http.Put("/v1/triage/config", Bearer(key_), config.dump(), "application/json")->status,
+            204);
+  ASSERT_EQ(
+      http.Put("/v1/modes/queue", Bearer(key_),
+               json{{"mode", "auto"}, {"auto_min_confidence", 0.0}}.dump(), "application/json")
+          ->status,
+      200);
+  // The issue arrives in the team field's "Service Desk" option.
+  json issue = json::parse(JiraPasswordIssue());
+  issue["issue"]["fields"]["customfield_10300"] = {{"value", "Service Desk"}, {"id", "10401"}};
+  const std::string created = issue.dump();
+  ASSERT_EQ(
+      http.Post("/v1/hooks/jira/acme", JiraSigned(created, "q-1"), created, "application/json")
+          ->status,
+      202);
+  json items = WaitOutbox(http, [](const json& i) {
+    if (i.empty()) return false;
+    for (const json& item : i)
+      if (item["state"] != "sent") return false;
+    return true;
+  });
+  const json decisions = json::parse(http.Get("/v1/decisions", Bearer(key_))->body)["decisions"];
+  ASSERT_EQ(decisions.size(), 1u);
+  const json& queue = decisions[0]["fields"]["queue"];
+  ASSERT_EQ(queue["abstained"], false) << queue.dump();
+  const std::string ticket_id = decisions[0]["ticket_id"];
+  EXPECT_EQ(
+      json::parse(http.Get("/v1/tickets/" + ticket_id, Bearer(key_))->body)["fields"]["queue"],
+      "Service Desk");
+  bool written = false;
+  for (const FakePlatforms::Request& r : fake.requests()) {
+    if (r.method != "PUT" || r.path != "/rest/api/2/issue/SD-50") continue;
+    const json body = json::parse(r.body);
+    if (!body["fields"].contains("customfield_10300")) continue;
+    EXPECT_EQ(body["fields"]["customfield_10300"]["value"], queue["label"]) << r.body;
+    written = true;
+  }
+  EXPECT_TRUE(written) << items.dump();
+  EXPECT_EQ(server->Terminate(), 0);
+
+  // Kept across a restart.
+  auto restarted = Start();
+  ASSERT_NE(restarted, nullptr);
+  httplib::Client again("127.0.0.1", restarted->port());
+  EXPECT_EQ(
+      json::parse(again.Get("/v1/connections/jira/fields", Bearer(key_))->body)["queue_field"],
+      "customfield_10300");
+  EXPECT_EQ(restarted->Terminate(), 0);
+}
+
 TEST_F(WritebackTest, AutoPriorityAndQueueReachServiceNowAsImpactUrgencyAndAssignmentGroup) {
   FakePlatforms fake;
   ConnectServiceNow(fake, "--servicenow-bearer sn-token");
@@ -775,16 +871,6 @@ TEST_F(WritebackTest, NoOutboundPathCarriesPersonalData) {
     for (const std::string& pii : {email, phone, card, std::string("555 0100")})
       EXPECT_EQ(text.find(pii), std::string::npos) << where << " carries " << pii << ": " << text;
   EXPECT_EQ(server->Terminate(), 0);
-}
-
-// The Jira "issue created" fixture as issue SD-50 about a password prompt (a ticket the demo model
-// is sure of), with its description in wiki markup.
-std::string JiraPasswordIssue() {
-  json body = json::parse(JiraCreated("SD-50", "10250"));
-  body["issue"]["fields"]["summary"] = "Outlook keeps asking for my password";
-  body["issue"]["fields"]["description"] =
-      "Since this morning Outlook prompts for the password every 5 minutes.";
-  return body.dump();
 }
 
 TEST_F(WritebackTest, AutoResolutionResolvesServiceNowWithTheCheckedReplyOnce) {

@@ -1,7 +1,7 @@
-// Auto-resolution configurations come from tenants and the status and transition answers from the
-// platforms: parsing any bytes must fail with a Status or give something usable. An accepted
-// configuration must evaluate a decision and render its reply without failing, and a reply that
-// the policy lets through must be exactly what the template rendered.
+// Auto-resolution configurations and Jira field maps come from tenants and the status and
+// transition answers from the platforms: parsing any bytes must fail with a Status or give
+// something usable. An accepted configuration must evaluate a decision and render its reply without
+// failing, and a reply that the policy lets through must be exactly what the template rendered.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,6 +16,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static_cast<void>(connect::IsResolved(connect::Platform::kJira, input));
   static_cast<void>(connect::IsResolved(connect::Platform::kServiceNow, input));
   if (auto t = connect::DoneTransition(input); t && t->id.empty()) __builtin_trap();
+  // A field map that parses reads back the same from its own JSON.
+  if (auto map = connect::ParseJiraFieldMap(input)) {
+    auto again = connect::ParseJiraFieldMap(connect::JiraFieldMapJson(*map));
+    if (!again || again->queue_field != map->queue_field ||
+        again->request_type_field != map->request_type_field ||
+        again->service_field != map->service_field)
+      __builtin_trap();
+  }
   auto config = policy::ParseResolutionConfig(input, "tn_fuzz");
   if (!config) return 0;
   if (config->rules.empty()) __builtin_trap();

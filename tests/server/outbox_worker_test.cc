@@ -28,11 +28,12 @@ class OutboxWorkerTest : public WorkerStoreTest {
                     .ok());
   }
 
-  std::int64_t Enqueue(const std::string& decision, store::OutboxKind kind) {
+  std::int64_t Enqueue(const std::string& decision, store::OutboxKind kind,
+                       const std::string& field = "category") {
     store::OutboxItem item{.platform = "jira",
                            .decision_id = decision,
                            .kind = kind,
-                           .field = "category",
+                           .field = field,
                            .ticket_key = "SD-1",
                            .target = "SD-1",
                            .text = "Network"};
@@ -59,6 +60,38 @@ TEST_F(OutboxWorkerTest, WithoutAConnectionAWriteIsADeadLetter) {
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].state, store::OutboxState::kDead);
   EXPECT_NE(items[0].last_error.find("no jira connection"), std::string::npos);
+}
+
+TEST_F(OutboxWorkerTest, AJiraQueueGoesToTheFieldTheTenantsMapNamesAtSendingTime) {
+  Connect();
+  Enqueue("d_1", store::OutboxKind::kSetField, "queue");
+  std::mutex mu;
+  std::vector<std::string> bodies;
+  auto send = [&](const store::Connection&, const connect::PlatformRequest& r) {
+    std::lock_guard lock(mu);
+    bodies.push_back(r.body);
+    return PlatformAnswer{.status = 204, .body = "", .retry_after_s = std::nullopt};
+  };
+  {
+    OutboxWorker worker(store_.get(), {}, nullptr, send);
+    const auto items = Settled();
+    ASSERT_EQ(items.size(), 1u);
+    EXPECT_EQ(items[0].state, store::OutboxState::kDead);
+    EXPECT_NE(items[0].last_error.find("names no queue field"), std::string::npos)
+        << items[0].last_error;
+  }
+  ASSERT_TRUE(store_
+                  ->SetConfig(tenant_, store::ConfigKind::kJiraFields,
+                              R"({"queue_field": "customfield_10300"})", "test")
+                  .ok());
+  Enqueue("d_2", store::OutboxKind::kSetField, "queue");
+  OutboxWorker worker(store_.get(), {}, nullptr, send);
+  const auto items = Settled();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].state, store::OutboxState::kSent);
+  std::lock_guard lock(mu);
+  ASSERT_EQ(bodies.size(), 1u) << "nothing was sent for the dead write";
+  EXPECT_EQ(bodies[0], R"({"fields":{"customfield_10300":{"value":"Network"}}})");
 }
 
 TEST_F(OutboxWorkerTest, FailuresThatMayPassAreRetriedUpToTheLimitAndFieldsAreNotChecked) {

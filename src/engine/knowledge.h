@@ -27,6 +27,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "retrieve/duplicates.h"
@@ -118,10 +119,17 @@ class Knowledge {
     std::string requester;        // of a ticket
     std::string queue;            // where an open ticket is assigned; empty: unknown
   };
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const noexcept {
+      return std::hash<std::string_view>{}(id);
+    }
+  };
   struct Tenant {
     retrieve::Index index;
     mutable std::shared_mutex mu;
-    std::map<std::string, Source, std::less<>> sources;  // GUARDED_BY(mu), by document id
+    // GUARDED_BY(mu), by document id; looked up for every hit of every search.
+    std::unordered_map<std::string, Source, IdHash, std::equal_to<>> sources;
     // Open tickets in the order they were seen, for expiry; an entry whose source was seen again
     // since (or resolved) is stale and skipped.
     std::deque<std::pair<std::int64_t, std::string>> open_seen;       // GUARDED_BY(mu)

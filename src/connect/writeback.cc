@@ -220,7 +220,12 @@ PlatformRequest TransitionsRequest(std::string_view target) {
   return {"GET", JiraIssue(target) + "/transitions?expand=transitions.fields", ""};
 }
 
-Result<JiraTransition> DoneTransition(std::string_view answer_body) {
+namespace {
+
+// The first transition of a transitions answer whose target status category `wanted` accepts.
+template <typename Wanted>
+Result<JiraTransition> FirstTransition(std::string_view answer_body, Wanted wanted,
+                                       std::string_view none) {
   auto answer = internal::ParseJsonObject(answer_body, "Jira transitions", kMaxAnswerBytes);
   if (!answer) return Fail(answer.error());
   const internal::Json* list = internal::Member(*answer, "transitions");
@@ -228,7 +233,7 @@ Result<JiraTransition> DoneTransition(std::string_view answer_body) {
     return Fail(internal::MissingField("Jira transitions", "transitions"));
   for (const internal::Json& t : *list) {
     const internal::Json* category = internal::Member(internal::Member(&t, "to"), "statusCategory");
-    if (category == nullptr || internal::ScalarText(internal::Member(*category, "key")) != "done")
+    if (category == nullptr || !wanted(internal::ScalarText(internal::Member(*category, "key"))))
       continue;
     JiraTransition out;
     out.id = internal::ScalarText(internal::Member(t, "id"));
@@ -237,7 +242,30 @@ Result<JiraTransition> DoneTransition(std::string_view answer_body) {
         internal::Member(internal::Member(&t, "fields"), "resolution") != nullptr;
     return out;
   }
-  return Fail(Status::NotFound("no transition leads to a done status"));
+  return Fail(Status::NotFound(std::string(none)));
+}
+
+}  // namespace
+
+Result<JiraTransition> DoneTransition(std::string_view answer_body) {
+  return FirstTransition(
+      answer_body, [](const std::string& key) { return key == "done"; },
+      "no transition leads to a done status");
+}
+
+Result<JiraTransition> ReopenTransition(std::string_view answer_body) {
+  // "indeterminate" is In Progress, "new" is To Do: either puts the ticket back in the work.
+  return FirstTransition(
+      answer_body, [](const std::string& key) { return key == "indeterminate" || key == "new"; },
+      "no transition leads back to an open status");
+}
+
+PlatformRequest ReopenRequest(Platform platform, std::string_view target,
+                              const JiraTransition& transition, std::string_view note) {
+  if (platform == Platform::kJira)
+    return {"POST", JiraIssue(target) + "/transitions",
+            json{{"transition", {{"id", transition.id}}}}.dump()};
+  return {"PATCH", Incident(target), json{{"state", "2"}, {"work_notes", note}}.dump()};
 }
 
 PlatformRequest TransitionRequest(std::string_view target, const JiraTransition& transition,

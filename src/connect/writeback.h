@@ -113,4 +113,15 @@ Result<JiraTransition> DoneTransition(std::string_view answer_body);
 PlatformRequest TransitionRequest(std::string_view target, const JiraTransition& transition,
                                   std::string_view resolution, std::string_view reply);
 
+// --- Reopening a ticket whose auto-resolution was withdrawn (feedback said it was wrong).
+//
+// Only a ticket that is still resolved is reopened (ResolvedCheckRequest, IsResolved first).
+// Jira: the first transition of TransitionsRequest's answer that leads to an "indeterminate" (In
+// Progress) or "new" (To Do) status; NotFound when there is none.
+Result<JiraTransition> ReopenTransition(std::string_view answer_body);
+// ServiceNow: state 2 (In Progress) with `note` as a work note; Jira: performs `transition`
+// (no comment: the reason is the agents', and a Jira comment could reach the requester).
+PlatformRequest ReopenRequest(Platform platform, std::string_view target,
+                              const JiraTransition& transition, std::string_view note);
+
 }  // namespace ticketwise::connect

@@ -145,6 +145,8 @@ void OutboxWorker::Deliver(const store::OutboxItem& item) {
   PlatformAnswer answer;
   if (item.kind == store::OutboxKind::kResolve) {
     answer = Resolve(*connection, platform, item, &dead);
+  } else if (item.kind == store::OutboxKind::kReopen) {
+    answer = Reopen(*connection, platform, item, &dead);
   } else if (item.kind == store::OutboxKind::kNote) {
     answer = send_(*connection, connect::NoteRequest(platform, item.target, item.text, item.id));
   } else {
@@ -197,6 +199,31 @@ PlatformAnswer OutboxWorker::Resolve(const store::Connection& connection,
   }
   return send_(connection,
                connect::TransitionRequest(item.target, *transition, item.close_code, item.text));
+}
+
+PlatformAnswer OutboxWorker::Reopen(const store::Connection& connection, connect::Platform platform,
+                                    const store::OutboxItem& item, bool* dead) {
+  PlatformAnswer check = send_(connection, connect::ResolvedCheckRequest(platform, item.target));
+  if (!Success(check.status)) return check;
+  auto resolved = connect::IsResolved(platform, check.body);
+  if (!resolved) {
+    *dead = true;
+    return {check.status, "the ticket's status does not read: " + resolved.error().message(), {}};
+  }
+  // Open already: reopened by this item before (its answer lost), or by a person.
+  if (!*resolved) return check;
+  connect::JiraTransition transition;
+  if (platform == connect::Platform::kJira) {
+    PlatformAnswer list = send_(connection, connect::TransitionsRequest(item.target));
+    if (!Success(list.status)) return list;
+    auto back = connect::ReopenTransition(list.body);
+    if (!back) {
+      *dead = true;
+      return {list.status, back.error().message(), {}};
+    }
+    transition = std::move(*back);
+  }
+  return send_(connection, connect::ReopenRequest(platform, item.target, transition, item.text));
 }
 
 std::chrono::milliseconds OutboxWorker::Pass() {

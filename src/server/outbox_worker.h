@@ -69,6 +69,10 @@ class OutboxWorker {
   // outcome, with *dead set when retrying cannot help.
   PlatformAnswer Resolve(const store::Connection& connection, connect::Platform platform,
                          const store::OutboxItem& item, bool* dead);
+  // Sets a ticket that is still resolved back to work (a withdrawn auto-resolution); a ticket that
+  // is open again already is left alone.
+  PlatformAnswer Reopen(const store::Connection& connection, connect::Platform platform,
+                        const store::OutboxItem& item, bool* dead);
   // Records a failed answer: dead, or pending until a later time.
   // `dead`: give up whatever the answer was.
   void Failed(const store::OutboxItem& item, std::uint32_t attempts, const PlatformAnswer& answer,

@@ -229,6 +229,9 @@ struct Server::Impl {
   // After feedback is stored: metrics, and a ping-pong alert when a correction of the queue is the
   // one that makes the ticket's reassignments reach the tenant's threshold.
   void AfterFeedback(const std::string& tenant, const store::Feedback& feedback);
+  // Feedback that an auto-resolution was wrong: a resolve write not sent yet is stopped, a ticket
+  // it may have resolved is reopened through the outbox.
+  void WithdrawResolution(const std::string& tenant, const store::Feedback& feedback);
   std::uint32_t PingPongThreshold(const std::string& tenant) const;
   void ListMajorIncidents(const httplib::Request& req, httplib::Response& res,
                           const std::string& tenant);

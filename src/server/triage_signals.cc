@@ -147,6 +147,8 @@ std::uint32_t Server::Impl::PingPongThreshold(const std::string& tenant) const {
 
 void Server::Impl::AfterFeedback(const std::string& tenant, const store::Feedback& feedback) {
   metrics.RecordFeedback(feedback.field, store::VerdictName(feedback.verdict));
+  if (feedback.field == "resolution" && feedback.verdict != store::Verdict::kAccepted)
+    WithdrawResolution(tenant, feedback);
   if (feedback.field != "queue" || feedback.verdict != store::Verdict::kCorrected) return;
   auto decision = store->GetDecision(tenant, feedback.decision_id);
   if (!decision) return;
@@ -183,6 +185,26 @@ void Server::Impl::ListPingPong(const httplib::Request& req, httplib::Response& 
   for (store::QueueHistory& h : *reassigned)
     if (triage::DetectPingPong(h.external_id, h.queues, threshold)) alerts.push_back(std::move(h));
   res.set_content(PingPongJson(threshold, alerts), kJson);
+}
+
+void Server::Impl::WithdrawResolution(const std::string& tenant, const store::Feedback& feedback) {
+  std::string note = "ticketwise reopened the ticket: its auto-resolution was " +
+                     std::string(store::VerdictName(feedback.verdict)) + " by " +
+                     (feedback.actor.empty() ? std::string("an agent") : feedback.actor);
+  if (!feedback.reason.empty()) note += " (" + feedback.reason + ")";
+  note += ".";
+  // Text for the platform is redacted like every note.
+  auto reopen = store->WithdrawResolve(tenant, feedback.decision_id, safety::RedactText(note));
+  if (!reopen) {
+    // No resolve write: the decision resolved nothing on a platform, so there is nothing to undo.
+    if (reopen.error().code() != StatusCode::kNotFound)
+      LogLine("auto-resolution of decision " + feedback.decision_id +
+              " not withdrawn: " + reopen.error().ToString());
+    return;
+  }
+  LogLine("auto-resolution of decision " + feedback.decision_id + " withdrawn" +
+          (*reopen > 0 ? "; reopen queued" : " before it was sent"));
+  if (*reopen > 0) outbox->Notify();
 }
 
 }  // namespace ticketwise::server

@@ -99,6 +99,8 @@ class SqliteStoreImpl final : public Store {
                                                   const std::vector<OutboxItem>& items) override;
   Result<std::vector<OutboxItem>> PendingOutbox(std::uint32_t limit) override;
   Status StartOutboxAttempt(std::int64_t id) override;
+  Result<std::int64_t> WithdrawResolve(std::string_view tenant, std::string_view decision_id,
+                                       std::string_view reason) override;
   Status MarkOutboxSent(std::int64_t id, int http_status) override;
   Status MarkOutboxFailed(std::int64_t id, int http_status, std::string_view error, bool dead,
                           std::int64_t next_attempt_at_ms) override;

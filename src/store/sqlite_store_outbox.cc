@@ -11,7 +11,7 @@ namespace ticketwise::store {
 namespace {
 
 constexpr std::string_view kOutboxStates[] = {"pending", "sent", "dead"};
-constexpr std::string_view kOutboxKinds[] = {"note", "set_field", "resolve"};
+constexpr std::string_view kOutboxKinds[] = {"note", "set_field", "resolve", "reopen"};
 constexpr std::string_view kAuthKinds[] = {"basic", "bearer", "oauth"};
 
 constexpr char kOutboxColumns[] =
@@ -234,12 +234,79 @@ Result<std::vector<OutboxItem>> SqliteStoreImpl::PendingOutbox(std::uint32_t lim
 
 Status SqliteStoreImpl::StartOutboxAttempt(std::int64_t id) {
   std::lock_guard lock(mu_);
-  auto stmt = db_->Prepare("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?1");
+  auto stmt = db_->Prepare(
+      "UPDATE outbox SET attempts = attempts + (state = 'pending') WHERE id = ?1 RETURNING state");
   if (!stmt) return stmt.error();
   (*stmt)->Bind(1, id);
-  if (Status s = (*stmt)->Run(); !s.ok()) return s;
-  if (db_->Changes() == 0) return Status::NotFound("no outbox item " + std::to_string(id));
+  Result<bool> row = (*stmt)->Step();
+  if (!row) return row.error();
+  if (!*row) return Status::NotFound("no outbox item " + std::to_string(id));
+  // The change is made by the first step; the statement is reset when it goes out of scope.
+  const std::string state = (*stmt)->Text(0);
+  if (state != "pending")
+    return Status::FailedPrecondition("outbox item " + std::to_string(id) + " is " + state);
   return Status::Ok();
+}
+
+Result<std::int64_t> SqliteStoreImpl::WithdrawResolve(std::string_view tenant,
+                                                      std::string_view decision_id,
+                                                      std::string_view reason) {
+  std::lock_guard lock(mu_);
+  Transaction tx(db_.get());
+  if (Status s = tx.Begin(); !s.ok()) return Fail(s);
+  const std::string sql = std::string("SELECT ") + kOutboxColumns +
+                          " FROM outbox WHERE tenant_id = ?1 AND decision_id = ?2 AND"
+                          " kind = 'resolve'";
+  auto find = db_->Prepare(sql.c_str());
+  if (!find) return Fail(find.error());
+  (*find)->Bind(1, tenant);
+  (*find)->Bind(2, decision_id);
+  Result<bool> row = (*find)->Step();
+  if (!row) return Fail(row.error());
+  if (!*row)
+    return Fail(Status::NotFound("decision " + std::string(decision_id) +
+                                 " resolved nothing on a platform"));
+  const OutboxItem resolve = ReadOutboxRow(**find);
+  const std::string why = "withdrawn: " + std::string(reason);
+  if (resolve.state == OutboxState::kPending) {
+    auto stop = db_->Prepare("UPDATE outbox SET state = 'dead', last_error = ?2 WHERE id = ?1");
+    if (!stop) return Fail(stop.error());
+    (*stop)->Bind(1, resolve.id);
+    (*stop)->Bind(2, CutUtf8(why, kMaxOutboxErrorBytes));
+    if (Status s = (*stop)->Run(); !s.ok()) return Fail(s);
+  }
+  // Never attempted, or given up on: the ticket was not resolved by it.
+  const bool may_have_arrived = resolve.state == OutboxState::kSent || resolve.attempts > 0;
+  if (!may_have_arrived || resolve.state == OutboxState::kDead) {
+    if (Status s = tx.Commit(); !s.ok()) return Fail(s);
+    return std::int64_t{0};
+  }
+  const std::int64_t now = Now();
+  auto insert = db_->Prepare(
+      "INSERT INTO outbox (tenant_id, platform, decision_id, kind, field, ticket_key, target, text,"
+      " next_attempt_at_ms, created_at_ms) VALUES (?1, ?2, ?3, 'reopen', 'resolution', ?4, ?5,"
+      " ?6, ?7, ?7) ON CONFLICT (tenant_id, decision_id, kind, field) DO NOTHING");
+  if (!insert) return Fail(insert.error());
+  Stmt& s = **insert;
+  s.Bind(1, tenant);
+  s.Bind(2, resolve.platform);
+  s.Bind(3, decision_id);
+  s.Bind(4, resolve.ticket_key);
+  s.Bind(5, resolve.target);
+  s.Bind(6, std::string(reason));
+  s.Bind(7, now);
+  if (Status st = s.Run(); !st.ok()) return Fail(st);
+  auto id = db_->Prepare(
+      "SELECT id FROM outbox WHERE tenant_id = ?1 AND decision_id = ?2 AND kind = 'reopen'");
+  if (!id) return Fail(id.error());
+  (*id)->Bind(1, tenant);
+  (*id)->Bind(2, decision_id);
+  Result<bool> found = (*id)->Step();
+  if (!found) return Fail(found.error());
+  if (!*found) return Fail(Status::Internal("reopen write vanished during its insert"));
+  const std::int64_t reopen = (*id)->Int(0);
+  if (Status st = tx.Commit(); !st.ok()) return Fail(st);
+  return reopen;
 }
 
 Status SqliteStoreImpl::MarkOutboxSent(std::int64_t id, int http_status) {

@@ -276,8 +276,9 @@ enum class OutboxKind : std::uint8_t {
   kNote,      // an internal comment (Jira) or work note (ServiceNow) with the decision
   kSetField,  // the decided label written into the field (auto mode)
   kResolve,   // the ticket resolved with the requester's reply (auto-resolution)
+  kReopen,    // an auto-resolution withdrawn by feedback: the ticket set back to work
 };
-std::string_view OutboxKindName(OutboxKind kind);  // "note", "set_field", "resolve"
+std::string_view OutboxKindName(OutboxKind kind);  // "note", "set_field", "resolve", "reopen"
 std::optional<OutboxKind> ParseOutboxKind(std::string_view name);
 
 struct OutboxItem {
@@ -469,7 +470,16 @@ class Store {
   // Pending items of every tenant, the soonest due first, at most `limit`.
   virtual Result<std::vector<OutboxItem>> PendingOutbox(std::uint32_t limit) = 0;
   // Records that a request for the item is about to be sent (attempts + 1), before it is sent.
+  // FailedPrecondition when the item is no longer pending (withdrawn meanwhile): send nothing.
   virtual Status StartOutboxAttempt(std::int64_t id) = 0;
+  // Withdraws the auto-resolution of a decision (feedback said it was wrong), in one transaction:
+  // a resolve write never attempted becomes dead with `reason`, and nothing else is needed; one
+  // that was sent or attempted (it may have arrived) is stopped if still pending and followed by
+  // a `reopen` write (field "resolution", `reason` as its text). Returns the reopen item's id, or
+  // 0 when none was needed; NotFound when the decision has no resolve write.
+  virtual Result<std::int64_t> WithdrawResolve(std::string_view tenant,
+                                               std::string_view decision_id,
+                                               std::string_view reason) = 0;
   // The item was written to the platform.
   virtual Status MarkOutboxSent(std::int64_t id, int http_status) = 0;
   // It failed and is tried again at `next_attempt_at_ms`, or, when `dead`, given up on.

@@ -273,5 +273,26 @@ TEST(WritebackTest, JiraIsResolvedThroughTheFirstTransitionToADoneStatus) {
             StatusCode::kInvalidArgument);
 }
 
+TEST(WritebackTest, AWithdrawnResolutionGoesBackToAnOpenStatus) {
+  const char* resolved = R"({"transitions":[
+      {"id":"51","name":"Close","to":{"statusCategory":{"key":"done"}}},
+      {"id":"41","name":"Reopen","to":{"statusCategory":{"key":"new"}}}]})";
+  auto back = ReopenTransition(resolved);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->id, "41");
+  const PlatformRequest jira = ReopenRequest(Platform::kJira, "SD-4", *back, "agents' reason");
+  EXPECT_EQ(jira.method, "POST");
+  EXPECT_EQ(jira.path, "/rest/api/2/issue/SD-4/transitions");
+  EXPECT_EQ(json::parse(jira.body), json::parse(R"({"transition":{"id":"41"}})"))
+      << "no comment: it could reach the requester";
+  const PlatformRequest sn = ReopenRequest(Platform::kServiceNow, "abc", {}, "reopened: wrong");
+  EXPECT_EQ(sn.method, "PATCH");
+  EXPECT_EQ(json::parse(sn.body), json::parse(R"({"state":"2","work_notes":"reopened: wrong"})"));
+  auto stuck =
+      ReopenTransition(R"({"transitions":[{"id":"51","to":{"statusCategory":{"key":"done"}}}]})");
+  ASSERT_FALSE(stuck.has_value());
+  EXPECT_EQ(stuck.error().code(), StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace ticketwise::connect

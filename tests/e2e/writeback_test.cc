@@ -913,6 +913,82 @@ TEST_F(WritebackTest, AutoResolutionResolvesServiceNowWithTheCheckedReplyOnce) {
   EXPECT_EQ(server->Terminate(), 0);
 }
 
+TEST_F(WritebackTest, FeedbackThatAnAutoResolutionWasWrongReopensTheTicketOnce) {
+  FakePlatforms fake;
+  ConnectServiceNow(fake, "--servicenow-bearer sn-token");
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  ResolveEveryCategory(http, "Hello, your request {{ticket}} is complete.");
+  const json decisions = DeliverServiceNowEvent(http);
+  ASSERT_EQ(decisions.size(), 1u);
+  ASSERT_EQ(decisions[0]["fields"]["resolution"]["mode"], "auto");
+  const std::string decision = decisions[0]["decision_id"];
+  const std::string sys_id = "9d385017c611228701d22104cc95c371";
+  WaitOutbox(http, [](const json& i) {
+    return i.size() == 2 && i[0]["state"] == "sent" && i[1]["state"] == "sent";
+  });
+  ASSERT_EQ(fake.incident_field(sys_id, "state"), "6");
+  const json flag = {{"field", "resolution"},
+                     {"verdict", "flagged"},
+                     {"reason", "the caller still cannot log in, call jane@example.com"}};
+  for (int i = 0; i < 2; ++i) {
+    auto fb = http.Post("/v1/decisions/" + decision + "/feedback", Bearer(key_), flag.dump(),
+                        "application/json");
+    ASSERT_TRUE(fb);
+    ASSERT_EQ(fb->status, 201) << fb->body;
+  }
+  json items = WaitOutbox(http, [](const json& i) {
+    return i.size() == 3 && i[0]["state"] == "sent" && i[0]["kind"] == "reopen";
+  });
+  ASSERT_EQ(items.size(), 3u) << "flagged twice, reopened once: " << items.dump();
+  EXPECT_EQ(fake.incident_field(sys_id, "state"), "2");
+  const std::string notes = fake.work_notes(sys_id);
+  EXPECT_NE(notes.find("ticketwise reopened the ticket: its auto-resolution was flagged"),
+            std::string::npos)
+      << notes;
+  EXPECT_EQ(notes.find("jane@example.com"), std::string::npos) << notes;
+  // Feedback on a decision that resolved nothing changes nothing on the platform.
+  auto accepted =
+      http.Post("/v1/decisions/" + decision + "/feedback", Bearer(key_),
+                json{{"field", "category"}, {"verdict", "accepted"}}.dump(), "application/json");
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(accepted->status, 201);
+  EXPECT_EQ(json::parse(http.Get("/v1/outbox", Bearer(key_))->body)["items"].size(), 3u);
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
+TEST_F(WritebackTest, AWithdrawnJiraResolutionTakesTheWorkflowsWayBack) {
+  FakePlatforms fake;
+  ConnectJira(fake);
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  ResolveEveryCategory(http, "Hello, your request {{ticket}} is complete.");
+  const std::string created = JiraPasswordIssue();
+  ASSERT_EQ(
+      http.Post("/v1/hooks/jira/acme", JiraSigned(created, "w-1"), created, "application/json")
+          ->status,
+      202);
+  WaitOutbox(http, [](const json& i) {
+    return i.size() == 2 && i[0]["state"] == "sent" && i[1]["state"] == "sent";
+  });
+  ASSERT_EQ(fake.jira_resolution("SD-50"), "Done");
+  const std::string decision =
+      json::parse(http.Get("/v1/decisions", Bearer(key_))->body)["decisions"][0]["decision_id"];
+  auto fb =
+      http.Post("/v1/decisions/" + decision + "/feedback", Bearer(key_),
+                json{{"field", "resolution"}, {"verdict", "flagged"}}.dump(), "application/json");
+  ASSERT_TRUE(fb);
+  ASSERT_EQ(fb->status, 201) << fb->body;
+  json items = WaitOutbox(http, [](const json& i) {
+    return i.size() == 3 && i[0]["kind"] == "reopen" && i[0]["state"] == "sent";
+  });
+  ASSERT_EQ(items.size(), 3u) << items.dump();
+  EXPECT_EQ(fake.jira_resolution("SD-50"), "") << "reopened through transition 41";
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
 TEST_F(WritebackTest, AResolvedOrClosedServiceNowTicketIsLeftAsThePersonLeftIt) {
   FakePlatforms fake;
   ConnectServiceNow(fake, "--servicenow-bearer sn-token");

@@ -16,6 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static_cast<void>(connect::IsResolved(connect::Platform::kJira, input));
   static_cast<void>(connect::IsResolved(connect::Platform::kServiceNow, input));
   if (auto t = connect::DoneTransition(input); t && t->id.empty()) __builtin_trap();
+  if (auto t = connect::ReopenTransition(input); t && t->id.empty()) __builtin_trap();
   // A field map that parses reads back the same from its own JSON.
   if (auto map = connect::ParseJiraFieldMap(input)) {
     auto again = connect::ParseJiraFieldMap(connect::JiraFieldMapJson(*map));

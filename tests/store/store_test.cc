@@ -938,6 +938,69 @@ TEST_F(StoreTest, AResolveWriteKeepsItsCloseCodeBesideTheOtherWritesOfItsDecisio
   EXPECT_EQ(ParseOutboxKind("delete"), std::nullopt);
 }
 
+TEST_F(StoreTest, AWithdrawnResolveIsStoppedOrFollowedByOneReopen) {
+  const std::string acme = NewTenantId("acme");
+  auto resolve = [&](const std::string& decision) {
+    OutboxItem item{.platform = "servicenow",
+                    .decision_id = decision,
+                    .kind = OutboxKind::kResolve,
+                    .field = "resolution",
+                    .ticket_key = "INC7",
+                    .target = "abc",
+                    .text = "Your request is complete.",
+                    .close_code = "Solution provided"};
+    auto ids = store_->EnqueueOutbox(acme, {item});
+    EXPECT_TRUE(ids) << ids.error().ToString();
+    return ids ? ids->front() : 0;
+  };
+  auto item = [&](std::int64_t id) {
+    const auto items = store_->ListOutbox(acme, std::nullopt, 100);
+    if (items)
+      for (const OutboxItem& i : *items)
+        if (i.id == id) return i;
+    return OutboxItem{};
+  };
+  // Never attempted: stopped, and nothing to reopen; the worker then sends nothing.
+  const std::int64_t unsent = resolve("d_1");
+  auto none = store_->WithdrawResolve(acme, "d_1", "wrong category");
+  ASSERT_TRUE(none) << none.error().ToString();
+  EXPECT_EQ(*none, 0);
+  EXPECT_EQ(item(unsent).state, OutboxState::kDead);
+  EXPECT_EQ(item(unsent).last_error, "withdrawn: wrong category");
+  EXPECT_EQ(store_->StartOutboxAttempt(unsent).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(item(unsent).attempts, 0u);
+
+  // Sent: a reopen of the same ticket, once however often it is withdrawn.
+  const std::int64_t sent = resolve("d_2");
+  ASSERT_TRUE(store_->StartOutboxAttempt(sent).ok());
+  ASSERT_TRUE(store_->MarkOutboxSent(sent, 200).ok());
+  auto reopen = store_->WithdrawResolve(acme, "d_2", "still broken");
+  ASSERT_TRUE(reopen) << reopen.error().ToString();
+  ASSERT_GT(*reopen, 0);
+  EXPECT_EQ(*store_->WithdrawResolve(acme, "d_2", "still broken"), *reopen);
+  const OutboxItem r = item(*reopen);
+  EXPECT_EQ(r.kind, OutboxKind::kReopen);
+  EXPECT_EQ(r.state, OutboxState::kPending);
+  EXPECT_EQ(r.target, "abc");
+  EXPECT_EQ(r.text, "still broken");
+  EXPECT_EQ(item(sent).state, OutboxState::kSent);
+
+  // Attempted and waiting for a retry: it may have arrived, so it is stopped and reopened.
+  const std::int64_t tried = resolve("d_3");
+  ASSERT_TRUE(store_->StartOutboxAttempt(tried).ok());
+  ASSERT_TRUE(store_->MarkOutboxFailed(tried, 503, "unavailable", false, 0).ok());
+  auto after_try = store_->WithdrawResolve(acme, "d_3", "no");
+  ASSERT_TRUE(after_try);
+  EXPECT_GT(*after_try, 0);
+  EXPECT_EQ(item(tried).state, OutboxState::kDead);
+
+  // Nothing resolved, nothing to withdraw; another tenant's decision is not found either.
+  EXPECT_EQ(store_->WithdrawResolve(acme, "d_9", "x").error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->WithdrawResolve(NewTenantId("globex"), "d_2", "x").error().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(ParseOutboxKind("reopen"), OutboxKind::kReopen);
+}
+
 TEST_F(StoreTest, EachKindOfConfigurationIsKeptApartAndAudited) {
   const std::string acme = NewTenantId("acme");
   ASSERT_TRUE(store_->SetConfig(acme, ConfigKind::kTriage, R"({"t":1})", "api").ok());

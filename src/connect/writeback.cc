@@ -247,6 +247,21 @@ Result<JiraTransition> FirstTransition(std::string_view answer_body, Wanted want
 
 }  // namespace
 
+bool IsReopening(Platform platform, const FieldChange& change) {
+  if (platform == Platform::kJira)
+    return change.field == "resolution" && !change.from.empty() && change.to.empty();
+  if (change.field != "status") return false;
+  // The value or its display text, as the Business Rule or the Table API gives it.
+  auto closed = [](std::string_view state) {
+    return state == "6" || state == "7" || state == "Resolved" || state == "Closed";
+  };
+  auto open = [](std::string_view state) {
+    return state == "1" || state == "2" || state == "3" || state == "New" ||
+           state == "In Progress" || state == "On Hold";
+  };
+  return closed(change.from) && open(change.to);
+}
+
 Result<JiraTransition> DoneTransition(std::string_view answer_body) {
   return FirstTransition(
       answer_body, [](const std::string& key) { return key == "done"; },

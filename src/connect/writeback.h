@@ -113,6 +113,10 @@ Result<JiraTransition> DoneTransition(std::string_view answer_body);
 PlatformRequest TransitionRequest(std::string_view target, const JiraTransition& transition,
                                   std::string_view resolution, std::string_view reply);
 
+// Whether a change a platform reports puts a resolved ticket back to work: Jira clears the
+// resolution, ServiceNow moves the state from Resolved or Closed to an open one.
+bool IsReopening(Platform platform, const FieldChange& change);
+
 // --- Reopening a ticket whose auto-resolution was withdrawn (feedback said it was wrong).
 //
 // Only a ticket that is still resolved is reopened (ResolvedCheckRequest, IsResolved first).

@@ -242,12 +242,15 @@ Result<connect::InboundEvent> Server::Impl::ReadPolledRecord(const store::InboxI
   event.kind = connect::EventKind::kTicketUpdated;
   auto before = store->GetTicket(item.tenant_id, latest->ticket_id);
   if (!before) return Fail(before.error());
-  for (const FieldDecision& f : latest->fields) {
-    auto now = event.ticket.fields.find(f.field);
+  // The decided fields, and the state (a resolved ticket reopened).
+  std::vector<std::string> watched = {"status"};
+  for (const FieldDecision& f : latest->fields) watched.push_back(f.field);
+  for (const std::string& field : watched) {
+    auto now = event.ticket.fields.find(field);
     if (now == event.ticket.fields.end()) continue;
-    auto then = before->ticket.fields.find(f.field);
+    auto then = before->ticket.fields.find(field);
     const std::string was = then == before->ticket.fields.end() ? "" : then->second;
-    if (now->second != was) event.changes.push_back({f.field, f.field, was, now->second, "", 0});
+    if (now->second != was) event.changes.push_back({field, field, was, now->second, "", 0});
   }
   return event;
 }
@@ -315,19 +318,34 @@ InboxOutcome Server::Impl::ProcessDelivery(const store::InboxItem& item) {
   if (latest) {
     auto given = store->ListFeedback(tenant, latest->id);
     if (!given) return {false, true, given.error().ToString()};
+    const FieldDecision* resolution = nullptr;
+    for (const FieldDecision& f : latest->fields)
+      if (f.field == "resolution") resolution = &f;
+    const bool resolved_by_us = resolution != nullptr && resolution->mode == Mode::kAuto &&
+                                !resolution->abstained && !resolution->label.empty();
     for (const connect::FieldChange& change : event->changes) {
-      if (change.to.empty()) continue;
-      const FieldDecision* decided = nullptr;
-      for (const FieldDecision& f : latest->fields)
-        if (f.field == change.field) decided = &f;
-      if (decided == nullptr) continue;
       store::Feedback fb;
       fb.decision_id = latest->id;
-      fb.field = change.field;
-      fb.verdict =
-          change.to == decided->label ? store::Verdict::kAccepted : store::Verdict::kCorrected;
-      if (fb.verdict == store::Verdict::kCorrected) fb.value = change.to;
-      fb.reason = FeedbackReason(*event, change);
+      if (change.field == "resolution" || change.field == "status") {
+        // The platform's resolution and state are not our "resolution" field (a rule's name):
+        // resolving the ticket, ours or a person's, says nothing about the rule. Reopening a
+        // ticket we resolved says it was wrong.
+        if (!resolved_by_us || !connect::IsReopening(event->platform, change)) continue;
+        fb.field = "resolution";
+        fb.verdict = store::Verdict::kFlagged;
+        fb.reason = "reopened on " + std::string(connect::PlatformName(event->platform));
+      } else {
+        if (change.to.empty()) continue;
+        const FieldDecision* decided = nullptr;
+        for (const FieldDecision& f : latest->fields)
+          if (f.field == change.field) decided = &f;
+        if (decided == nullptr) continue;
+        fb.field = change.field;
+        fb.verdict =
+            change.to == decided->label ? store::Verdict::kAccepted : store::Verdict::kCorrected;
+        if (fb.verdict == store::Verdict::kCorrected) fb.value = change.to;
+        fb.reason = FeedbackReason(*event, change);
+      }
       fb.actor = std::string(connect::PlatformName(event->platform)) +
                  (change.changed_by.empty() ? "" : ":" + change.changed_by);
       // A delivery processed twice (a crash before its outcome was written) gives feedback once.

@@ -273,6 +273,20 @@ TEST(WritebackTest, JiraIsResolvedThroughTheFirstTransitionToADoneStatus) {
             StatusCode::kInvalidArgument);
 }
 
+TEST(WritebackTest, AReopenedTicketIsToldApartFromAResolvedOne) {
+  auto change = [](const char* field, const char* from, const char* to) {
+    return FieldChange{field, field, from, to, "", 0};
+  };
+  EXPECT_TRUE(IsReopening(Platform::kJira, change("resolution", "Done", "")));
+  EXPECT_FALSE(IsReopening(Platform::kJira, change("resolution", "", "Done")));
+  EXPECT_FALSE(IsReopening(Platform::kJira, change("priority", "High", "")));
+  EXPECT_TRUE(IsReopening(Platform::kServiceNow, change("status", "6", "2")));
+  EXPECT_TRUE(IsReopening(Platform::kServiceNow, change("status", "Resolved", "In Progress")));
+  EXPECT_FALSE(IsReopening(Platform::kServiceNow, change("status", "2", "6")));
+  EXPECT_FALSE(IsReopening(Platform::kServiceNow, change("status", "6", "7")));
+  EXPECT_FALSE(IsReopening(Platform::kServiceNow, change("resolution", "Solution provided", "")));
+}
+
 TEST(WritebackTest, AWithdrawnResolutionGoesBackToAnOpenStatus) {
   const char* resolved = R"({"transitions":[
       {"id":"51","name":"Close","to":{"statusCategory":{"key":"done"}}},

@@ -989,6 +989,60 @@ TEST_F(WritebackTest, AWithdrawnJiraResolutionTakesTheWorkflowsWayBack) {
   EXPECT_EQ(server->Terminate(), 0);
 }
 
+TEST_F(WritebackTest, APersonReopeningAnAutoResolvedJiraIssueFlagsTheResolution) {
+  FakePlatforms fake;
+  ConnectJira(fake);
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  ResolveEveryCategory(http, "Hello, your request {{ticket}} is complete.");
+  const std::string created = JiraPasswordIssue();
+  ASSERT_EQ(
+      http.Post("/v1/hooks/jira/acme", JiraSigned(created, "o-1"), created, "application/json")
+          ->status,
+      202);
+  WaitOutbox(http, [](const json& i) {
+    return i.size() == 2 && i[0]["state"] == "sent" && i[1]["state"] == "sent";
+  });
+  const std::string decision =
+      json::parse(http.Get("/v1/decisions", Bearer(key_))->body)["decisions"][0]["decision_id"];
+  auto update = [&](const std::string& from, const std::string& to, const std::string& delivery) {
+    json body = json::parse(created);
+    body["webhookEvent"] = "jira:issue_updated";
+    body["issue_event_type_name"] = "issue_generic";
+    body["changelog"] = {
+        {"id", delivery},
+        {"items", json::array({{{"field", "resolution"},
+                                {"fieldtype", "jira"},
+                                {"fieldId", "resolution"},
+                                {"from", from.empty() ? json(nullptr) : json("10000")},
+                                {"fromString", from.empty() ? json(nullptr) : json(from)},
+                                {"to", to.empty() ? json(nullptr) : json("10000")},
+                                {"toString", to.empty() ? json(nullptr) : json(to)}}})}};
+    const std::string text = body.dump();
+    auto r = http.Post("/v1/hooks/jira/acme", JiraSigned(text, delivery), text, "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 202) << r->body;
+  };
+  auto feedback = [&] {
+    return json::parse(
+        http.Get("/v1/decisions/" + decision + "/feedback", Bearer(key_))->body)["feedback"];
+  };
+  // Our own resolution coming back is not a verdict on the rule.
+  update("", "Done", "o-2");
+  WaitInbox(http, 2);
+  EXPECT_TRUE(feedback().empty()) << feedback().dump();
+  // A person clearing the resolution reopened the ticket: the rule was wrong for it.
+  update("Done", "", "o-3");
+  WaitInbox(http, 3);
+  const json given = feedback();
+  ASSERT_EQ(given.size(), 1u) << given.dump();
+  EXPECT_EQ(given[0]["field"], "resolution");
+  EXPECT_EQ(given[0]["verdict"], "flagged");
+  EXPECT_EQ(given[0]["reason"], "reopened on jira");
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
 TEST_F(WritebackTest, AResolvedOrClosedServiceNowTicketIsLeftAsThePersonLeftIt) {
   FakePlatforms fake;
   ConnectServiceNow(fake, "--servicenow-bearer sn-token");

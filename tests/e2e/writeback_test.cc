@@ -65,6 +65,9 @@ std::string Base64(const std::string& in) {
   return out;
 }
 
+// The Jira "issue created" fixture as issue SD-50 about a password prompt (defined below).
+std::string JiraPasswordIssue();
+
 class WritebackTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -198,6 +201,22 @@ class WritebackTest : public testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return items;
+  }
+
+  // Auto-resolves issue SD-50 (JiraPasswordIssue) through a webhook with delivery id `delivery`:
+  // the id of its decision once the note and the resolution were sent, or "" when they were not.
+  std::string AutoResolveJiraIssue(httplib::Client& http, const std::string& delivery) {
+    ResolveEveryCategory(http, "Hello, your request {{ticket}} is complete.");
+    const std::string created = JiraPasswordIssue();
+    auto r = http.Post("/v1/hooks/jira/acme", JiraSigned(created, delivery), created,
+                       "application/json");
+    if (!r || r->status != 202) return "";
+    const json items = WaitOutbox(http, [](const json& i) {
+      return i.size() == 2 && i[0]["state"] == "sent" && i[1]["state"] == "sent";
+    });
+    if (items.size() != 2 || items[0]["state"] != "sent") return "";
+    return json::parse(
+        http.Get("/v1/decisions", Bearer(key_))->body)["decisions"][0]["decision_id"];
   }
 
   // Waits until the inbox has `n` items and none is pending.
@@ -964,18 +983,9 @@ TEST_F(WritebackTest, AWithdrawnJiraResolutionTakesTheWorkflowsWayBack) {
   auto server = Start();
   ASSERT_NE(server, nullptr);
   httplib::Client http("127.0.0.1", server->port());
-  ResolveEveryCategory(http, "Hello, your request {{ticket}} is complete.");
-  const std::string created = JiraPasswordIssue();
-  ASSERT_EQ(
-      http.Post("/v1/hooks/jira/acme", JiraSigned(created, "w-1"), created, "application/json")
-          ->status,
-      202);
-  WaitOutbox(http, [](const json& i) {
-    return i.size() == 2 && i[0]["state"] == "sent" && i[1]["state"] == "sent";
-  });
+  const std::string decision = AutoResolveJiraIssue(http, "w-1");
+  ASSERT_FALSE(decision.empty());
   ASSERT_EQ(fake.jira_resolution("SD-50"), "Done");
-  const std::string decision =
-      json::parse(http.Get("/v1/decisions", Bearer(key_))->body)["decisions"][0]["decision_id"];
   auto fb =
       http.Post("/v1/decisions/" + decision + "/feedback", Bearer(key_),
                 json{{"field", "resolution"}, {"verdict", "flagged"}}.dump(), "application/json");
@@ -995,17 +1005,9 @@ TEST_F(WritebackTest, APersonReopeningAnAutoResolvedJiraIssueFlagsTheResolution)
   auto server = Start();
   ASSERT_NE(server, nullptr);
   httplib::Client http("127.0.0.1", server->port());
-  ResolveEveryCategory(http, "Hello, your request {{ticket}} is complete.");
+  const std::string decision = AutoResolveJiraIssue(http, "o-1");
+  ASSERT_FALSE(decision.empty());
   const std::string created = JiraPasswordIssue();
-  ASSERT_EQ(
-      http.Post("/v1/hooks/jira/acme", JiraSigned(created, "o-1"), created, "application/json")
-          ->status,
-      202);
-  WaitOutbox(http, [](const json& i) {
-    return i.size() == 2 && i[0]["state"] == "sent" && i[1]["state"] == "sent";
-  });
-  const std::string decision =
-      json::parse(http.Get("/v1/decisions", Bearer(key_))->body)["decisions"][0]["decision_id"];
   auto update = [&](const std::string& from, const std::string& to, const std::string& delivery) {
     json body = json::parse(created);
     body["webhookEvent"] = "jira:issue_updated";

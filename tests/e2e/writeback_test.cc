@@ -1045,6 +1045,50 @@ TEST_F(WritebackTest, APersonReopeningAnAutoResolvedJiraIssueFlagsTheResolution)
   EXPECT_EQ(server->Terminate(), 0);
 }
 
+TEST_F(WritebackTest, APersonReopeningAnAutoResolvedIncidentFlagsTheResolution) {
+  FakePlatforms fake;
+  ConnectServiceNow(fake, "--servicenow-bearer sn-token");
+  auto server = Start();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->port());
+  ResolveEveryCategory(http, "Hello, your request {{ticket}} is complete.");
+  const json decisions = DeliverServiceNowEvent(http);
+  ASSERT_EQ(decisions.size(), 1u);
+  const std::string decision = decisions[0]["decision_id"];
+  WaitOutbox(http, [](const json& i) {
+    return i.size() == 2 && i[0]["state"] == "sent" && i[1]["state"] == "sent";
+  });
+  // The Business Rule reports our own resolution, then a person setting the incident back to work.
+  auto update = [&](const char* from, const char* to, const char* close_code, int mod_count) {
+    json event = json::parse(Fixture("servicenow/event_updated.json"));
+    event["sys_mod_count"] = std::to_string(mod_count);
+    event["state"] = to;
+    event["changes"] = json::array({{{"field", "state"}, {"old", from}, {"new", to}},
+                                    {{"field", "close_code"}, {"old", ""}, {"new", close_code}}});
+    const std::string body = event.dump();
+    auto r = http.Post("/v1/hooks/servicenow/acme",
+                       {{"X-SN-Signature", connect::HmacSha256Base64(kServiceNowKey, body)}}, body,
+                       "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 202) << r->body;
+  };
+  auto feedback = [&] {
+    return json::parse(
+        http.Get("/v1/decisions/" + decision + "/feedback", Bearer(key_))->body)["feedback"];
+  };
+  update("2", "6", "Solution provided", 4);
+  WaitInbox(http, 2);
+  EXPECT_TRUE(feedback().empty()) << feedback().dump();
+  update("6", "2", "", 5);
+  WaitInbox(http, 3);
+  const json given = feedback();
+  ASSERT_EQ(given.size(), 1u) << given.dump();
+  EXPECT_EQ(given[0]["field"], "resolution");
+  EXPECT_EQ(given[0]["verdict"], "flagged");
+  EXPECT_EQ(given[0]["reason"], "reopened on servicenow");
+  EXPECT_EQ(server->Terminate(), 0);
+}
+
 TEST_F(WritebackTest, AResolvedOrClosedServiceNowTicketIsLeftAsThePersonLeftIt) {
   FakePlatforms fake;
   ConnectServiceNow(fake, "--servicenow-bearer sn-token");

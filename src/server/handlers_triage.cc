@@ -1,7 +1,9 @@
 // Handlers for the tenant's triage configurations: priority and routing with declared incidents
 // (docs/decisions/0019-triage-in-decisions.md), and auto-resolution with its replies
 // (docs/decisions/0022-auto-resolution.md).
+#include <chrono>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -151,6 +153,27 @@ void Server::Impl::GetResolutionConfig(const httplib::Request&, httplib::Respons
   auto record = store->GetConfig(tenant, store::ConfigKind::kResolution);
   if (!record) return SendStatus(res, record.error());
   res.set_content(record->json, kJson);
+}
+
+void Server::Impl::GetResolutionReport(const httplib::Request& req, httplib::Response& res,
+                                       const std::string& tenant) {
+  auto days = CountParam(req, "days", 30, 365);
+  if (!days) return SendStatus(res, days.error());
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  const std::int64_t since = now - std::int64_t{*days} * 24 * 3600 * 1000;
+  auto report = store->ResolutionReport(tenant, since);
+  if (!report) return SendStatus(res, report.error());
+  nlohmann::json rules = nlohmann::json::array();
+  for (const store::ResolutionRuleReport& r : *report)
+    rules.push_back({{"rule", r.rule},
+                     {"applied", r.applied},
+                     {"held", r.held},
+                     {"resolved", r.resolved},
+                     {"flagged", r.flagged}});
+  res.set_content(nlohmann::json{{"days", *days}, {"since_ms", since}, {"rules", rules}}.dump(),
+                  kJson);
 }
 
 std::optional<safety::OutboundMessage> Server::Impl::ResolutionReply(

@@ -312,6 +312,7 @@ void Server::Impl::InstallRoutes() {
   Add("GET", "/v1/triage/config", "/v1/triage/config", &Impl::GetTriageConfig);
   Add("PUT", "/v1/resolution/config", "/v1/resolution/config", &Impl::PutResolutionConfig);
   Add("GET", "/v1/resolution/config", "/v1/resolution/config", &Impl::GetResolutionConfig);
+  Add("GET", "/v1/resolution/report", "/v1/resolution/report", &Impl::GetResolutionReport);
   Add("POST", "/v1/status/incidents", "/v1/status/incidents", &Impl::PostIncidents);
   Add("GET", "/v1/status/incidents", "/v1/status/incidents", &Impl::ListIncidents);
   Add("GET", "/v1/status/major-incidents", "/v1/status/major-incidents", &Impl::ListMajorIncidents);

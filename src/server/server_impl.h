@@ -200,6 +200,10 @@ struct Server::Impl {
   void GetResolutionConfig(const httplib::Request& req, httplib::Response& res,
                            const std::string& tenant);
   Status LoadResolutionConfig(const store::ConfigRecord& record);
+  // GET /v1/resolution/report?days=N: per rule, how often it applied, was held, resolved a ticket
+  // and was flagged as wrong, over the last N days (default 30).
+  void GetResolutionReport(const httplib::Request& req, httplib::Response& res,
+                           const std::string& tenant);
   // The reply to the requester of the rule a decision's "resolution" field names (auto or
   // suggest), checked by the outbound text policy; none when no rule applied or in shadow mode.
   std::optional<safety::OutboundMessage> ResolutionReply(const std::string& tenant,

@@ -346,4 +346,34 @@ Result<std::vector<Feedback>> SqliteStoreImpl::ListFeedback(std::string_view ten
   return out;
 }
 
+Result<std::vector<ResolutionRuleReport>> SqliteStoreImpl::ResolutionReport(std::string_view tenant,
+                                                                            std::int64_t since_ms) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_->Prepare(
+      "SELECT f.label, COUNT(*), SUM(f.abstained),"
+      " SUM(EXISTS (SELECT 1 FROM outbox o WHERE o.tenant_id = d.tenant_id AND"
+      "   o.decision_id = d.id AND o.kind = 'resolve' AND o.state = 'sent')),"
+      " SUM(EXISTS (SELECT 1 FROM feedback b WHERE b.decision_seq = d.seq AND"
+      "   b.field = 'resolution' AND b.verdict IN ('flagged', 'corrected')))"
+      " FROM decisions d JOIN decision_fields f ON f.decision_seq = d.seq"
+      " WHERE d.tenant_id = ?1 AND d.created_at_ms >= ?2 AND f.field = 'resolution' AND"
+      " f.label != '' GROUP BY f.label ORDER BY f.label");
+  if (!stmt) return Fail(stmt.error());
+  Stmt& s = **stmt;
+  s.Bind(1, tenant);
+  s.Bind(2, since_ms);
+  std::vector<ResolutionRuleReport> out;
+  if (Status st = s.ForEachRow([&] {
+        out.push_back({.rule = s.Text(0),
+                       .applied = s.Int(1),
+                       .held = s.Int(2),
+                       .resolved = s.Int(3),
+                       .flagged = s.Int(4)});
+        return Status::Ok();
+      });
+      !st.ok())
+    return Fail(st);
+  return out;
+}
+
 }  // namespace ticketwise::store

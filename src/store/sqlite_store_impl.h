@@ -101,6 +101,8 @@ class SqliteStoreImpl final : public Store {
   Status StartOutboxAttempt(std::int64_t id) override;
   Result<std::int64_t> WithdrawResolve(std::string_view tenant, std::string_view decision_id,
                                        std::string_view reason) override;
+  Result<std::vector<ResolutionRuleReport>> ResolutionReport(std::string_view tenant,
+                                                             std::int64_t since_ms) override;
   Status MarkOutboxSent(std::int64_t id, int http_status) override;
   Status MarkOutboxFailed(std::int64_t id, int http_status, std::string_view error, bool dead,
                           std::int64_t next_attempt_at_ms) override;

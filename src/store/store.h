@@ -267,6 +267,16 @@ struct MajorIncidentRecord {
   std::vector<std::string> ticket_ids{};  // external ids, in arrival order
 };
 
+// One auto-resolution rule's record over a period.
+struct ResolutionRuleReport {
+  std::string rule{};
+  std::int64_t applied = 0;   // decisions whose "resolution" field named the rule (any mode)
+  std::int64_t held = 0;      // of those, held for a person by a guard (abstained)
+  std::int64_t resolved = 0;  // tickets resolved on the platform (the resolve write was sent)
+  std::int64_t flagged = 0;   // decisions whose resolution was flagged or corrected since (an
+                              // agent, or a person who reopened the ticket)
+};
+
 // One write to a platform waiting to be sent, sent, or given up on (dead letter).
 enum class OutboxState : std::uint8_t { kPending, kSent, kDead };
 std::string_view OutboxStateName(OutboxState state);  // "pending", "sent", "dead"
@@ -480,6 +490,10 @@ class Store {
   virtual Result<std::int64_t> WithdrawResolve(std::string_view tenant,
                                                std::string_view decision_id,
                                                std::string_view reason) = 0;
+  // What each auto-resolution rule did for the tenant's decisions made since `since_ms`, by rule
+  // name.
+  virtual Result<std::vector<ResolutionRuleReport>> ResolutionReport(std::string_view tenant,
+                                                                     std::int64_t since_ms) = 0;
   // The item was written to the platform.
   virtual Status MarkOutboxSent(std::int64_t id, int http_status) = 0;
   // It failed and is tried again at `next_attempt_at_ms`, or, when `dead`, given up on.

@@ -967,6 +967,21 @@ TEST_F(WritebackTest, FeedbackThatAnAutoResolutionWasWrongReopensTheTicketOnce) 
             std::string::npos)
       << notes;
   EXPECT_EQ(notes.find("jane@example.com"), std::string::npos) << notes;
+  // The rule's record: applied once, resolved once, flagged once.
+  const json report = json::parse(http.Get("/v1/resolution/report", Bearer(key_))->body);
+  EXPECT_EQ(report["days"], 30);
+  ASSERT_EQ(report["rules"].size(), 1u) << report.dump();
+  const json& rule = report["rules"][0];
+  EXPECT_EQ(rule["rule"], decisions[0]["fields"]["resolution"]["label"]);
+  EXPECT_EQ(rule["applied"], 1);
+  EXPECT_EQ(rule["held"], 0);
+  EXPECT_EQ(rule["resolved"], 1);
+  EXPECT_EQ(rule["flagged"], 1);
+  EXPECT_TRUE(
+      json::parse(http.Get("/v1/resolution/report", Bearer(other_key_))->body)["rules"].empty());
+  for (const char* bad : {"?days=0", "?days=366", "?days=week"})
+    EXPECT_EQ(http.Get(std::string("/v1/resolution/report") + bad, Bearer(key_))->status, 400)
+        << bad;
   // Feedback on a decision that resolved nothing changes nothing on the platform.
   auto accepted =
       http.Post("/v1/decisions/" + decision + "/feedback", Bearer(key_),

@@ -219,6 +219,20 @@ class WritebackTest : public testing::Test {
         http.Get("/v1/decisions", Bearer(key_))->body)["decisions"][0]["decision_id"];
   }
 
+  // The feedback given on `decision`, oldest first.
+  json FeedbackOf(httplib::Client& http, const std::string& decision) {
+    return json::parse(
+        http.Get("/v1/decisions/" + decision + "/feedback", Bearer(key_))->body)["feedback"];
+  }
+
+  // `given` is exactly one feedback: the resolution flagged because a person reopened the ticket.
+  static void ExpectFlaggedAsReopened(const json& given, const std::string& platform) {
+    ASSERT_EQ(given.size(), 1u) << given.dump();
+    EXPECT_EQ(given[0]["field"], "resolution");
+    EXPECT_EQ(given[0]["verdict"], "flagged");
+    EXPECT_EQ(given[0]["reason"], "reopened on " + platform);
+  }
+
   // Waits until the inbox has `n` items and none is pending.
   void WaitInbox(httplib::Client& http, std::size_t n) {
     for (int i = 0; i < 1500; ++i) {
@@ -1041,22 +1055,14 @@ TEST_F(WritebackTest, APersonReopeningAnAutoResolvedJiraIssueFlagsTheResolution)
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 202) << r->body;
   };
-  auto feedback = [&] {
-    return json::parse(
-        http.Get("/v1/decisions/" + decision + "/feedback", Bearer(key_))->body)["feedback"];
-  };
   // Our own resolution coming back is not a verdict on the rule.
   update("", "Done", "o-2");
   WaitInbox(http, 2);
-  EXPECT_TRUE(feedback().empty()) << feedback().dump();
+  EXPECT_TRUE(FeedbackOf(http, decision).empty());
   // A person clearing the resolution reopened the ticket: the rule was wrong for it.
   update("Done", "", "o-3");
   WaitInbox(http, 3);
-  const json given = feedback();
-  ASSERT_EQ(given.size(), 1u) << given.dump();
-  EXPECT_EQ(given[0]["field"], "resolution");
-  EXPECT_EQ(given[0]["verdict"], "flagged");
-  EXPECT_EQ(given[0]["reason"], "reopened on jira");
+  ExpectFlaggedAsReopened(FeedbackOf(http, decision), "jira");
   EXPECT_EQ(server->Terminate(), 0);
 }
 
@@ -1087,20 +1093,12 @@ TEST_F(WritebackTest, APersonReopeningAnAutoResolvedIncidentFlagsTheResolution) 
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 202) << r->body;
   };
-  auto feedback = [&] {
-    return json::parse(
-        http.Get("/v1/decisions/" + decision + "/feedback", Bearer(key_))->body)["feedback"];
-  };
   update("2", "6", "Solution provided", 4);
   WaitInbox(http, 2);
-  EXPECT_TRUE(feedback().empty()) << feedback().dump();
+  EXPECT_TRUE(FeedbackOf(http, decision).empty());
   update("6", "2", "", 5);
   WaitInbox(http, 3);
-  const json given = feedback();
-  ASSERT_EQ(given.size(), 1u) << given.dump();
-  EXPECT_EQ(given[0]["field"], "resolution");
-  EXPECT_EQ(given[0]["verdict"], "flagged");
-  EXPECT_EQ(given[0]["reason"], "reopened on servicenow");
+  ExpectFlaggedAsReopened(FeedbackOf(http, decision), "servicenow");
   EXPECT_EQ(server->Terminate(), 0);
 }
 

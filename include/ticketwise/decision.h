@@ -97,4 +97,7 @@ struct Decision {
   std::string summary;  // an extractive summary of a long thread; empty for short ones
 };
 
+// The decision's field named `name`, or nullptr when it has none.
+const FieldDecision* FindField(const Decision& decision, std::string_view name);
+
 }  // namespace ticketwise

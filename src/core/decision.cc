@@ -50,4 +50,10 @@ std::optional<SourceKind> ParseSourceKind(std::string_view name) {
   return std::nullopt;
 }
 
+const FieldDecision* FindField(const Decision& decision, std::string_view name) {
+  for (const FieldDecision& f : decision.fields)
+    if (f.field == name) return &f;
+  return nullptr;
+}
+
 }  // namespace ticketwise

@@ -135,17 +135,11 @@ Status ParseConfig(const json& root, const std::string& tenant, ResolutionConfig
   return Status::Ok();
 }
 
-const FieldDecision* FieldNamed(const Decision& decision, std::string_view name) {
-  for (const FieldDecision& f : decision.fields)
-    if (f.field == name) return &f;
-  return nullptr;
-}
-
 // Why `rule` does not apply to `decision`, or "" when it does; *confidence is set when it does.
 std::string Mismatch(const ResolutionRule& rule, const Decision& decision, float* confidence) {
   float c = 1.0f;
   if (!rule.category.empty()) {
-    const FieldDecision* category = FieldNamed(decision, "category");
+    const FieldDecision* category = FindField(decision, "category");
     if (category == nullptr || category->abstained || category->label != rule.category)
       return "category is not '" + rule.category + "'";
     c = category->confidence;
@@ -242,7 +236,7 @@ FieldDecision Evaluate(const ResolutionConfig& config, const Decision& decision,
   out.top.push_back({out.label, out.confidence});
   // The guards: a person stays on the ticket whatever the rule says.
   std::vector<std::string> guards;
-  if (const FieldDecision* p = FieldNamed(decision, "priority");
+  if (const FieldDecision* p = FindField(decision, "priority");
       p != nullptr && p->label.size() == 2 && p->label[1] - '0' < config.most_urgent)
     guards.push_back("priority " + p->label + " is more urgent than P" +
                      std::to_string(config.most_urgent));

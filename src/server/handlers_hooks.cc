@@ -158,9 +158,7 @@ Result<std::size_t> Server::Impl::QueueWriteBack(const connect::InboundEvent& ev
   // A resolving decision sends the reply only when it passes the outbound text check now.
   const std::optional<safety::OutboundMessage> reply =
       ResolutionReply(event.ticket.tenant, event.ticket, decision);
-  const FieldDecision* resolution = nullptr;
-  for (const FieldDecision& f : decision.fields)
-    if (f.field == "resolution") resolution = &f;
+  const FieldDecision* resolution = FindField(decision, "resolution");
   const bool resolve =
       reply && reply->customer_visible && resolution != nullptr && resolution->mode == Mode::kAuto;
   const connect::JiraFieldMap jira = JiraFieldsOf(event.ticket.tenant);
@@ -318,9 +316,7 @@ InboxOutcome Server::Impl::ProcessDelivery(const store::InboxItem& item) {
   if (latest) {
     auto given = store->ListFeedback(tenant, latest->id);
     if (!given) return {false, true, given.error().ToString()};
-    const FieldDecision* resolution = nullptr;
-    for (const FieldDecision& f : latest->fields)
-      if (f.field == "resolution") resolution = &f;
+    const FieldDecision* resolution = FindField(*latest, "resolution");
     const bool resolved_by_us = resolution != nullptr && resolution->mode == Mode::kAuto &&
                                 !resolution->abstained && !resolution->label.empty();
     for (const connect::FieldChange& change : event->changes) {
@@ -336,9 +332,7 @@ InboxOutcome Server::Impl::ProcessDelivery(const store::InboxItem& item) {
         fb.reason = "reopened on " + std::string(connect::PlatformName(event->platform));
       } else {
         if (change.to.empty()) continue;
-        const FieldDecision* decided = nullptr;
-        for (const FieldDecision& f : latest->fields)
-          if (f.field == change.field) decided = &f;
+        const FieldDecision* decided = FindField(*latest, change.field);
         if (decided == nullptr) continue;
         fb.field = change.field;
         fb.verdict =

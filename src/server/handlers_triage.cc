@@ -178,23 +178,19 @@ void Server::Impl::GetResolutionReport(const httplib::Request& req, httplib::Res
 
 std::optional<safety::OutboundMessage> Server::Impl::ResolutionReply(
     const std::string& tenant, const Ticket& ticket, const Decision& decision) const {
-  for (const FieldDecision& f : decision.fields) {
-    if (f.field != "resolution" || f.mode == Mode::kShadow || f.abstained || f.label.empty())
-      continue;
-    const std::shared_ptr<const policy::ResolutionConfig> config = engine.ResolutionOf(tenant);
-    if (config == nullptr)
-      return safety::OutboundMessage{
-          false, "", {{safety::PolicyRule::kNotFromTemplate, "no resolution configuration"}}};
-    return policy::RenderReply(*config, f.label, ticket, decision);
-  }
-  return std::nullopt;
+  const FieldDecision* f = FindField(decision, "resolution");
+  if (f == nullptr || f->mode == Mode::kShadow || f->abstained || f->label.empty())
+    return std::nullopt;
+  const std::shared_ptr<const policy::ResolutionConfig> config = engine.ResolutionOf(tenant);
+  if (config == nullptr)
+    return safety::OutboundMessage{
+        false, "", {{safety::PolicyRule::kNotFromTemplate, "no resolution configuration"}}};
+  return policy::RenderReply(*config, f->label, ticket, decision);
 }
 
 void Server::Impl::HoldUnsafeReply(const std::string& tenant, const Ticket& ticket,
                                    Decision* decision) const {
-  const FieldDecision* resolution = nullptr;
-  for (const FieldDecision& f : decision->fields)
-    if (f.field == "resolution") resolution = &f;
+  const FieldDecision* resolution = FindField(*decision, "resolution");
   if (resolution == nullptr || resolution->mode != Mode::kAuto) return;
   const std::optional<safety::OutboundMessage> reply = ResolutionReply(tenant, ticket, *decision);
   if (!reply || reply->customer_visible) return;

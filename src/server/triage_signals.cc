@@ -35,12 +35,6 @@ std::int64_t ToMs(triage::Seconds s) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(s.time_since_epoch()).count();
 }
 
-const FieldDecision* FieldOf(const Decision& decision, std::string_view name) {
-  for (const FieldDecision& f : decision.fields)
-    if (f.field == name) return &f;
-  return nullptr;
-}
-
 }  // namespace
 
 struct Server::Impl::Burst {
@@ -88,7 +82,7 @@ void Server::Impl::AfterDecision(const std::string& tenant, const Ticket& ticket
   // The queue an open ticket counts towards: the one its decision assigned when it acted, else
   // the one the platform says (its "queue" field).
   std::string_view queue;
-  if (const FieldDecision* q = FieldOf(decision, "queue");
+  if (const FieldDecision* q = FindField(decision, "queue");
       q != nullptr && q->mode == Mode::kAuto && !q->abstained)
     queue = q->label;
   // Searchable from now on: as a duplicate candidate while open, as a source once resolved. A
